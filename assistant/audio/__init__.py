@@ -1,0 +1,1 @@
+"""Audio edges: sources (microphone, WAV, scripted) and sinks (speaker, WAV, text)."""

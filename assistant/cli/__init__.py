@@ -1,0 +1,72 @@
+"""The `assistant` command: one click group; each family of subcommands lives in its own module."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from assistant.config import ConfigError, Settings, load_settings
+
+_COMMAND_MODULES = (
+    "assistant.cli.speech_cmds",
+    "assistant.cli.store_cmds",
+    "assistant.cli.dialog_cmds",
+)
+
+
+@dataclass
+class AppContext:
+    """What every subcommand receives."""
+
+    settings: Settings
+    io: str
+    """"audio" (microphone and speaker) or "text" (typed input, printed output)."""
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings TOML file.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Where the private store lives.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Speech-to-text engine.")
+@click.option("--model", "model_path", type=click.Path(), help="Path of a vosk model directory.")
+@click.option("--io", "io_mode", type=click.Choice(["audio", "text"]), default="audio", show_default=True,
+              help="text: typed input and printed output, for accessibility and debugging.")
+@click.option("-v", "--verbose", is_flag=True, help="Log diagnostics (never conversation content).")
+@click.version_option(package_name="couples-companion")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engine: str | None,
+        model_path: str | None, io_mode: str, verbose: bool) -> None:
+    """Offline voice companion for couples rebuilding trust."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    overrides: dict[str, object] = {}
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    if engine:
+        overrides["speech.engine"] = engine
+    if model_path:
+        overrides["speech.model_path"] = model_path
+    try:
+        settings = load_settings(config_path, overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    ctx.obj = AppContext(settings=settings, io=io_mode)
+
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(_name).register(cli)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli(prog_name="assistant")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""The local JSON store: crash-safe, private, readable."""

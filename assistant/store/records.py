@@ -1,0 +1,162 @@
+"""One small dataclass per record kind. Every record carries `kind`, `version`, an id and a time.
+
+Records are appended to the store and never edited in place: a later record supersedes an earlier
+one where that matters (e.g. a new agreement version, a session's final status).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, Literal
+
+
+def new_id() -> str:
+    """A short random id."""
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Common fields. `at` is an aware ISO-8601 timestamp string."""
+
+    KIND: ClassVar[str] = ""
+    VERSION: ClassVar[int] = 1
+    at: str
+    """When it happened (ISO 8601 with offset)."""
+    id: str = field(default_factory=new_id)
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.at)
+
+
+SessionStatus = Literal["started", "completed", "paused", "stopped", "safety"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionEvent(Record):
+    """An activity (check-in, appreciation, agreement review, time out) changed status."""
+
+    KIND = "session"
+    session_id: str
+    activity: str
+    """"checkin", "appreciation", "agreement_review", "timeout"."""
+    status: SessionStatus
+    step: str = ""
+    """Step id where the session is (for "paused": where it resumes)."""
+    state: dict[str, object] = field(default_factory=dict)
+    """What a resumed session needs (partner index, item index, answers so far)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepAnswer(Record):
+    """One answer to one step of a session."""
+
+    KIND = "answer"
+    session_id: str
+    activity: str
+    step: str
+    partner: str = ""
+    intent: str | None = None
+    rating: int | None = None
+    text: str | None = None
+    """Free-text answer; None when transcripts are disabled."""
+    duration_s: float = 0.0
+    """From the end of the prompt to the end of the answer."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Commitment(Record):
+    """A commitment one partner makes for next week."""
+
+    KIND = "commitment"
+    session_id: str
+    partner: str
+    text: str | None
+    """None when transcripts are disabled (the commitment is then read back as 'your commitment')."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommitmentReview(Record):
+    """Whether a commitment was kept, marked at the next check-in."""
+
+    KIND = "commitment_review"
+    session_id: str
+    commitment_id: str
+    kept: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeOut(Record):
+    """A time out, logged when it ends."""
+
+    KIND = "timeout"
+    started_at: str
+    interrupted_activity: str = ""
+    interrupted_step: str = ""
+    breathing_cycles: int = 0
+    cooloff_s: float = 0.0
+    outcome: Literal["resume", "reschedule", "stop"] = "stop"
+    return_at: str | None = None
+    """Agreed return time when rescheduled."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Appreciation(Record):
+    """One partner's daily appreciation."""
+
+    KIND = "appreciation"
+    partner: str
+    prompt_id: str
+    text: str | None = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementVersion(Record):
+    """The whole written agreement as it stands after a change."""
+
+    KIND = "agreement"
+    items: tuple[str, ...]
+    change: str = ""
+    """What changed: "add", "edit", "remove", "review"."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromptEvent(Record):
+    """A scheduled prompt was spoken, snoozed, answered or let go."""
+
+    KIND = "prompt"
+    prompt: str
+    """"appreciation", "checkin_reminder", "agreement_review", "timeout_return"."""
+    outcome: Literal["spoken", "answered", "snoozed", "missed", "skipped_quiet"]
+    due_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SafetyEvent(Record):
+    """A safety response was given. Deliberately holds nothing of what was said."""
+
+    KIND = "safety"
+    activity: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consent(Record):
+    """Both partners agreed to the first-run disclaimer."""
+
+    KIND = "consent"
+    partners: tuple[str, ...]
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.KIND: cls
+    for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
+                AgreementVersion, PromptEvent, SafetyEvent, Consent)
+}

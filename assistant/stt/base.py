@@ -1,0 +1,43 @@
+"""The speech-to-text interface every engine implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One recognised stretch of speech."""
+
+    text: str
+    """Lower-case words; empty or "[unk]"-free when nothing matched."""
+    confidence: float
+    """0..1, the engine's own confidence for the whole utterance."""
+    start: float
+    """Seconds from the start of the stream where speech began."""
+    end: float
+    """Seconds from the start of the stream where speech ended (the endpoint)."""
+
+
+class Recognizer(Protocol):
+    """A streaming recogniser fed 16 kHz mono int16 frames."""
+
+    name: str
+    """Engine name: "vosk" or "pocketsphinx"."""
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        """Restrict recognition to `phrases` plus an unknown/garbage path; None means free text."""
+
+    def accept(self, pcm: bytes) -> Utterance | None:
+        """Feed a frame; returns an utterance when the engine detects the end of speech."""
+
+    def partial(self) -> str:
+        """Words heard so far in the current utterance."""
+
+    def flush(self) -> Utterance | None:
+        """Force the end of the current utterance (end of audio)."""
+
+    def reset(self) -> None:
+        """Forget the current utterance (e.g. audio heard while the assistant spoke)."""

@@ -1,0 +1,1 @@
+"""Text-to-speech: pyttsx3 (espeak-ng) rendered to audio the program plays itself."""
