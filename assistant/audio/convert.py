@@ -1,0 +1,80 @@
+"""Conversions to the program's one internal format: 16 kHz mono int16."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+from assistant.audio.base import SAMPLE_RATE
+
+
+class AudioFormatError(ValueError):
+    """A file or buffer that cannot be turned into 16 kHz mono audio."""
+
+
+def to_internal(raw: bytes, rate: int, width: int = 2, channels: int = 1) -> bytes:
+    """Convert interleaved PCM of any common width, channel count and rate to 16 kHz mono int16."""
+    if width == 1:
+        samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width == 2:
+        samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    elif width == 3:
+        padded = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3)
+        as_int = (padded[:, 0].astype(np.int32) | (padded[:, 1].astype(np.int32) << 8)
+                  | (padded[:, 2].astype(np.int32) << 16))
+        as_int = np.where(as_int >= 1 << 23, as_int - (1 << 24), as_int)
+        samples = as_int.astype(np.float32) / float(1 << 23)
+    elif width == 4:
+        samples = np.frombuffer(raw, dtype="<i4").astype(np.float32) / float(1 << 31)
+    else:
+        raise AudioFormatError(f"unsupported sample width: {width} bytes")
+    if channels < 1:
+        raise AudioFormatError(f"invalid channel count: {channels}")
+    usable = len(samples) - len(samples) % channels
+    mono = samples[:usable].reshape(-1, channels).mean(axis=1)
+    return float_to_internal(mono, rate)
+
+
+def float_to_internal(mono: np.ndarray, rate: int) -> bytes:
+    """Float mono samples in [-1, 1] at `rate` to 16 kHz int16 bytes."""
+    if rate <= 0:
+        raise AudioFormatError(f"invalid sample rate: {rate}")
+    if rate != SAMPLE_RATE and len(mono):
+        mono = soxr.resample(mono.astype(np.float32), rate, SAMPLE_RATE)
+    return (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def read_wav(path: str | Path) -> bytes:
+    """Read any PCM WAV file as 16 kHz mono int16; raises AudioFormatError naming the file."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            raw = wav.readframes(wav.getnframes())
+            return to_internal(raw, wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
+    except (wave.Error, EOFError, OSError, AudioFormatError) as exc:
+        raise AudioFormatError(f"{path}: cannot read as a PCM WAV file: {exc}") from exc
+
+
+def write_wav(path: str | Path, pcm: bytes, rate: int = SAMPLE_RATE) -> None:
+    """Write 16-bit mono PCM to a WAV file."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(pcm)
+
+
+def silence(seconds: float) -> bytes:
+    """Digital silence of the given length."""
+    return bytes(2 * int(round(seconds * SAMPLE_RATE)))
+
+
+def rms_dbfs(pcm: bytes) -> float:
+    """Loudness of a buffer in dB full scale (-120 for silence)."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    if not len(samples):
+        return -120.0
+    rms = float(np.sqrt(np.mean(samples * samples))) / 32768.0
+    return 20.0 * float(np.log10(rms)) if rms > 1e-6 else -120.0
