@@ -1,0 +1,1 @@
+"""Activities: the activity-specific side of each dialog (items, slots, what gets recorded)."""

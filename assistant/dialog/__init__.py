@@ -1,0 +1,1 @@
+"""Dialog scripts as data, and the transitions machine built from them."""

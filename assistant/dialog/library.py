@@ -1,0 +1,121 @@
+"""All dialog data in one place: scripts and prompt sets from dialogs/, rendered by dialog id and slots."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant import paths
+from assistant.dialog.schema import Common, DialogError, Script, load_common, load_script, read_yaml
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing the assistant says: which dialog id, with which slots, in which words."""
+
+    dialog_id: str
+    slots: dict[str, str]
+    text: str
+
+
+class _Slots(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(key)
+
+
+class DialogLibrary:
+    """Scripts and prompt sets by id; picks a variant (rotating, never the same twice in a row)."""
+
+    def __init__(self, scripts: dict[str, Script], prompts: dict[str, list[str]], seed: int | None = None) -> None:
+        self.scripts = scripts
+        self.prompts = prompts
+        self._random = random.Random(seed)
+        self._last_variant: dict[str, int] = {}
+
+    @classmethod
+    def load(cls, directory: Path | None = None, seed: int | None = None) -> DialogLibrary:
+        """Load every script and prompt file in `directory`; DialogError lists every problem found."""
+        directory = directory or paths.dialogs_dir()
+        scripts: dict[str, Script] = {}
+        prompts: dict[str, list[str]] = {}
+        problems: list[str] = []
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                kind = file_kind(path)
+                if kind == "script":
+                    script = load_script(path)
+                    scripts[script.script] = script
+                    prompts.update(script_prompts(script))
+                elif kind == "prompts":
+                    common = load_common(path)
+                    prompts.update({f"{path.stem}.{key}": value for key, value in common.prompts.items()})
+            except DialogError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise DialogError(problems)
+        return cls(scripts, prompts, seed)
+
+    def has(self, dialog_id: str) -> bool:
+        return dialog_id in self.prompts
+
+    def render(self, dialog_id: str, **slots: object) -> Line:
+        """Choose a variant of `dialog_id` and fill its slots."""
+        variants = self.prompts.get(dialog_id)
+        if not variants:
+            raise KeyError(f"no dialog with id {dialog_id!r}")
+        index = self._random.randrange(len(variants))
+        if len(variants) > 1 and index == self._last_variant.get(dialog_id):
+            index = (index + 1) % len(variants)
+        self._last_variant[dialog_id] = index
+        values = {key: str(value) for key, value in slots.items()}
+        try:
+            text = variants[index].format_map(_Slots(values))
+        except KeyError as exc:
+            raise DialogError([f"dialog {dialog_id!r}: slot {exc} has no value"]) from exc
+        return Line(dialog_id, values, " ".join(text.split()))
+
+
+def file_kind(path: Path) -> str:
+    """"script", "prompts", or "other" (intents, safety, scenarios: read by their own loaders)."""
+    data = read_yaml(path)
+    if isinstance(data, dict) and "script" in data:
+        return "script"
+    if isinstance(data, dict) and "prompts" in data:
+        return "prompts"
+    if isinstance(data, dict):
+        return "other"
+    raise DialogError([f"{path}: the top level must be a mapping with `script:` or `prompts:`"])
+
+
+def script_prompts(script: Script) -> dict[str, list[str]]:
+    """Dialog ids of a script's own text: <script>.<step>, .reprompt, .help."""
+    found: dict[str, list[str]] = {}
+    for step in script.steps:
+        base = f"{script.script}.{step.id}"
+        found[base] = step.say
+        if step.reprompt:
+            found[f"{base}.reprompt"] = step.reprompt
+        if step.help:
+            found[f"{base}.help"] = step.help
+    return found
+
+
+def slot_names(text: str) -> set[str]:
+    """The {slots} a prompt variant uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check(path: Path) -> list[str]:
+    """Every problem in a dialog file or directory, as `file: step: field: message` lines."""
+    try:
+        if path.is_dir():
+            DialogLibrary.load(path)
+        elif file_kind(path) == "script":
+            load_script(path)
+        elif file_kind(path) == "prompts":
+            load_common(path)
+    except DialogError as exc:
+        return exc.problems
+    return []

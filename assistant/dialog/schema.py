@@ -1,0 +1,181 @@
+"""The dialog script format (see dialogs/README.md), validated on load with errors naming file, step and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
+Repeat = Literal["partner", "commitment", "agreement_item"]
+RecordKind = Literal["none", "answer", "commitment", "commitment_review"]
+
+Variants = list[str]
+
+
+class DialogError(ValueError):
+    """A dialog file that cannot be used. One line per problem: `file: step 'id': field: message`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _variants_ok(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("needs at least one variant")
+    for text in value:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("variants must be non-empty text")
+    return value
+
+
+class Step(_Strict):
+    """One step of a script: what is said, what is listened for, what is recorded, where it goes next."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    say: Variants
+    reprompt: Variants = []
+    """Said after a silence instead of `say` (default: common.reprompt + the prompt)."""
+    help: Variants = []
+    listen: ListenKind = "none"
+    options: dict[str, list[str]] = {}
+    """For `choice`: option name -> phrasings."""
+    for_each: Repeat | None = None
+    """Repeat the step for each partner, each of last week's commitments, or each agreement item."""
+    record: RecordKind = "none"
+    branches: dict[str, str] = {}
+    """Answer intent or option -> step id to run for this item before moving on."""
+    then: Literal["next", "return"] = "next"
+    """"return": a branch step; after it, the step that branched continues with its next item."""
+    next: str | None = None
+    """Following step id (default: the next non-branch step in the file; none: the script ends)."""
+    pause_s: float = Field(0.0, ge=0, le=600)
+    """Quiet seconds after the prompt (e.g. for a breath), waited on the injectable clock."""
+
+    @field_validator("say")
+    @classmethod
+    def _say(cls, value: list[str]) -> list[str]:
+        return _variants_ok(value)
+
+    @field_validator("reprompt", "help")
+    @classmethod
+    def _optional_variants(cls, value: list[str]) -> list[str]:
+        return _variants_ok(value) if value else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Step:
+        if self.listen == "choice" and not self.options:
+            raise ValueError("listen: choice needs `options`")
+        if self.options and self.listen != "choice":
+            raise ValueError("`options` is only used with listen: choice")
+        if self.record in ("commitment", "commitment_review") and self.listen == "none":
+            raise ValueError(f"record: {self.record} needs something to listen for")
+        if self.record == "commitment_review" and self.listen != "yes_no":
+            raise ValueError("record: commitment_review needs listen: yes_no")
+        return self
+
+
+class Script(_Strict):
+    """A whole dialog script (one activity)."""
+
+    script: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _links(self) -> Script:
+        ids = [step.id for step in self.steps]
+        problems = []
+        seen: set[str] = set()
+        for index, step in enumerate(self.steps):
+            if step.id in seen:
+                problems.append(f"steps[{index}] ({step.id}): id: duplicate step id")
+            seen.add(step.id)
+            for target in [*step.branches.values(), *([step.next] if step.next else [])]:
+                if target not in ids:
+                    problems.append(f"steps[{index}] ({step.id}): branches/next: unknown step '{target}'")
+            allowed = set(step.options) if step.listen == "choice" else {"yes", "no"}
+            for answer in step.branches:
+                if step.listen in ("choice", "yes_no") and answer not in allowed:
+                    problems.append(f"steps[{index}] ({step.id}): branches: '{answer}' is not one of "
+                                    f"{sorted(allowed)}")
+        if self.steps[0].then == "return":
+            problems.append("steps[0]: then: the first step cannot be a branch step")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+class Common(_Strict):
+    """dialogs/common.yaml: prompts shared by every script, by dialog id."""
+
+    prompts: dict[str, Variants]
+
+    @field_validator("prompts")
+    @classmethod
+    def _all_variants(cls, value: dict[str, Variants]) -> dict[str, Variants]:
+        for variants in value.values():
+            _variants_ok(variants)
+        return value
+
+
+def read_yaml(path: Path) -> object:
+    """Parse a YAML file; a syntax error becomes a DialogError naming the file and line."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise DialogError([f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DialogError([f"{path}: cannot read: {exc}"]) from exc
+
+
+def describe(path: Path, data: object, error: ValidationError) -> list[str]:
+    """Turn pydantic errors into `file: step 'id': field: message` lines."""
+    lines = []
+    for problem in error.errors():
+        loc = list(problem["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+            step_id = "?"
+            steps = data.get("steps") if isinstance(data, dict) else None
+            if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
+                step_id = str(steps[loc[1]].get("id", "?"))
+            where = f"step '{step_id}': "
+            loc = loc[2:]
+        field = ".".join(str(part) for part in loc) or "(step)"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"{path}: {where}{field}: {message}")
+    return lines
+
+
+def load_script(path: Path) -> Script:
+    """Load and validate one script file."""
+    data = read_yaml(path)
+    try:
+        return Script.model_validate(data)
+    except ValidationError as exc:
+        raise DialogError(describe(path, data, exc)) from exc
+
+
+def load_common(path: Path) -> Common:
+    """Load and validate dialogs/common.yaml."""
+    data = read_yaml(path)
+    try:
+        return Common.model_validate(data)
+    except ValidationError as exc:
+        raise DialogError(describe(path, data, exc)) from exc
