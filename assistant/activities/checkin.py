@@ -59,6 +59,8 @@ class CheckinActivity:
     clock: Clock
     keep_transcripts: bool = True
     session_id: str = field(default_factory=new_id)
+    country: str = "US"
+    """Which safety resources to give (settings.safety.country)."""
     name: str = "checkin"
     _commitments: list[Commitment] | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import wave
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soxr
@@ -47,10 +48,10 @@ def float_to_internal(mono: np.ndarray, rate: int) -> bytes:
     return (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 
-def read_wav(path: str | Path) -> bytes:
-    """Read any PCM WAV file as 16 kHz mono int16; raises AudioFormatError naming the file."""
+def read_wav(path: str | Path | BinaryIO) -> bytes:
+    """Read any PCM WAV file (path or binary file object) as 16 kHz mono int16; errors name the file."""
     try:
-        with wave.open(str(path), "rb") as wav:
+        with wave.open(str(path) if isinstance(path, (str, Path)) else path, "rb") as wav:
             raw = wav.readframes(wav.getnframes())
             return to_internal(raw, wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
     except (wave.Error, EOFError, OSError, AudioFormatError) as exc:

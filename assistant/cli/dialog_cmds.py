@@ -1,9 +1,75 @@
-"""Subcommands (filled in by their owners)."""
+"""Commands for dialogs and conversations: dialogs check, simulate, demo, checkin."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from assistant import paths
+from assistant.cli import AppContext, pass_app
+from assistant.dialog.library import check
+
+
+@click.group("dialogs")
+def dialogs_group() -> None:
+    """Dialog scripts in dialogs/."""
+
+
+@dialogs_group.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def dialogs_check(path: Path | None) -> None:
+    """Validate dialog files (default: all of dialogs/); every problem with file, step and field."""
+    target = path or paths.dialogs_dir()
+    problems = check(target)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{target}: OK")
+
+
+@click.command("simulate")
+@click.argument("scenario_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where transcript.jsonl, assistant.wav, partners.wav and the store go.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Use this store instead of OUT/store (e.g. to simulate several weeks).")
+@click.option("--quiet", is_flag=True, help="Do not print the conversation.")
+@pass_app
+def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool) -> None:
+    """Run a scenario headless through the real speech engines."""
+    _run_scenario(app, scenario_path, out_dir, store_dir, echo=not quiet)
+
+
+@click.command("demo")
+@click.option("--out", "out_dir", default="demo-output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@pass_app
+def demo_cmd(app: AppContext, out_dir: Path) -> None:
+    """A full spoken check-in between two synthetic partners (no microphone needed)."""
+    _run_scenario(app, paths.dialogs_dir() / "scenarios" / "demo.yaml", out_dir, None, echo=True)
+    click.echo(f"\nListen to it: {out_dir / 'assistant.wav'} (assistant) and {out_dir / 'partners.wav'} "
+               f"(partners); read it: {out_dir / 'transcript.jsonl'}.")
+
+
+def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool) -> None:
+    from assistant.simulate.runner import simulate
+    from assistant.simulate.scenario import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(scenario_path)
+        result = simulate(scenario, out_dir, app.settings, base_dir=scenario_path.parent, store_dir=store_dir,
+                          echo=echo)
+    except ScenarioError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
+    if result.unused_turns:
+        raise click.ClickException(f"{result.unused_turns} scenario turn(s) were never used "
+                                   f"(the conversation ended in state {result.final_state!r} first)")
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `assistant` group."""
+    group.add_command(dialogs_group)
+    group.add_command(simulate_cmd)
+    group.add_command(demo_cmd)

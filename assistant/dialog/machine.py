@@ -162,6 +162,26 @@ class DialogModel:
         self.paused_at = Position(event.state.name, self.item) if event.state else None
         self.pause_reason = event.event.name
 
+    def announce_pause(self, event: EventData) -> None:
+        reason = "paused_timeout" if self.pause_reason == "time_out" else "paused_silence"
+        if self.pause_reason in ("time_out", "silence"):
+            self.outbox.append(self.library.render(f"common.{reason}"))
+
+    def announce_stop(self, event: EventData) -> None:
+        self.outbox.append(self.library.render("common.stopped"))
+
+    def announce_safety(self, event: EventData) -> None:
+        self.outbox.append(self.activity_safety_line())
+
+    def activity_safety_line(self) -> Line:
+        """The safety message with the configured country's resources."""
+        country = getattr(self.activity, "country", "US")
+        resources_id = f"safety.resources_{country}"
+        if not self.library.has(resources_id):
+            resources_id = "safety.resources_default"
+        resources = self.library.render(resources_id).text
+        return self.library.render("safety.message", resources=resources)
+
     def machine_set(self, position: Position) -> None:
         """Jump to a position (go back, resume) and say its prompt again."""
         self.machine.set_state(position.step)  # type: ignore[attr-defined]
@@ -224,7 +244,9 @@ def build_machine(model: DialogModel) -> Machine:
     """Build the Machine for `model.script` and attach it to the model (as `model.machine`)."""
     script = model.script
     step_ids = [step.id for step in script.steps]
-    states = ["idle", *[{"name": sid, "on_enter": "enter_step"} for sid in step_ids], *FINAL_STATES]
+    states = ["idle", *[{"name": sid, "on_enter": "enter_step"} for sid in step_ids], "completed",
+              {"name": "paused", "on_enter": "announce_pause"}, {"name": "stopped", "on_enter": "announce_stop"},
+              {"name": "safety", "on_enter": "announce_safety"}]
     transitions: list[dict[str, Any]] = [
         {"trigger": "start", "source": "idle", "dest": script.steps[0].id, "before": "first_item"},
     ]

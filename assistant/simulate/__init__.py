@@ -1,0 +1,1 @@
+"""Headless conversations: scenarios of partners' turns run through the real pipeline."""

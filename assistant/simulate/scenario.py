@@ -1,0 +1,85 @@
+"""Scenario files: the partners' side of a conversation, validated with errors naming file and field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used, or a scenario that could not run to its end."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Turn(_Strict):
+    """One partner turn: spoken text, a WAV file, or silence; consumed the next time the assistant listens."""
+
+    say: str | None = None
+    wav: str | None = None
+    silence: float | None = Field(None, ge=0, le=3600)
+    voice: str | None = None
+    """espeak-ng voice (default: the speaking partner's voice)."""
+    rate: int | None = Field(None, ge=60, le=400)
+    noise_snr_db: float | None = Field(None, ge=-10, le=80)
+    at_step: str | None = None
+    """Only consumed when the assistant listens at this step (default answers fill in before)."""
+    during: Literal["speech"] | None = None
+    """Injected while the assistant is still speaking (barge-in)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Turn:
+        given = [name for name in ("say", "wav", "silence") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a turn needs exactly one of say, wav, silence (got {given or 'none'})")
+        if self.say is not None and not self.say.strip():
+            raise ValueError("say: empty text")
+        return self
+
+
+class Answers(_Strict):
+    """Default answers by listening kind, used when no ordered turn fits."""
+
+    yes_no: str | None = None
+    rating: str | None = None
+    free: str | None = None
+    choice: str | None = None
+    ready: str | None = None
+    command: str | None = None
+
+
+class Scenario(_Strict):
+    """A whole scenario file."""
+
+    activity: Literal["checkin"] = "checkin"
+    partners: tuple[str, str] = ("Alex", "Sam")
+    voices: dict[str, str] = {}
+    """Partner name -> espeak-ng voice."""
+    clock: datetime | None = None
+    """Virtual clock start (ISO 8601; default 2026-01-05T19:00 UTC)."""
+    answers: Answers = Answers()
+    turns: list[Turn] = []
+    resume: bool = False
+    """Resume the paused session of this activity instead of starting a new one."""
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc}") from exc
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for problem in exc.errors():
+            field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+            lines.append(f"{path}: {field}: {str(problem['msg']).removeprefix('Value error, ')}")
+        raise ScenarioError("\n".join(lines)) from exc
