@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
     "assistant.cli.store_cmds",
     "assistant.cli.dialog_cmds",
+    "assistant.cli.audio_cmds",
 )
 
 

@@ -1,0 +1,130 @@
+"""The microphone: a sounddevice RawInputStream whose callback only enqueues bytes.
+
+The stream opens at 16 kHz; a device that refuses it is opened at its default rate and the consumer
+(`read`) resamples to 16 kHz with a streaming soxr resampler.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from typing import Any, Protocol
+
+import numpy as np
+import soxr
+
+from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, ListenRequest
+from assistant.audio.devices import AudioDeviceError, find_input, open_stream, sounddevice_module
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class AdvancingClock(Protocol):
+    def advance(self, seconds: float) -> None: ...
+
+
+class MicrophoneSource:
+    """Live 16 kHz mono frames from a microphone (AudioSource).
+
+    `device`: name substring or index (None: the system default). Raises AudioDeviceError, listing the
+    input devices that exist, when none fits. `read()` waits up to `read_timeout_s` for audio, then
+    returns None. A stream that dies (device unplugged) makes `read()` raise AudioDeviceError.
+    """
+
+    def __init__(self, device: str | int | None = None, clock: AdvancingClock | None = None,
+                 block_ms: int = 30, max_buffer_s: float = 10.0, read_timeout_s: float = 0.5) -> None:
+        sd, problem = sounddevice_module()
+        if sd is None:
+            raise AudioDeviceError(f"No audio input device found: {problem}")
+        self._sd = sd
+        self.device = find_input(device)
+        self._clock = clock
+        self._read_timeout = read_timeout_s
+        self.overflows = 0
+        """Blocks dropped because the consumer was too slow, plus PortAudio input overflows."""
+        self._failed: str | None = None
+        self._closed = False
+        self._pending = bytearray()
+        self._queue: queue.Queue[bytes] = queue.Queue(
+            maxsize=max(4, int(max_buffer_s * 1000 / block_ms)))
+        self.stream, self.rate = open_stream(sd.RawInputStream, self.device, "input", block_ms=block_ms,
+                                             callback=self._callback, finished_callback=self._finished)
+        self._resampler = (None if self.rate == SAMPLE_RATE
+                           else soxr.ResampleStream(self.rate, SAMPLE_RATE, 1, dtype="int16"))
+        try:
+            self.stream.start()
+        except sd.PortAudioError as exc:
+            raise AudioDeviceError(f"Cannot start microphone {self.device.describe()}: {exc}") from exc
+        _LOGGER.info("microphone %s open at %d Hz", self.device.describe(), self.rate)
+
+    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+        """PortAudio thread: never block, never raise; only enqueue."""
+        if status:
+            self.overflows += 1
+        try:
+            self._queue.put_nowait(bytes(indata))
+        except queue.Full:
+            self.overflows += 1
+
+    def _finished(self) -> None:
+        if not self._closed:
+            self._failed = "the input stream stopped (was the microphone unplugged?)"
+
+    def begin(self, request: ListenRequest) -> None:
+        """Live audio needs no selection."""
+
+    def _convert(self, raw: bytes) -> bytes:
+        if self._resampler is None:
+            return raw
+        out = self._resampler.resample_chunk(np.frombuffer(raw, dtype="<i2"))
+        return np.asarray(out, dtype="<i2").tobytes()
+
+    def _check_alive(self) -> None:
+        if self._failed is None:
+            try:
+                active = bool(self.stream.active)
+            except self._sd.PortAudioError as exc:
+                self._failed = str(exc)
+            else:
+                if not active and not self._closed:
+                    self._failed = "the input stream is no longer running (was the microphone unplugged?)"
+        if self._failed is not None:
+            raise AudioDeviceError(f"Microphone {self.device.name!r} failed: {self._failed}")
+
+    def read(self) -> bytes | None:
+        if self._closed:
+            return None
+        deadline = time.monotonic() + self._read_timeout
+        while len(self._pending) < FRAME_BYTES:
+            remaining = deadline - time.monotonic()
+            try:
+                raw = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                self._check_alive()
+                return None
+            self._pending += self._convert(raw)
+        frame = bytes(self._pending[:FRAME_BYTES])
+        del self._pending[:FRAME_BYTES]
+        if self._clock is not None and hasattr(self._clock, "advance"):
+            self._clock.advance(FRAME_BYTES / (2 * SAMPLE_RATE))
+        return frame
+
+    def discard_pending(self) -> None:
+        """Drop audio heard while the assistant spoke (half-duplex)."""
+        self._pending.clear()
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.stream.stop()
+            self.stream.close()
+        except self._sd.PortAudioError as exc:
+            _LOGGER.info("closing microphone: %s", exc)
