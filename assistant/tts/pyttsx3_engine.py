@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import wave
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +37,16 @@ def _complete_wav(path: Path) -> bool:
             return expected > 0 and len(wav.readframes(wav.getnframes())) == expected
     except (OSError, EOFError, wave.Error):
         return False
+
+
+def _wait_complete(path: Path, patience_s: float = 2.0) -> bool:
+    """runAndWait can return before the file is written (pyttsx3 #142): give it a moment to finish."""
+    deadline = time.monotonic() + patience_s
+    while not _complete_wav(path):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 class Pyttsx3Engine:
@@ -103,7 +114,7 @@ class Pyttsx3Engine:
                 self._apply()
                 self._engine.save_to_file(text, str(path))
                 self._engine.runAndWait()
-                if _complete_wav(path):
+                if _wait_complete(path):
                     return read_wav(path)
             except (RuntimeError, AudioFormatError, OSError) as exc:
                 _LOGGER.warning("pyttsx3 render failed (attempt %d): %s", attempt, type(exc).__name__)
