@@ -53,6 +53,27 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
                f"(partners); read it: {out_dir / 'transcript.jsonl'}.")
 
 
+@click.command("checkin")
+@click.option("--resume", is_flag=True, help="Continue the paused check-in at its exact step.")
+@pass_app
+def checkin_cmd(app: AppContext, resume: bool) -> None:
+    """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
+    from assistant.audio.devices import AudioDeviceError
+    from assistant.live import live_pipeline
+    from assistant.sessions import new_checkin, run_session
+
+    try:
+        with live_pipeline(app.settings, app.io) as live:
+            session = new_checkin(live.store, live.library, app.settings, live.clock, resume=resume)
+            if resume and session.resume_at is None:
+                click.echo(live.library.render("common.nothing_to_resume").text)
+                return
+            final = run_session(live.conversation, session)
+    except AudioDeviceError as exc:
+        raise click.ClickException(f"{exc}\nTry --io text to type instead of speaking.") from exc
+    click.echo(f"Check-in {final}.")
+
+
 def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool) -> None:
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
@@ -73,3 +94,4 @@ def register(group: click.Group) -> None:
     group.add_command(dialogs_group)
     group.add_command(simulate_cmd)
     group.add_command(demo_cmd)
+    group.add_command(checkin_cmd)

@@ -1,0 +1,68 @@
+"""The live pipeline on this machine: microphone and speaker (or typed text), the store, the engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from assistant import paths
+from assistant.audio.sinks import SpeakerSink
+from assistant.clock import Clock, RealClock
+from assistant.config import Settings
+from assistant.conversation import Conversation
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.interpret import Interpreter
+from assistant.intents import IntentMatcher
+from assistant.store.store import Store
+
+
+@dataclass
+class LivePipeline:
+    """Everything a live activity needs; `conversation` is ready to run a session."""
+
+    settings: Settings
+    clock: Clock
+    library: DialogLibrary
+    store: Store
+    conversation: Conversation
+
+
+@contextmanager
+def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = None) -> Iterator[LivePipeline]:
+    """Open devices (or typed text), engines and the store; close them all on exit."""
+    clock = clock or RealClock()
+    library = DialogLibrary.load()
+    interpreter = Interpreter(IntentMatcher.load(), settings.speech.min_confidence)
+    store = Store.open(paths.data_dir(settings.data_dir), keep_transcripts=settings.dialog.keep_transcripts)
+    closers: list[object] = [store]
+    try:
+        if io == "text":
+            from assistant.typed_io import TypedListener
+
+            listener: object = TypedListener(clock)
+            say_line = _print
+        else:
+            from assistant.audio.microphone import MicrophoneSource
+            from assistant.listener import Listener
+            from assistant.stt.factory import create_recognizer
+            from assistant.tts.worker import FallbackSpeaker, SpeechWorker
+
+            source = MicrophoneSource(settings.audio.input_device)
+            closers.append(source)
+            listener = Listener(source, create_recognizer(settings), clock,
+                                silence_timeout_s=settings.speech.silence_timeout_s)
+            speaker = FallbackSpeaker(SpeechWorker(settings.voice), SpeakerSink(settings.audio.output_device))
+            closers.append(speaker)
+
+            def say_line(line: Line) -> None:
+                speaker.say(line.text, line.dialog_id).wait()
+        conversation = Conversation(listener, interpreter, say_line, clock)  # type: ignore[arg-type]
+        yield LivePipeline(settings, clock, library, store, conversation)
+    finally:
+        for closer in reversed(closers):
+            closer.close()  # type: ignore[attr-defined]
+
+
+def _print(line: Line) -> None:
+    print(f"assistant: {line.text}", flush=True)

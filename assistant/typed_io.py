@@ -1,0 +1,30 @@
+"""Typed input instead of a microphone (`--io text`), for accessibility and debugging."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from assistant.audio.base import ListenRequest
+from assistant.clock import Clock
+from assistant.listener import Heard
+from assistant.stt.base import Utterance
+
+
+class TypedListener:
+    """Reads one typed line per listen. An empty line means silence; end of input means "stop"."""
+
+    def __init__(self, clock: Clock, stream: TextIO | None = None, out: TextIO | None = None) -> None:
+        self.clock = clock
+        self.stream = stream or sys.stdin
+        self.out = out or sys.stdout
+
+    def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
+        hint = f" [{request.kind}]" if request.kind != "free" else ""
+        print(f"you{hint}> ", end="", file=self.out, flush=True)
+        line = self.stream.readline()
+        text = line.strip() if line else "stop"
+        if not text:
+            return None
+        now = self.clock.monotonic()
+        return Heard(Utterance(text=text.lower(), confidence=1.0, start=0.0, end=0.0), now, 0.0)
