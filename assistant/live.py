@@ -12,8 +12,8 @@ from assistant.clock import Clock, RealClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.interpret import Interpreter
 from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
 from assistant.store.store import Store
 
 
