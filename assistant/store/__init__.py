@@ -1,1 +1,11 @@
-"""The local JSON store: crash-safe, private, readable."""
+"""The local JSON store: crash-safe, private, readable.
+
+`Store` is the API the rest of the program uses; records live in `assistant.store.records`.
+"""
+
+from assistant.store.errors import NewerSchemaError, StoreError, StoreLockTimeout, StoreWriteError
+from assistant.store.store import Store, forget_directory
+
+__all__ = [
+    "NewerSchemaError", "Store", "StoreError", "StoreLockTimeout", "StoreWriteError", "forget_directory",
+]

@@ -1,0 +1,313 @@
+"""The `Store`: append records durably, query them, recover on open. See `journal` for the file format."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import filelock
+
+from assistant.paths import ensure_private_dir
+from assistant.store import journal, recovery
+from assistant.store.codec import RecordError, encode_line, to_dict
+from assistant.store.errors import (
+    NewerSchemaError,
+    StoreError,
+    StoreLockTimeout,
+    write_error,
+)
+from assistant.store.journal import APP, JOURNAL, LOCK
+from assistant.store.migrations import CURRENT_SCHEMA
+from assistant.store.records import (
+    AgreementVersion,
+    Appreciation,
+    Commitment,
+    Record,
+    SessionEvent,
+    StepAnswer,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Record)
+_FREE_TEXT = (StepAnswer, Commitment, Appreciation)
+"""Record kinds whose `text` is dropped when transcripts are off."""
+
+
+class Store:
+    """Records of one couple, in one private directory. Thread-safe; safe across processes."""
+
+    def __init__(self, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0) -> None:
+        """Use `Store.open`."""
+        self.directory = directory
+        self.keep_transcripts = keep_transcripts
+        self.notices: list[str] = []
+        self._path = directory / JOURNAL
+        self._timeout = lock_timeout
+        self._flock = filelock.FileLock(directory / LOCK, timeout=lock_timeout, mode=0o600,
+                                        preserve_lock_file=True, poll_interval=0.002)
+        self._tlock = threading.RLock()
+        self._fd = -1
+        self._ino = -1
+        self._offset = 0
+        self._records: list[Record] = []
+        self._backup_due = 0.0
+
+    # -- opening ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0) -> Store:
+        """Open (creating 0700/0600 if needed), recover from a crash or damage, migrate an older schema."""
+        try:
+            directory = ensure_private_dir(Path(directory))
+        except OSError as exc:
+            raise StoreError(f"The data folder {directory} could not be created "
+                             f"({exc.strerror or exc}).") from exc
+        store = cls(directory, keep_transcripts=keep_transcripts, lock_timeout=lock_timeout)
+        try:
+            with store._locked():
+                store._open_locked()
+        except OSError as exc:
+            store._close_fd()
+            raise StoreError(f"The store in {directory} could not be opened "
+                             f"({exc.strerror or exc}).") from exc
+        for notice in store.notices:
+            _LOGGER.warning("store notice: %s", notice)
+        return store
+
+    def _open_locked(self) -> None:
+        if removed := journal.remove_temp_files(self.directory):
+            _LOGGER.info("removed %d partial temp files", removed)
+        with contextlib.suppress(FileNotFoundError):
+            if self._path.stat().st_size == 0:  # never written by us (creation is atomic): treat as missing
+                self._path.unlink()
+        if not self._path.exists():
+            self.notices += recovery.create_initial(self.directory)
+        for _attempt in range(3):
+            fd = os.open(self._path, os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+            data = journal.read_from(fd, 0)
+            parsed = recovery.parse_journal(data)
+            if parsed.newer is not None:
+                os.close(fd)
+                raise NewerSchemaError(f"This store was written by a newer version ({parsed.newer}); "
+                                       f"upgrade the assistant. Nothing was changed in {self.directory}.")
+            if parsed.damaged:
+                os.close(fd)
+                self.notices.append(recovery.recover_damaged(self.directory, parsed))
+                continue
+            if parsed.schema != CURRENT_SCHEMA:
+                os.close(fd)
+                recovery.rotate_backup(self.directory, data[:parsed.end])
+                journal.atomic_write(self._path, journal.journal_bytes(CURRENT_SCHEMA, parsed.lines))
+                _LOGGER.info("journal migrated from schema %s", parsed.schema)
+                continue
+            if parsed.torn:
+                _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", parsed.torn)
+                os.ftruncate(fd, parsed.end)
+                os.fsync(fd)
+            self._attach(fd, parsed.records, parsed.end)
+            if parsed.records and recovery.backup_is_stale(self.directory):
+                recovery.rotate_backup(self.directory, data[:parsed.end])
+            self._backup_due = time.time() + recovery.BACKUP_EVERY_S
+            return
+        raise StoreError(f"The store in {self.directory} could not be repaired; please report this.")
+
+    def _attach(self, fd: int, records: list[Record], end: int) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+        self._fd, self._ino = fd, os.fstat(fd).st_ino
+        self._records, self._offset = records, end
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._tlock:
+            try:
+                self._flock.acquire()
+            except filelock.Timeout:
+                raise StoreLockTimeout(f"Another assistant process kept the store busy for more than "
+                                       f"{self._timeout:g} s; try again in a moment.") from None
+            try:
+                yield
+            finally:
+                self._flock.release()
+
+    def _sync(self) -> None:
+        """Catch up with appends by other processes; reload if another process replaced the file."""
+        if self._fd < 0:
+            raise StoreError("The store is closed.")
+        try:
+            st = os.stat(self._path)
+        except FileNotFoundError:  # forgotten by another process: start again, empty
+            journal.atomic_write(self._path, journal.header_line(CURRENT_SCHEMA))
+            st = os.stat(self._path)
+        if st.st_ino != self._ino or st.st_size < self._offset:
+            fd = os.open(self._path, os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+            parsed = recovery.parse_journal(journal.read_from(fd, 0))
+            self._attach(fd, parsed.records, parsed.end)
+        elif st.st_size > self._offset:
+            parsed = journal.parse(journal.read_from(self._fd, self._offset), header=False,
+                                   current=CURRENT_SCHEMA)
+            if parsed.bad:
+                _LOGGER.warning("%d unreadable lines appeared in the store; they are skipped", parsed.bad)
+            self._records.extend(parsed.records)
+            self._offset += parsed.end
+        if st.st_size > self._offset and self._ino == st.st_ino:
+            # Under the lock nobody is writing, so bytes after the last newline are a crashed writer's.
+            os.ftruncate(self._fd, self._offset)
+            os.fsync(self._fd)
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def append(self, record: Record) -> None:
+        """Store one record; it is on disk (fsynced) when this returns."""
+        self.append_many((record,))
+
+    def append_many(self, records: Iterable[Record]) -> None:
+        """Store several records with one fsync. Readers see all or none; a crash may keep a prefix."""
+        stored = [self._strip(record) for record in records]
+        try:
+            data = b"".join(encode_line(record) for record in stored)
+        except RecordError as exc:
+            raise StoreError(f"This could not be saved: {exc}.") from None
+        if not data:
+            return
+        with self._locked():
+            self._sync()
+            start = self._offset
+            try:
+                journal.write_all(self._fd, data)
+                os.fsync(self._fd)
+            except OSError as exc:
+                self._undo(start)
+                raise write_error(exc, self.directory) from None
+            self._offset += len(data)
+            self._records.extend(stored)
+            if time.time() >= self._backup_due:
+                self._backup_due = time.time() + recovery.BACKUP_EVERY_S
+                with contextlib.suppress(OSError):
+                    recovery.rotate_backup(self.directory, journal.read_from(self._fd, 0)[:self._offset])
+
+    def _undo(self, start: int) -> None:
+        try:
+            os.ftruncate(self._fd, start)
+            os.fsync(self._fd)
+        except OSError:
+            _LOGGER.warning("could not cut back a failed write; it is dropped on the next open")
+
+    def _strip(self, record: Record) -> Record:
+        if not self.keep_transcripts and isinstance(record, _FREE_TEXT) and record.text is not None:
+            return dataclasses.replace(record, text=None)
+        return record
+
+    def update_agreement(self, items: Sequence[str], change: str, at: str) -> AgreementVersion:
+        """Store a new version of the whole agreement and return it."""
+        version = AgreementVersion(at=at, items=tuple(items), change=change)
+        self.append(version)
+        return version
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def _snapshot(self) -> list[Record]:
+        with self._locked():
+            self._sync()
+            return list(self._records)
+
+    def query(self, kind: type[R] | str | None = None, *, since: datetime | None = None,
+              until: datetime | None = None, where: Callable[[Record], bool] | None = None) -> list[Record]:
+        """Records in the order stored; `since` inclusive, `until` exclusive (naive times mean local)."""
+        records = self._snapshot()
+        if isinstance(kind, str):
+            records = [r for r in records if kind == r.KIND]
+        elif kind is not None:
+            records = [r for r in records if isinstance(r, kind)]
+        if since is not None or until is not None:
+            low, high = _aware(since), _aware(until)
+            records = [r for r in records
+                       if (low is None or r.when >= low) and (high is None or r.when < high)]
+        if where is not None:
+            records = [r for r in records if where(r)]
+        return records
+
+    def session(self, session_id: str) -> list[Record]:
+        """Everything recorded for one session, in order."""
+        return [r for r in self._snapshot() if getattr(r, "session_id", None) == session_id]
+
+    def latest_session_status(self, activity: str) -> SessionEvent | None:
+        """The newest SessionEvent for `activity` (check-in, appreciation, ...)."""
+        for record in reversed(self._snapshot()):
+            if isinstance(record, SessionEvent) and record.activity == activity:
+                return record
+        return None
+
+    def agreement(self) -> AgreementVersion | None:
+        """The newest version of the agreement."""
+        for record in reversed(self._snapshot()):
+            if isinstance(record, AgreementVersion):
+                return record
+        return None
+
+    def export(self) -> dict[str, Any]:
+        """Everything, as one JSON-serialisable document."""
+        records = self._snapshot()
+        counts: dict[str, int] = {}
+        for record in records:
+            counts[record.KIND] = counts.get(record.KIND, 0) + 1
+        return {"app": APP, "schema": CURRENT_SCHEMA, "exported_at": datetime.now(timezone.utc).isoformat(),
+                "keep_transcripts": self.keep_transcripts, "counts": counts,
+                "records": [to_dict(record) for record in records]}
+
+    # -- ending -----------------------------------------------------------------------------------------
+
+    def forget(self) -> None:
+        """Delete every data file: journal, backups, moved-aside copies. The store is closed afterwards."""
+        with self._locked():
+            recovery.forget_files(self.directory)
+            self._records = []
+            self._close_fd()
+        with contextlib.suppress(FileNotFoundError):
+            (self.directory / LOCK).unlink()
+
+    def close(self) -> None:
+        """Release the file; the store cannot be used afterwards."""
+        with self._tlock:
+            self._close_fd()
+
+    def _close_fd(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def forget_directory(directory: Path, *, lock_timeout: float = 10.0) -> int:
+    """Delete every store file in `directory` without opening (or repairing) the store. Returns the count."""
+    directory = Path(directory)
+    if not recovery.store_files(directory):
+        return 0
+    lock = filelock.FileLock(directory / LOCK, timeout=lock_timeout, mode=0o600, preserve_lock_file=True)
+    try:
+        with lock:
+            removed = recovery.forget_files(directory)
+    except filelock.Timeout:
+        message = "Another assistant process is using the store; stop it and try again."
+        raise StoreLockTimeout(message) from None
+    with contextlib.suppress(FileNotFoundError):
+        (directory / LOCK).unlink()
+    return removed
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.astimezone() if moment is not None and moment.tzinfo is None else moment
