@@ -5,8 +5,9 @@ Inside the program audio is always 16 kHz, mono, signed 16-bit little-endian PCM
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
 
 SAMPLE_RATE = 16_000
 """Samples per second of every frame inside the program."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import paths
-from assistant.dialog.schema import Common, DialogError, Script, load_common, load_script, read_yaml
+from assistant.dialog.schema import DialogError, Script, load_common, load_script, read_yaml
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""Engine selection: vosk when a model is installed, else pocketsphinx."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from assistant.config import Settings
+from assistant.stt.base import Recognizer
+from assistant.stt.models import FIX_HINT, ModelError, find_model
+
+_LOGGER = logging.getLogger(__name__)
+FALLBACK_NOTICE = ("No vosk model installed; using pocketsphinx (lower accuracy). "
+                   "Get the better model with: assistant models download")
+
+
+def create_recognizer(settings: Settings, engine: str | None = None) -> Recognizer:
+    """Build the configured engine; "auto" falls back to pocketsphinx with one notice on stderr."""
+    choice = engine or settings.speech.engine
+    if choice not in ("auto", "vosk", "pocketsphinx"):
+        raise ValueError(f"unknown speech engine {choice!r}; use auto, vosk or pocketsphinx")
+    if choice in ("auto", "vosk"):
+        model = find_model(settings.speech.model_path)
+        if model is not None:
+            from assistant.stt.vosk_engine import VoskRecognizer
+
+            _LOGGER.info("speech engine: vosk (%s)", model)
+            return VoskRecognizer(model)
+        if choice == "vosk":
+            raise ModelError(f"no vosk model found (looked at --model, $ASSISTANT_MODEL, models/, the user's "
+                             f"models directory); {FIX_HINT}")
+        print(FALLBACK_NOTICE, file=sys.stderr)
+    from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
+
+    _LOGGER.info("speech engine: pocketsphinx")
+    return PocketsphinxRecognizer()
+
+
+def describe_engines(settings: Settings) -> list[str]:
+    """Lines for `assistant models list`: the configured engine, the model found, what auto picks."""
+    lines = [f"configured engine: {settings.speech.engine}"]
+    try:
+        model = find_model(settings.speech.model_path)
+    except ModelError as exc:
+        model = None
+        lines.append(f"vosk model: ERROR {exc}")
+    else:
+        lines.append(f"vosk model: {model}" if model else f"vosk model: none installed ({FIX_HINT})")
+    lines.append("pocketsphinx: built-in en-us model (always available)")
+    lines.append(f"auto selects: {'vosk' if model else 'pocketsphinx'}")
+    return lines

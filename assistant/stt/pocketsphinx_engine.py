@@ -1,0 +1,156 @@
+"""pocketsphinx 5 recogniser: default en-us LM for free text, JSGF command grammars with a garbage loop."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Sequence
+
+from pocketsphinx import Decoder, Vad
+
+from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
+from assistant.stt.base import Utterance
+
+_LOGGER = logging.getLogger(__name__)
+
+GARBAGE_WORDS = ("what", "it", "is", "of", "oven", "take", "out", "store", "today", "later", "dinner",
+                 "think", "did", "call", "mother")
+"""The garbage loop: a small set of common words covering typical distractors. Keep it short: large
+word loops make the FSG search explode (a ~100-word loop decoded for >10 minutes) and short words ("the",
+"a", "by", "he") steal commands ("he hits me" -> "the", "five" -> "by"). Measured on espeak en-us speech."""
+START_FRAMES = 3
+"""Speech frames in a row (30 ms each) that open an utterance."""
+COMMAND_CONFIDENCE, GARBAGE_CONFIDENCE, FREE_CONFIDENCE = 0.9, 0.2, 0.5
+"""Fixed confidences: without bestpath pocketsphinx gives no usable posterior, so the grammar path decides."""
+PREROLL_S = 0.3
+"""Audio kept before the detected start and fed to the decoder for context."""
+
+
+class PhraseError(ValueError):
+    """A phrase uses a word the pocketsphinx dictionary does not know."""
+
+
+def _jsgf_token(word: str) -> str:
+    return word if re.fullmatch(r"[a-z0-9']+", word) else f'"{word}"'
+
+
+class PocketsphinxRecognizer:
+    """Streaming pocketsphinx recogniser with its own VAD endpointing (trailing silence)."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, trailing_silence: float = 0.6, vad_mode: int = Vad.LOOSE,
+                 garbage: Sequence[str] = GARBAGE_WORDS) -> None:
+        self._decoder = Decoder(logfn="/dev/null", bestpath=False)
+        # bestpath (lattice rescoring) drops the last word of FSG hypotheses in pocketsphinx 5.1
+        # ("he hit me" -> "he hit"), so it is off; hyp().prob is then not a posterior.
+        self._free_search = self._decoder.current_search()
+        self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
+        self._frame_bytes: int = self._vad.frame_bytes
+        self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
+        self._end_frames = max(1, round(trailing_silence / self._frame_s))
+        self._garbage = [w for w in garbage if self._decoder.lookup_word(w) is not None]
+        self._searches: dict[tuple[str, ...], str] = {}
+        self._phrases: frozenset[str] | None = None
+        self._pending = b""
+        self._frames_fed = 0
+        self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
+        self._speech_run = 0
+        self._in_utt = False
+        self._silence_run = 0
+        self._start = 0.0
+        self._last_speech = 0.0
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        """Restrict to `phrases` plus the garbage loop (compiled once per phrase set); None: free text."""
+        self.reset()
+        if not phrases:
+            self._decoder.activate_search(self._free_search)
+            self._phrases = None
+            return
+        key = tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
+        name = self._searches.get(key)
+        if name is None:
+            missing = sorted({w for p in key for w in p.split() if self._decoder.lookup_word(w) is None})
+            if missing:
+                raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
+            name = f"cmd{len(self._searches)}"
+            self._decoder.add_jsgf_string(name, self._grammar(key))
+            self._searches[key] = name
+            _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
+        self._decoder.activate_search(name)
+        self._phrases = frozenset(key)
+
+    def _grammar(self, phrases: tuple[str, ...]) -> str:
+        commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
+        garbage = " | ".join(_jsgf_token(w) for w in self._garbage)
+        return (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>;\n"
+                f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
+
+    def accept(self, pcm: bytes) -> Utterance | None:
+        """Feed audio of any length; returns an utterance once trailing silence ends one."""
+        self._pending += pcm
+        result = None
+        while len(self._pending) >= self._frame_bytes:
+            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
+            result = self._frame(frame) or result
+        return result
+
+    def _frame(self, frame: bytes) -> Utterance | None:
+        speech = self._vad.is_speech(frame)
+        self._frames_fed += 1
+        now = self._frames_fed * self._frame_s
+        if not self._in_utt:
+            self._preroll.append(frame)
+            self._speech_run = self._speech_run + 1 if speech else 0
+            if self._speech_run >= START_FRAMES:
+                self._in_utt, self._silence_run = True, 0
+                self._start = now - START_FRAMES * self._frame_s
+                self._last_speech = now
+                self._decoder.start_utt()
+                self._decoder.process_raw(b"".join(self._preroll), False, False)
+                self._preroll.clear()
+            return None
+        self._decoder.process_raw(frame, False, False)
+        if speech:
+            self._silence_run, self._last_speech = 0, now
+            return None
+        self._silence_run += 1
+        return self._finish() if self._silence_run >= self._end_frames else None
+
+    def _finish(self) -> Utterance:
+        self._decoder.end_utt()
+        self._in_utt, self._speech_run = False, 0
+        hyp = self._decoder.hyp()
+        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+        if not text:
+            confidence = 0.0
+        elif self._phrases is None:
+            confidence = FREE_CONFIDENCE
+        else:
+            confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
+        return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
+                         end=round(self._last_speech, 3))
+
+    def partial(self) -> str:
+        """Words of the best hypothesis so far."""
+        if not self._in_utt:
+            return ""
+        hyp = self._decoder.hyp()
+        return hyp.hypstr if hyp else ""
+
+    def flush(self) -> Utterance | None:
+        """End the current utterance now (end of audio)."""
+        if self._pending:
+            self._pending += bytes(self._frame_bytes - len(self._pending))
+            self.accept(b"")
+        return self._finish() if self._in_utt else None
+
+    def reset(self) -> None:
+        """Drop the current utterance; the stream clock keeps running."""
+        if self._in_utt:
+            self._decoder.end_utt()
+        self._in_utt, self._speech_run, self._silence_run = False, 0, 0
+        self._preroll.clear()
+        self._pending = b""

