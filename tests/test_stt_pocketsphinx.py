@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from speech_fixtures import have_espeak, synthesize
+from speech_fixtures import synthesize
 
 from assistant.audio.base import FRAME_BYTES
 from assistant.audio.convert import silence
 from assistant.intents import IntentMatcher
 from assistant.stt.pocketsphinx_engine import PhraseError, PocketsphinxRecognizer
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng not installed")
 MATCHER = IntentMatcher.load()
 COMMANDS = [(phrase, name) for name in MATCHER.intents for phrase in MATCHER.phrases_for([name])]
 DISTRACTORS = ["what time is it", "take it out of the oven", "i think dinner is ready in ten minutes",

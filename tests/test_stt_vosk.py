@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from speech_fixtures import have_espeak, synthesize
+from speech_fixtures import synthesize
 
 from assistant.audio.base import FRAME_BYTES
 from assistant.audio.convert import silence, write_wav
@@ -14,7 +14,6 @@ from assistant.cli import cli
 from assistant.stt.models import ModelError
 from assistant.stt.vosk_engine import VoskRecognizer, load_model
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng not installed")
 WORDS = ["안녕하세요", "감사합니다", "네", "아니요"]
 
 
