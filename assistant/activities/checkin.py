@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Protocol
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
@@ -14,10 +15,12 @@ from assistant.store.records import Commitment, CommitmentReview, Record, Sessio
 
 
 class RecordStore(Protocol):
-    """The part of the store an activity uses."""
+    """The part of the store an activity uses (assistant.store.Store implements it)."""
 
     def append(self, record: Record) -> None: ...
-    def query(self, kind: object = None, **filters: object) -> list[Record]: ...
+
+    def query(self, kind: Any = None, *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
 
 
 def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
@@ -39,12 +42,17 @@ def open_commitments(store: RecordStore, before_session: str) -> list[Commitment
 
 
 def completed_weeks_in_a_row(store: RecordStore, clock: Clock) -> int:
-    """Completed check-ins on consecutive weeks, counting back from this week."""
+    """Completed check-ins on consecutive weeks, counting back from this week.
+
+    Each week's window is 8 days (a day late still counts), so windows overlap by a day: a check-in
+    counted in one week is not counted again in the week before.
+    """
     done = [r.when for r in store.query(SessionEvent)
             if isinstance(r, SessionEvent) and r.activity == "checkin" and r.status == "completed"]
     count, week_end = 0, clock.now()
-    while any(week_end - timedelta(days=8) < when <= week_end for when in done):
+    while in_week := [when for when in done if week_end - timedelta(days=8) < when <= week_end]:
         count += 1
+        done = [when for when in done if when not in in_week]
         week_end -= timedelta(days=7)
     return count
 

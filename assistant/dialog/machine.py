@@ -7,6 +7,7 @@ the machine's triggers: answer, skip, back, repeat, help, silence, no_match, sto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,7 +226,7 @@ def _transitions_for(script: Script, step: Step) -> list[dict[str, Any]]:
     return moves
 
 
-def _answer_is(key: str):  # type: ignore[no-untyped-def]
+def _answer_is(key: str) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
         answer: Answer | None = event.kwargs.get("answer")
         return answer is not None and answer.key == key
@@ -233,9 +234,10 @@ def _answer_is(key: str):  # type: ignore[no-untyped-def]
     return condition
 
 
-def _owner_has_more(owner: Step):  # type: ignore[no-untyped-def]
+def _owner_has_more(owner: Step) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
-        model: DialogModel = event.model
+        model = event.model
+        assert isinstance(model, DialogModel)
         return model.item + 1 < len(model.activity.items(owner))
     return condition
 

@@ -27,7 +27,7 @@ def _espeak(text: str, voice: str, rate: int, pitch: int) -> bytes:
     except (subprocess.SubprocessError, OSError) as exc:
         raise VoiceError(f"espeak-ng failed for voice {voice!r}: {exc}") from exc
     try:
-        return read_wav(io.BytesIO(done.stdout))  # type: ignore[arg-type]
+        return read_wav(io.BytesIO(done.stdout))
     except AudioFormatError as exc:
         raise VoiceError(f"espeak-ng produced no usable audio for voice {voice!r}") from exc
 
