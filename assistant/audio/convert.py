@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import wave
 from pathlib import Path
 from typing import BinaryIO
@@ -56,8 +57,34 @@ def read_wav(path: str | Path | BinaryIO) -> bytes:
         with wave.open(str(path) if isinstance(path, (str, Path)) else path, "rb") as wav:
             raw = wav.readframes(wav.getnframes())
             return to_internal(raw, wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
-    except (wave.Error, EOFError, OSError, AudioFormatError) as exc:
+    except wave.Error as exc:
+        if "65534" in str(exc) and isinstance(path, (str, Path)):
+            return _read_extensible(Path(path))
         raise AudioFormatError(f"{path}: cannot read as a PCM WAV file: {exc}") from exc
+    except (EOFError, OSError, AudioFormatError) as exc:
+        raise AudioFormatError(f"{path}: cannot read as a PCM WAV file: {exc}") from exc
+
+
+def _read_extensible(path: Path) -> bytes:
+    """WAVE_FORMAT_EXTENSIBLE with PCM samples (sox's 24-bit output; Python < 3.12's wave refuses it)."""
+    data = path.read_bytes()
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise AudioFormatError(f"{path}: not a RIFF/WAVE file")
+    offset, fmt, samples = 12, None, None
+    while offset + 8 <= len(data):
+        chunk_id, size = data[offset:offset + 4], struct.unpack("<I", data[offset + 4:offset + 8])[0]
+        body = data[offset + 8:offset + 8 + size]
+        if chunk_id == b"fmt ":
+            fmt = body
+        elif chunk_id == b"data":
+            samples = body
+        offset += 8 + size + (size & 1)
+    if fmt is None or samples is None or len(fmt) < 26:
+        raise AudioFormatError(f"{path}: WAV file without fmt or data chunk")
+    _, channels, rate, _, _, bits = struct.unpack("<HHIIHH", fmt[:16])
+    if struct.unpack("<H", fmt[24:26])[0] != 1:
+        raise AudioFormatError(f"{path}: only PCM WAV data is supported")
+    return to_internal(samples, rate, bits // 8, channels)
 
 
 def write_wav(path: str | Path, pcm: bytes, rate: int = SAMPLE_RATE) -> None:
