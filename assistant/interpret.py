@@ -11,6 +11,7 @@ from assistant.listener import Heard
 
 GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop")
 """Understood in every listening state."""
+SENTINEL_INTENTS = ("time_out", "safety")
 KIND_INTENTS = {"yes_no": ("yes", "no"), "ready": ("ready", "more_time"), "rating": ("rating",)}
 TRIGGER_OF = {"back": "back", "skip": "skip", "repeat": "repeat", "help": "help", "stop": "stop",
               "time_out": "time_out", "safety": "safety"}
@@ -40,6 +41,10 @@ class Interpreter:
         if step.listen == "choice":
             phrases += [normalise(p) for options in step.options.values() for p in options]
         return tuple(dict.fromkeys(phrases))
+
+    def sentinel(self, step: Step) -> tuple[str, ...]:
+        """Phrases to catch inside a free answer: time out and safety are never lost in free speech."""
+        return tuple(self.matcher.phrases_for(SENTINEL_INTENTS)) if step.listen == "free" else ()
 
     def interpret(self, heard: Heard | None, step: Step, duration_s: float = 0.0) -> Event:
         """Map an utterance (None: silence) heard at `step` to an event."""

@@ -46,20 +46,21 @@ class Listener:
         self.silence_timeout_s = silence_timeout_s
         self.vad_threshold_dbfs = vad_threshold_dbfs
         self.max_utterance_s = max_utterance_s
-        self._phrases: tuple[str, ...] | None = ()
+        self._phrases: tuple[tuple[str, ...] | None, tuple[str, ...]] | None = None
         self.frames_decoded = 0
         """Frames handed to the recogniser since creation (the gate's effect is visible here)."""
 
-    def set_phrases(self, phrases: Sequence[str] | None) -> None:
-        key = tuple(phrases) if phrases is not None else None
+    def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
+        """Switch the recogniser's phrase list (and free-text sentinel phrases) when they change."""
+        key = (tuple(phrases) if phrases is not None else None, tuple(sentinel))
         if key != self._phrases:
-            self.recognizer.set_phrases(list(phrases) if phrases is not None else None)
+            self.recognizer.set_phrases(list(phrases) if phrases is not None else None, list(sentinel))
             self._phrases = key
 
     def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
         """Wait for one utterance; None after `timeout_s` (default: the silence timeout) without speech."""
         timeout_s = self.silence_timeout_s if timeout_s is None else timeout_s
-        self.set_phrases(request.phrases or None)
+        self.set_phrases(request.phrases or None, request.sentinel if not request.phrases else ())
         self.source.discard_pending()
         self.recognizer.reset()
         self.source.begin(request)

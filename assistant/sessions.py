@@ -8,9 +8,11 @@ from assistant.activities.checkin import CheckinActivity, RecordStore
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.conversation import Conversation
-from assistant.dialog.library import DialogLibrary
+from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.machine import DialogModel, Position, build_machine
+from assistant.safety import HELD_DIALOG_ID, HELD_STATE, checkin_blocked_today, log_safety
 from assistant.store.records import SessionEvent
+from assistant.transcript import Turn
 
 
 @dataclass
@@ -20,6 +22,10 @@ class Session:
     model: DialogModel
     activity: CheckinActivity
     resume_at: Position | None = None
+    settings: Settings | None = None
+    """Used to run the time-out flow when the conversation has none wired."""
+    held: Line | None = None
+    """Set when a safety response happened earlier today: `run_session` only says this line (issue 7)."""
 
 
 def paused_session(store: RecordStore, activity: str) -> SessionEvent | None:
@@ -29,8 +35,12 @@ def paused_session(store: RecordStore, activity: str) -> SessionEvent | None:
 
 
 def new_checkin(store: RecordStore, library: DialogLibrary, settings: Settings, clock: Clock,
-                resume: bool = False) -> Session:
-    """A check-in session; with `resume`, continue the paused one at its exact step (or start anew)."""
+                resume: bool = False, after_safety: bool = False) -> Session:
+    """A check-in session; with `resume`, continue the paused one at its exact step (or start anew).
+
+    After a safety response earlier the same day the session is `held` (it only says safety.checkin_held)
+    unless the couple asked to continue (`after_safety=True`).
+    """
     paused = paused_session(store, "checkin") if resume else None
     activity = CheckinActivity(store, library, settings.partners, clock,
                                keep_transcripts=settings.dialog.keep_transcripts,
@@ -44,14 +54,34 @@ def new_checkin(store: RecordStore, library: DialogLibrary, settings: Settings, 
     if paused is not None:
         item = paused.state.get("item", 0)
         resume_at = Position(paused.step, item if isinstance(item, int) else 0)
-    return Session(model, activity, resume_at)
+    held = None
+    if not after_safety and checkin_blocked_today(store, clock):
+        held = library.render(HELD_DIALOG_ID)
+    return Session(model, activity, resume_at, held=held)
 
 
 def run_session(conversation: Conversation, session: Session) -> str:
-    """Run a session to its end and log its status; returns the final state."""
+    """Run a session to its end and log its status; returns the final state.
+
+    A held session (safety response earlier today) only says its line and returns HELD_STATE, recording
+    nothing. A session ending in the safety state also logs a SafetyEvent (no content).
+    """
+    if session.held is not None:
+        line = session.held
+        conversation.transcript.add(Turn(who="assistant", text=line.text, state=HELD_STATE,
+                                         time=conversation.clock.now().isoformat(), dialog_id=line.dialog_id,
+                                         slots=dict(line.slots)))
+        conversation.say_line(line)
+        return HELD_STATE
+    if conversation.time_out is None and session.settings is not None:
+        from assistant.timeout.activity import TimeOutFlow
+
+        conversation.time_out = TimeOutFlow(session.settings, session.model.library, session.activity.store)
     if session.resume_at is None:
         session.activity.status("started")
     final = conversation.run(session.model, session.resume_at)
     where = session.model.paused_at
     session.activity.status(final, where.step if where else "", where.item if where else 0)
+    if final == "safety":
+        log_safety(session.activity.store, session.activity.clock, session.activity.name)
     return final

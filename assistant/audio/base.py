@@ -49,6 +49,8 @@ class ListenRequest:
     """Dialog step id that is listening."""
     phrases: tuple[str, ...] = field(default_factory=tuple)
     """Phrases the recogniser is restricted to (empty: free text)."""
+    sentinel: tuple[str, ...] = field(default_factory=tuple)
+    """With free text: phrases that must still be caught inside it (time out, safety)."""
 
 
 class AudioSource(Protocol):

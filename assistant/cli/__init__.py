@@ -17,6 +17,9 @@ _COMMAND_MODULES = (
     "assistant.cli.store_cmds",
     "assistant.cli.dialog_cmds",
     "assistant.cli.audio_cmds",
+    "assistant.cli.run_cmds",
+    "assistant.cli.agreement_cmds",
+    "assistant.cli.timeout_cmds",
 )
 
 

@@ -153,11 +153,18 @@ class DialogModel:
         self.item = 0
 
     def go_back(self, event: EventData) -> None:
+        """Return to the previous question, passing over steps that had nothing to ask (no items)."""
+        while self.history and not self._has_question(self.history[-1]):
+            self.history.pop()
         if not self.history:
             self.say_prompt(event)
             return
-        previous = self.history.pop()
-        self.machine_set(previous)
+        self.machine_set(self.history.pop())
+
+    def _has_question(self, position: Position) -> bool:
+        step = self.script.step(position.step)
+        owner = branch_parent(self.script, step) if step.then == "return" else step
+        return step.listen != "none" and position.item < len(self.activity.items(owner))
 
     def remember_pause(self, event: EventData) -> None:
         self.paused_at = Position(event.state.name, self.item) if event.state else None

@@ -7,28 +7,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.audio.base import ListenRequest
+from assistant.audio.base import Clip, ListenRequest
 from assistant.audio.convert import read_wav, silence, write_wav
-from assistant.audio.sinks import MultiSink, TextSink, WavFileSink
+from assistant.audio.sinks import MultiSink, TextSink, WavFileSink, WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.interpret import Interpreter
 from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.sessions import Session, new_checkin, run_session
 from assistant.simulate import voices
 from assistant.simulate.scenario import Scenario, ScenarioError, Turn
 from assistant.store.store import Store
 from assistant.stt.factory import create_recognizer
+from assistant.timeout.activity import TimeOutFlow
+from assistant.timeout.bargein import BargeInWatcher, DuplexClock
 from assistant.transcript import Transcript
 from assistant.tts.worker import FallbackSpeaker, SpeechWorker
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_VOICES = ("en-us", "en-us")
 DEFAULT_PITCHES = (40, 65)
+BARGE_IN_AFTER_S = 0.5
+"""A `during: speech` turn starts this far into the assistant's line."""
 
 
 @dataclass
@@ -40,18 +44,27 @@ class TurnFeeder:
     current_partner: str = ""
     ordered: list[Turn] = field(default_factory=list)
     heard_audio: list[bytes] = field(default_factory=list)
+    source: ScriptedSource | None = None
+    injected: list[tuple[float, float, str]] = field(default_factory=list)
+    """Barge-in turns: (clip seconds played when injected, seconds of audio injected, text)."""
 
     def __post_init__(self) -> None:
         self.ordered = list(self.scenario.turns)
 
     def __call__(self, request: ListenRequest) -> bytes:
         turn = self._choose(request)
+        if turn is None:
+            return b""
         pcm = self.render(turn)
         self.heard_audio.append(pcm)
         return pcm
 
-    def _choose(self, request: ListenRequest) -> Turn:
-        if self.ordered and self.ordered[0].at_step in (None, request.step):
+    def _choose(self, request: ListenRequest) -> Turn | None:
+        if request.kind == "cooloff":  # a quiet break: only turns placed there explicitly are heard
+            if self.ordered and self.ordered[0].during is None and self.ordered[0].at_step == request.step:
+                return self.ordered.pop(0)
+            return None
+        if self.ordered and self.ordered[0].during is None and self.ordered[0].at_step in (None, request.step):
             return self.ordered.pop(0)
         default = getattr(self.scenario.answers, request.kind, None) or self.scenario.answers.command
         if default is None:
@@ -59,6 +72,19 @@ class TurnFeeder:
             raise ScenarioError(f"the scenario ran out of turns at step {request.step!r}, listening for "
                                 f"{request.kind}{waiting}; add a turn or an `answers.{request.kind}` default")
         return Turn(say=default)
+
+    def on_progress(self, playback: WavPlayback, played_s: float) -> None:
+        """Barge-in: inject the next `during: speech` turn shortly after the assistant starts a line."""
+        if not self.ordered or self.ordered[0].during != "speech" or self.source is None:
+            return
+        turn, dialog_id = self.ordered[0], playback.clip.dialog_id
+        if played_s < BARGE_IN_AFTER_S or turn.at_step not in (None, dialog_id, dialog_id.split(".")[-1]):
+            return
+        self.ordered.pop(0)
+        pcm = self.render(turn)
+        self.heard_audio.append(pcm)
+        self.injected.append((played_s, len(pcm) / 32000, str(turn.say or turn.wav or "")))
+        self.source.inject(pcm)
 
     def render(self, turn: Turn) -> bytes:
         if turn.silence is not None:
@@ -79,21 +105,22 @@ class SimulationResult:
     out_dir: Path
     turn_latencies_s: list[float]
     unused_turns: int
+    conversation: Conversation | None = None
+    """The driver, for tests: its time-out flow results, barge-in events and timings."""
+    injected: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir: Path | None = None,
              store_dir: Path | None = None, echo: bool = False, engine: str | None = None) -> SimulationResult:
     """Run `scenario` to its end; outputs transcript.jsonl, assistant.wav, partners.wav and the store."""
-    if scenario.turns and any(turn.during == "speech" for turn in scenario.turns):
-        raise ScenarioError("turns with `during: speech` (barge-in) are not supported by this runner yet")
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"partners": scenario.partners})
     start = scenario.clock or datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
-    clock = VirtualClock(start)
+    clock = DuplexClock(VirtualClock(start))
     library = DialogLibrary.load(seed=0)
     feeder = TurnFeeder(scenario, base_dir or Path.cwd())
-    source = ScriptedSource(clock=clock, on_begin=feeder)
-    sink = WavFileSink(out_dir / "assistant.wav", clock=clock)
+    source = feeder.source = ScriptedSource(clock=clock, on_begin=feeder)
+    sink = WavFileSink(out_dir / "assistant.wav", clock=clock, on_progress=feeder.on_progress)
     speaker = FallbackSpeaker(SpeechWorker(settings.voice), MultiSink(sink, TextSink()) if echo else sink)
     store = Store.open(store_dir or out_dir / "store", keep_transcripts=settings.dialog.keep_transcripts)
     transcript = Transcript(out_dir / "transcript.jsonl")
@@ -104,9 +131,17 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
     def say_line(line: Line) -> None:
         speaker.say(line.text, line.dialog_id).wait()
 
-    conversation = Conversation(listener, interpreter, say_line, clock, transcript)
+    def play_clip(clip: Clip) -> float:
+        playback = sink.play(clip)
+        playback.wait()
+        return playback.played_seconds
+
+    conversation = Conversation(listener, interpreter, say_line, clock, transcript,  # type: ignore[arg-type]
+                                play_line=lambda line: speaker.say(line.text, line.dialog_id), play_clip=play_clip,
+                                barge_in=BargeInWatcher(listener, interpreter.matcher, clock))
     try:
-        session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)
+        session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)  # type: ignore[arg-type]
+        conversation.time_out = TimeOutFlow(settings, library, store)
         if scenario.resume and session.resume_at is None:
             raise ScenarioError("the scenario asks to resume, but no check-in is paused in this store")
         conversation.speaker_of = lambda model: _partner_of(model, feeder)
@@ -117,7 +152,7 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
         store.close()
         write_wav(out_dir / "partners.wav", b"".join(feeder.heard_audio))
     return SimulationResult(final, transcript, out_dir, [t.latency_s for t in conversation.timings],
-                            len(feeder.ordered))
+                            len(feeder.ordered), conversation, feeder.injected)
 
 
 def _partner_of(model: object, feeder: TurnFeeder) -> str:

@@ -27,8 +27,12 @@ class Recognizer(Protocol):
     name: str
     """Engine name: "vosk" or "pocketsphinx"."""
 
-    def set_phrases(self, phrases: Sequence[str] | None) -> None:
-        """Restrict recognition to `phrases` plus an unknown/garbage path; None means free text."""
+    def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
+        """Restrict recognition to `phrases` plus an unknown/garbage path; None means free text.
+
+        `sentinel` (free text only): phrases an engine must still catch inside free speech, when its
+        free-text model alone is not reliable enough (pocketsphinx runs a second grammar pass).
+        """
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed a frame; returns an utterance when the engine detects the end of speech."""

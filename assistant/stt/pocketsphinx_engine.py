@@ -23,6 +23,11 @@ START_FRAMES = 3
 """Speech frames in a row (30 ms each) that open an utterance."""
 COMMAND_CONFIDENCE, GARBAGE_CONFIDENCE, FREE_CONFIDENCE = 0.9, 0.2, 0.5
 """Fixed confidences: without bestpath pocketsphinx gives no usable posterior, so the grammar path decides."""
+SHORT_SLACK_S, SHORT_S_PER_WORD = 0.3, 0.3
+"""A free utterance this short (slack + per word) may be a sentinel phrase on the grammar's word alone."""
+SENTINEL_SLACK_S, SENTINEL_S_PER_WORD = 1.0, 0.4
+"""Longest free utterance a sentinel phrase may stand for, if the free text shares a content word."""
+FUNCTION_WORDS = frozenset("i i'm a an the to me my we you it of is am and so".split())
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
 
@@ -53,6 +58,8 @@ class PocketsphinxRecognizer:
         self._garbage = [w for w in garbage if self._decoder.lookup_word(w) is not None]
         self._searches: dict[tuple[str, ...], str] = {}
         self._phrases: frozenset[str] | None = None
+        self._sentinel: tuple[str, frozenset[str]] | None = None
+        self._utt_audio: list[bytes] = []
         self._pending = b""
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -62,14 +69,30 @@ class PocketsphinxRecognizer:
         self._start = 0.0
         self._last_speech = 0.0
 
-    def set_phrases(self, phrases: Sequence[str] | None) -> None:
-        """Restrict to `phrases` plus the garbage loop (compiled once per phrase set); None: free text."""
+    def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
+        """Restrict to `phrases` plus the garbage loop (compiled once per phrase set); None: free text.
+
+        `sentinel`: phrases that must be caught even in free text (time out, safety). The free-text model
+        misses them in synthetic and accented speech, so each free utterance gets a second, cheap pass
+        through a grammar of these phrases (RTF ~0.01); an in-grammar hit of plausible length wins.
+        """
         self.reset()
         if not phrases:
             self._decoder.activate_search(self._free_search)
             self._phrases = None
+            self._sentinel = (self._search_for(sentinel), frozenset(self._key(sentinel))) if sentinel else None
             return
-        key = tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
+        self._sentinel = None
+        name = self._search_for(phrases)
+        self._decoder.activate_search(name)
+        self._phrases = frozenset(self._key(phrases))
+
+    @staticmethod
+    def _key(phrases: Sequence[str]) -> tuple[str, ...]:
+        return tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
+
+    def _search_for(self, phrases: Sequence[str]) -> str:
+        key = self._key(phrases)
         name = self._searches.get(key)
         if name is None:
             missing = sorted({w for p in key for w in p.split() if self._decoder.lookup_word(w) is None})
@@ -79,8 +102,7 @@ class PocketsphinxRecognizer:
             self._decoder.add_jsgf_string(name, self._grammar(key))
             self._searches[key] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
-        self._decoder.activate_search(name)
-        self._phrases = frozenset(key)
+        return name
 
     def _grammar(self, phrases: tuple[str, ...]) -> str:
         commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
@@ -110,9 +132,13 @@ class PocketsphinxRecognizer:
                 self._last_speech = now
                 self._decoder.start_utt()
                 self._decoder.process_raw(b"".join(self._preroll), False, False)
+                if self._sentinel is not None:
+                    self._utt_audio = list(self._preroll)
                 self._preroll.clear()
             return None
         self._decoder.process_raw(frame, False, False)
+        if self._sentinel is not None:
+            self._utt_audio.append(frame)
         if speech:
             self._silence_run, self._last_speech = 0, now
             return None
@@ -130,8 +156,41 @@ class PocketsphinxRecognizer:
             confidence = FREE_CONFIDENCE
         else:
             confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
+        spotted = self._sentinel_pass(text)
+        if spotted is not None:
+            text, confidence = spotted, COMMAND_CONFIDENCE
         return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
                          end=round(self._last_speech, 3))
+
+    def _sentinel_pass(self, free_text: str) -> str | None:
+        """Decode the free utterance again with the sentinel grammar; the phrase if it plausibly was one.
+
+        Plausible: the utterance is about as long as the phrase, or somewhat longer and the free-text
+        decoding shares a content word with it (a long sentence forced into a short phrase is not it).
+        """
+        if self._sentinel is None or not self._utt_audio:
+            return None
+        audio, self._utt_audio = b"".join(self._utt_audio), []
+        name, phrases = self._sentinel
+        self._decoder.activate_search(name)
+        try:
+            self._decoder.start_utt()
+            self._decoder.process_raw(audio, False, True)
+            self._decoder.end_utt()
+            hyp = self._decoder.hyp()
+        finally:
+            self._decoder.activate_search(self._free_search)
+        phrase = " ".join((hyp.hypstr if hyp else "").split())
+        seconds = self._last_speech - self._start  # speech only, without pre-roll and trailing silence
+        if phrase not in phrases:
+            return None
+        words = len(phrase.split())
+        if seconds <= SHORT_SLACK_S + SHORT_S_PER_WORD * words:
+            return phrase
+        shared = (set(phrase.split()) & set(free_text.split())) - FUNCTION_WORDS
+        if shared and seconds <= SENTINEL_SLACK_S + SENTINEL_S_PER_WORD * words:
+            return phrase
+        return None
 
     def partial(self) -> str:
         """Words of the best hypothesis so far."""
@@ -154,3 +213,4 @@ class PocketsphinxRecognizer:
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
         self._pending = b""
+        self._utt_audio = []

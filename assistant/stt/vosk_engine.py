@@ -57,7 +57,7 @@ class VoskRecognizer:
         rec.SetWords(True)
         return rec
 
-    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+    def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Restrict to `phrases` plus "[unk]"; None or empty means free text. Drops the current utterance."""
         cleaned = [" ".join(p.lower().split()) for p in phrases or [] if p.strip()]
         self._phrases = list(dict.fromkeys(cleaned)) or None

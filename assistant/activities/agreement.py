@@ -1,0 +1,141 @@
+"""The monthly agreement review: each item read aloud (keep / change / remove); a proposal is recorded
+only when both partners say yes; every version of the agreement is kept by the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.clock import Clock
+from assistant.dialog.activity import Answer
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.dialog.schema import Step
+from assistant.store.records import AgreementVersion, SessionEvent, StepAnswer, new_id
+from assistant.store.store import Store
+
+CONFIRM_STEPS = ("confirm_first", "confirm_second")
+
+
+@dataclass
+class Proposal:
+    """A change to one item, waiting for both partners' yes."""
+
+    index: int
+    action: Literal["change", "remove"]
+    wording: str = ""
+    votes: dict[str, bool] = field(default_factory=dict)
+
+
+def apply(items: list[str], proposals: list[Proposal], partners: tuple[str, str]) -> tuple[list[str], list[Proposal]]:
+    """The new item list after the proposals both partners agreed to, and those proposals."""
+    agreed = [p for p in proposals if all(p.votes.get(name) for name in partners)]
+    by_index = {p.index: p for p in agreed}
+    result: list[str] = []
+    for index, text in enumerate(items):
+        proposal = by_index.get(index)
+        if proposal is None:
+            result.append(text)
+        elif proposal.action == "change" and proposal.wording.strip():
+            result.append(proposal.wording.strip())
+    return result, agreed
+
+
+@dataclass
+class AgreementReviewActivity:
+    """Items, slots and records of one agreement review session."""
+
+    store: Store
+    library: DialogLibrary
+    partners: tuple[str, str]
+    clock: Clock
+    keep_transcripts: bool = True
+    session_id: str = field(default_factory=new_id)
+    name: str = "agreement_review"
+    proposals: dict[int, Proposal] = field(default_factory=dict)
+    items_at_start: list[str] = field(default_factory=list)
+    saved: AgreementVersion | None = None
+    _summary: str | None = None
+
+    def __post_init__(self) -> None:
+        current = self.store.agreement()
+        self.items_at_start = list(current.items) if current else []
+
+    def _item(self, index: int) -> dict[str, object]:
+        return {"number": index + 1, "item": self.items_at_start[index], "index": index}
+
+    def items(self, step: Step) -> list[dict[str, object]]:
+        if step.id in CONFIRM_STEPS:
+            return [{**self._item(p.index), "proposal": self._proposal_text(p).text}
+                    for p in self._pending()]
+        if step.for_each == "agreement_item":
+            return [self._item(i) for i in range(len(self.items_at_start))]
+        return [{}]
+
+    def _pending(self) -> list[Proposal]:
+        return [self.proposals[i] for i in sorted(self.proposals)
+                if self.proposals[i].action == "remove" or self.proposals[i].wording.strip()]
+
+    def _proposal_text(self, proposal: Proposal) -> Line:
+        number = proposal.index + 1
+        if proposal.action == "remove":
+            return self.library.render("agreement.proposal_remove", number=number,
+                                       item=self.items_at_start[proposal.index])
+        return self.library.render("agreement.proposal_change", number=number, wording=proposal.wording)
+
+    def common_slots(self) -> dict[str, object]:
+        return {"partner_a": self.partners[0], "partner_b": self.partners[1]}
+
+    def step_slots(self, step: Step) -> dict[str, object]:
+        text = " ".join(step.say)
+        if "{overview}" in text:
+            count = len(self.items_at_start)
+            key = "overview_items" if count else "overview_none"
+            return {"overview": self.library.render(f"agreement.{key}", count=count).text}
+        if "{summary}" in text:
+            return {"summary": self.conclude()}
+        return {}
+
+    def record(self, step: Step, slots: dict[str, object], answer: Answer) -> None:
+        index = int(str(slots.get("index", -1)))
+        if step.id == "review_item" and answer.key in ("change", "remove"):
+            self.proposals[index] = Proposal(index, answer.key)  # type: ignore[arg-type]
+        elif step.id == "new_wording" and index in self.proposals:
+            self.proposals[index].wording = (answer.text or "").strip()
+        elif step.id in CONFIRM_STEPS and index in self.proposals:
+            partner = self.partners[CONFIRM_STEPS.index(step.id)]
+            self.proposals[index].votes[partner] = answer.key == "yes"
+        self.store.append(StepAnswer(at=self.clock.now().isoformat(), session_id=self.session_id,
+                                     activity=self.name, step=step.id, intent=answer.intent,
+                                     text=answer.text if self.keep_transcripts else None,
+                                     duration_s=round(answer.duration_s, 3)))
+
+    def conclude(self) -> str:
+        """Save the new version if both partners agreed to anything (once); the spoken summary."""
+        if self._summary is None:
+            self._summary = self._conclude()
+        return self._summary
+
+    def _conclude(self) -> str:
+        if not self.proposals:
+            return self.library.render("agreement.summary_unchanged").text
+        new_items, agreed = apply(self.items_at_start, self._pending(), self.partners)
+        declined = len(agreed) < len(self._pending())
+        if not agreed:
+            return self.library.render("agreement.summary_declined").text
+        changes = [self.library.render(f"agreement.change_{'edit' if p.action == 'change' else 'remove'}",
+                                       number=p.index + 1).text for p in agreed]
+        self.saved = self.store.update_agreement(new_items, "review", self.clock.now().isoformat())
+        text = self.library.render("agreement.summary_changed", changes=", ".join(changes)).text
+        if declined:
+            text += " " + self.library.render("agreement.summary_declined").text
+        return text
+
+    def finish(self, final_state: str) -> None:
+        """Log the end of the session (a paused or stopped review records no change)."""
+        self.status(final_state)
+
+    def status(self, status: str, step: str = "", item: int = 0) -> None:
+        """Log the session's status."""
+        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
+                                       activity=self.name, status=status,  # type: ignore[arg-type]
+                                       step=step, state={"item": item}))

@@ -1,0 +1,75 @@
+"""Safety responses: log that one happened (never what was said) and hold the check-in for the rest of the day.
+
+The response itself (the calm message with the configured country's resources) is spoken by the dialog
+machine on entering its `safety` state (`DialogModel.activity_safety_line`); its text lives in
+dialogs/safety.yaml. This module holds the bookkeeping around it:
+
+- `log_safety` appends a SafetyEvent: when, and which activity was interrupted. Nothing else.
+- `checkin_blocked_today` tells `sessions.new_checkin` that a safety response happened earlier the same
+  (local) day, so the check-in is not continued unless the couple asks (`after_safety=True`); the
+  session then only says `HELD_DIALOG_ID`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Protocol
+
+from assistant.clock import Clock
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.store.records import Record, SafetyEvent, SessionEvent
+
+_LOGGER = logging.getLogger(__name__)
+
+HELD_DIALOG_ID = "safety.checkin_held"
+"""Said instead of the check-in when a safety response happened earlier today."""
+HELD_STATE = "held"
+"""`run_session`'s result for a held check-in (nothing was asked, nothing was recorded)."""
+
+
+class SafetyStore(Protocol):
+    """The part of the store the safety helpers use."""
+
+    def append(self, record: Record) -> None: ...
+    def query(self, kind: object = None, **filters: object) -> list[Record]: ...
+
+
+def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEvent:
+    """Record that a safety response was given during `activity`. Deliberately nothing of what was said."""
+    event = SafetyEvent(at=clock.now().isoformat(), activity=activity)
+    store.append(event)
+    _LOGGER.info("safety response logged (activity %r)", activity or "-")
+    return event
+
+
+def _local_day(moment: datetime, clock: Clock) -> date:
+    """The calendar day of `moment` in the clock's own time zone."""
+    return moment.astimezone(clock.now().tzinfo).date()
+
+
+def safety_times(store: SafetyStore) -> list[datetime]:
+    """When safety responses happened: SafetyEvents and sessions that ended in the safety state."""
+    times = []
+    for record in store.query(SafetyEvent):
+        if isinstance(record, SafetyEvent):
+            times.append(record.when)
+    for record in store.query(SessionEvent):
+        if isinstance(record, SessionEvent) and record.status == "safety":
+            times.append(record.when)
+    return times
+
+
+def checkin_blocked_today(store: SafetyStore, clock: Clock) -> bool:
+    """True when a safety response happened earlier on the clock's current day (local calendar day)."""
+    now = clock.now()
+    today = now.date()
+    return any(_local_day(moment, clock) == today and moment <= now for moment in safety_times(store))
+
+
+def safety_line(library: DialogLibrary, country: str = "US") -> Line:
+    """safety.message with `country`'s resources (safety.resources_default when it has none)."""
+    resources_id = f"safety.resources_{country}"
+    if not library.has(resources_id):
+        resources_id = "safety.resources_default"
+    return library.render("safety.message", resources=library.render(resources_id).text)

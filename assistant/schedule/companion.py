@@ -1,0 +1,168 @@
+"""The always-on companion: idle listening for activation phrases, scheduled invitations, sessions.
+
+Everything runs on the injectable clock and through the same Conversation (listener + voice) as the
+activities, so a month can be simulated on a VirtualClock and the real program runs on the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from assistant.audio.base import ListenRequest
+from assistant.clock import Clock
+from assistant.config import Settings
+from assistant.conversation import Conversation
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.intents import IntentMatcher
+from assistant.listener import Heard
+from assistant.schedule import sessions
+from assistant.schedule.planner import Action
+from assistant.schedule.scheduler import Scheduler
+from assistant.store.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
+"""Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
+INVITE_INTENTS = ("ready", "yes", "later", "more_time", "no", "stop", "help", "time_out", "safety")
+PROMPT_OF = {"appreciation": "appreciation", "start_checkin": "checkin_reminder", "resume": "checkin_reminder",
+             "agreement_review": "agreement_review"}
+"""Activation intent -> the scheduled prompt it settles."""
+
+
+@dataclass
+class Companion:
+    """Listens between activities, speaks scheduled prompts, starts sessions."""
+
+    conversation: Conversation
+    library: DialogLibrary
+    store: Store
+    settings: Settings
+    clock: Clock
+    scheduler: Scheduler
+    commands: IntentMatcher
+    activation: IntentMatcher
+    tz: tzinfo
+    idle_chunk_s: float = 5.0
+    """Longest single idle listen before the schedule is looked at again."""
+    invite_timeout_s: float = 20.0
+    seed: int | None = None
+    said: deque[Line] = field(default_factory=lambda: deque(maxlen=100))
+    sessions_run: list[tuple[str, str]] = field(default_factory=list)
+    """(activity, final state) of every session started, newest last."""
+    _idle_phrases: tuple[str, ...] | None = None
+
+    def say(self, dialog_id: str, **slots: object) -> None:
+        line = self.library.render(dialog_id, partner_a=self.settings.partners[0],
+                                   partner_b=self.settings.partners[1], **slots)
+        self.said.append(line)
+        self.conversation.say_line(line)
+
+    def idle_phrases(self) -> tuple[str, ...]:
+        """Activation phrases for the restricted idle grammar (computed once)."""
+        if self._idle_phrases is None:
+            phrases = [*self.activation.phrases_for(), *self.commands.phrases_for(COMMAND_INTENTS)]
+            self._idle_phrases = tuple(dict.fromkeys(phrases))
+        return self._idle_phrases
+
+    def run(self, should_stop: Callable[[], bool]) -> None:
+        """Loop until `should_stop()`; an interruption propagates after sessions saved their place."""
+        self.say("always_on.ready")
+        while not should_stop():
+            if self.tick():
+                continue
+            wait = min(self.idle_chunk_s, self.scheduler.seconds_until_next())
+            if wait > 0:
+                self.idle_once(wait)
+
+    def tick(self) -> bool:
+        """Speak the prompt that is due, if any (let-go ones are only recorded). True when one was spoken."""
+        action = self.scheduler.settle()
+        if action is None:
+            return False
+        self.invite(action)
+        return True
+
+    def idle_once(self, timeout_s: float) -> str | None:
+        """Listen for one activation phrase for up to `timeout_s`; act on it; return its intent."""
+        request = ListenRequest(kind="command", step="idle", phrases=self.idle_phrases())
+        heard = self.conversation.listener.listen(request, timeout_s=timeout_s)
+        intent = self._intent(heard, None)
+        if intent is not None:
+            self.dispatch(intent)
+        return intent
+
+    def _intent(self, heard: Heard | None, allowed: tuple[str, ...] | None) -> str | None:
+        if heard is None or not heard.utterance.text.strip():
+            return None
+        text = heard.utterance.text
+        intent = self.commands.match(text, set(allowed or COMMAND_INTENTS))
+        if intent is None and allowed is None:
+            intent = self.activation.match(text)
+        confident = heard.utterance.confidence >= self.settings.speech.min_confidence
+        return intent if intent == "safety" or confident else None
+
+    def invite(self, action: Action) -> None:
+        """Speak a scheduled prompt (or its gentle retry) and act on the answer."""
+        prompt = action.rule.prompt
+        self.say(f"always_on.{prompt}_{'retry' if action.attempt else 'due'}")
+        self.scheduler.record(action, "spoken")
+        request = ListenRequest(kind="ready", step=f"invite_{prompt}",
+                                phrases=tuple(self.commands.phrases_for(INVITE_INTENTS)))
+        heard = self.conversation.listener.listen(request, timeout_s=self.invite_timeout_s)
+        intent = self._intent(heard, INVITE_INTENTS)
+        if intent in ("ready", "yes"):
+            self.scheduler.record(action, "answered")
+            self.start(prompt)
+        elif intent in ("later", "more_time"):
+            self.scheduler.record(action, "snoozed")
+            self.say("always_on.snoozed", minutes=self.settings.schedule.snooze_minutes)
+        elif intent in ("no", "stop"):
+            self.scheduler.record(action, "missed")
+            self.say("always_on.not_now")
+        elif intent is not None:
+            self.dispatch(intent)
+        # silence: the planner brings one gentle retry, then lets it go
+
+    def start(self, prompt: str) -> None:
+        """Run the activity a prompt invites to."""
+        if prompt == "appreciation":
+            self.dispatch("appreciation")
+        elif prompt == "agreement_review":
+            self.dispatch("agreement_review")
+        else:
+            self.dispatch("start_checkin")
+
+    def dispatch(self, intent: str) -> None:
+        """Act on an activation intent."""
+        conversation, store, library, settings, clock = (self.conversation, self.store, self.library,
+                                                         self.settings, self.clock)
+        final: str | None
+        if intent == "appreciation":
+            final = sessions.appreciation(conversation, store, library, settings, clock, self.tz, self.seed)
+        elif intent == "agreement_review":
+            final = sessions.agreement_review(conversation, store, library, settings, clock)
+        elif intent in ("start_checkin", "resume"):
+            final = sessions.checkin(conversation, store, library, settings, clock, resume=intent == "resume")
+            if final is None:
+                self.say("common.nothing_to_resume")
+                return
+        elif intent == "time_out":
+            self.say("always_on.time_out")
+            return
+        elif intent == "safety":
+            country = settings.safety.country
+            resources = f"safety.resources_{country}"
+            if not library.has(resources):
+                resources = "safety.resources_default"
+            self.say("safety.message", resources=library.render(resources).text)
+            return
+        else:
+            self.say("always_on.help")
+            return
+        self.sessions_run.append((intent, final))
+        if final in ("completed", "stopped"):
+            self.scheduler.satisfy(PROMPT_OF[intent])

@@ -1,0 +1,169 @@
+"""Barge-in: while the assistant speaks, listen only for the time-out and stop phrases.
+
+The assistant's own voice may reach the microphone. It knows what it is playing, so a phrase is
+rejected as its own when (a) the recogniser is not confident enough (a stricter threshold than in
+normal listening), or (b) the clip being played contains those words at about the moment they were
+heard. A partner saying "time out" while the assistant says something else is accepted at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from assistant.audio.base import FRAME_BYTES, AudioSource, Playback, duration_of
+from assistant.clock import RealClock, VirtualClock
+from assistant.intents import IntentMatcher, normalise
+from assistant.listener import Heard, Listener
+
+_LOGGER = logging.getLogger(__name__)
+
+FRAME_S = duration_of(bytes(FRAME_BYTES))
+BARGE_IN_INTENTS = ("time_out", "stop", "safety")
+BARGE_IN_MIN_CONFIDENCE = 0.8
+"""Stricter than normal listening: a false stop of the assistant's own sentence is costly."""
+ECHO_WINDOW_S = 1.5
+"""How close (in clip time) a heard phrase must be to where the clip says it to count as an echo."""
+
+
+def own_voice(text: str, clip_text: str, clip_duration_s: float, heard_at_s: float,
+              window_s: float = ECHO_WINDOW_S) -> bool:
+    """True when `text` occurs in `clip_text` near clip second `heard_at_s` (position estimated by words)."""
+    said, words = normalise(text).split(), normalise(clip_text).split()
+    if not said or not words or clip_duration_s <= 0:
+        return False
+    for index in range(len(words) - len(said) + 1):
+        if words[index:index + len(said)] == said:
+            at = clip_duration_s * (index + len(said)) / len(words)
+            if abs(at - heard_at_s) <= window_s:
+                return True
+    return False
+
+
+class DuplexClock:
+    """Wraps a clock shared by a scripted source (`advance`) and a WAV sink (`sleep`).
+
+    Normally both move time. Inside `overlapped()` the microphone and the speaker run at once, so
+    seconds already advanced by the source are credited to the next playback sleep: time moves once.
+    Around a RealClock (the bench), `advance` sleeps, which paces a scripted source in real time.
+    """
+
+    def __init__(self, clock: VirtualClock | RealClock) -> None:
+        self.clock = clock
+        self._overlap = False
+        self._credit = 0.0
+
+    def now(self):  # type: ignore[no-untyped-def]
+        return self.clock.now()
+
+    def monotonic(self) -> float:
+        return self.clock.monotonic()
+
+    def advance(self, seconds: float) -> None:
+        if isinstance(self.clock, VirtualClock):
+            self.clock.advance(seconds)
+        else:
+            self.clock.sleep(seconds)
+        if self._overlap:
+            self._credit += seconds
+
+    def sleep(self, seconds: float) -> None:
+        used = min(self._credit, seconds)
+        self._credit -= used
+        self.clock.sleep(seconds - used)
+
+    @contextmanager
+    def overlapped(self) -> Iterator[None]:
+        self._overlap, self._credit = True, 0.0
+        try:
+            yield
+        finally:
+            self._overlap, self._credit = False, 0.0
+
+
+@dataclass(frozen=True)
+class BargeIn:
+    """A phrase heard while the assistant spoke, and what was done about it."""
+
+    intent: str
+    text: str
+    endpoint_at: float
+    """clock.monotonic() when the recogniser ended the phrase."""
+    stopped_at: float
+    """clock.monotonic() when playback was stopped."""
+    stop_wall_s: float
+    """Wall-clock seconds of processing between the endpoint and the stop call."""
+    played_s: float
+    """Seconds of the clip that were played."""
+
+
+@dataclass
+class BargeInWatcher:
+    """Plays one clip while feeding the listener's recogniser with a time-out/stop grammar."""
+
+    listener: Listener
+    matcher: IntentMatcher
+    duplex: DuplexClock | None = None
+    min_confidence: float = BARGE_IN_MIN_CONFIDENCE
+    events: list[BargeIn] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    """Phrases rejected (own voice or low confidence), for diagnostics and tests."""
+
+    def phrases(self) -> list[str]:
+        return self.matcher.phrases_for(BARGE_IN_INTENTS)
+
+    def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> BargeIn | None:
+        """Wait for `playback` to end; stop it and return the BargeIn when a partner said a phrase."""
+        source: AudioSource = self.listener.source
+        live = bool(getattr(source, "live", False))
+        self.listener.set_phrases(self.phrases())
+        self.listener.recognizer.reset()
+        context = self.duplex.overlapped() if self.duplex is not None else _nothing()
+        with context:
+            while not playback.wait(0.0 if live else FRAME_S):
+                frame = source.read()
+                if frame is None:
+                    continue
+                utterance = self.listener.recognizer.accept(frame)
+                if utterance is None:
+                    continue
+                detected_wall = time.perf_counter()
+                endpoint_at = self.listener.clock.monotonic()
+                intent = self._accept(utterance.text, utterance.confidence, clip_text, clip_duration_s,
+                                      playback.played_seconds)
+                if intent is None:
+                    continue
+                playback.stop()
+                event = BargeIn(intent, utterance.text, endpoint_at, self.listener.clock.monotonic(),
+                                time.perf_counter() - detected_wall, playback.played_seconds)
+                self.events.append(event)
+                _LOGGER.info("barge-in %s after %.2f s of the clip", intent, event.played_s)
+                return event
+        return None
+
+    def heard(self, event: BargeIn) -> Heard:
+        """The barge-in as a Heard (for transcripts and timings)."""
+        from assistant.stt.base import Utterance
+
+        return Heard(Utterance(event.text, 1.0, 0.0, 0.0), event.endpoint_at, 0.0)
+
+    def _accept(self, text: str, confidence: float, clip_text: str, duration_s: float,
+                played_s: float) -> str | None:
+        intent = self.matcher.match(text, set(BARGE_IN_INTENTS))
+        if intent is None:
+            return None
+        if intent != "safety" and confidence < self.min_confidence:
+            self.rejected.append(f"low confidence {confidence:.2f}: {text}")
+            return None
+        if own_voice(text, clip_text, duration_s, played_s):
+            self.rejected.append(f"own voice: {text}")
+            return None
+        return intent
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -1,0 +1,132 @@
+"""Time-out reaction: from the end of the spoken phrase to playback stopped and to the acknowledgement.
+
+Runs in real time (RealClock; the scripted microphone is paced at 30 ms per frame), through pocketsphinx
+and the real TTS worker, so compute costs count. `run(results)` adds p50/p95 in milliseconds for a phrase
+said during playback (barge-in) and while listening; `scripts/bench` calls it.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.audio.base import ListenRequest
+from assistant.audio.convert import silence
+from assistant.audio.sinks import WavFileSink, WavPlayback
+from assistant.audio.sources import ScriptedSource
+from assistant.clock import RealClock
+from assistant.config import Settings
+from assistant.conversation import Conversation
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
+from assistant.listener import Listener
+from assistant.simulate.voices import _espeak
+from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.timeout.bargein import BargeInWatcher, DuplexClock
+from assistant.tts.worker import SpeechWorker
+
+TRIALS = 6
+PHRASES = (("time out", 150), ("i need a time out", 170), ("time out", 190))
+LEAD_S, TAIL_S = 0.3, 1.0
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ms = [v * 1000 for v in values]
+    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(_pct(ms, 0.95), 1), "n": len(ms)}
+
+
+def _add(first: list[float], second: list[float]) -> list[float]:
+    return [a + b for a, b in zip(first, second, strict=True)]
+
+
+def _pipeline(out: Path):  # type: ignore[no-untyped-def]
+    clock = DuplexClock(RealClock())
+    source = ScriptedSource(clock=clock)
+    pending: list[bytes] = []
+
+    def hook(playback: WavPlayback, played: float) -> None:
+        if pending and played >= 0.5:
+            source.inject(pending.pop())
+
+    sink = WavFileSink(out, clock=clock, on_progress=hook)
+    worker = SpeechWorker(Settings().voice)
+    library = DialogLibrary.load(seed=0)
+    matcher = IntentMatcher.load()
+    listener = Listener(source, PocketsphinxRecognizer(), clock)
+    first_sample: dict[str, float] = {}
+
+    def play_line(line: Line):  # type: ignore[no-untyped-def]
+        clip = worker.synthesize(line.text, line.dialog_id)
+        first_sample.setdefault(line.dialog_id, clock.monotonic())
+        return sink.play(clip)
+
+    conversation = Conversation(listener, Interpreter(matcher), lambda line: play_line(line).wait(), clock,
+                                play_line=play_line, barge_in=BargeInWatcher(listener, matcher, clock))
+    return clock, source, sink, worker, library, conversation, pending, first_sample
+
+
+def run(results: dict) -> None:
+    """Add `timeout_reaction` figures to `results`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clock, source, sink, worker, library, conv, pending, first = _pipeline(Path(tmp) / "a.wav")
+        ack_texts = library.prompts["timeout.acknowledge"]
+        for text in ack_texts:  # what the assistant does at start-up: the acknowledgement is ready to play
+            worker.synthesize(text, "timeout.acknowledge")
+        prompt = library.render("checkin.boundaries")
+        stop_s, ack_play_s, ack_listen_s, end_to_endpoint = [], [], [], []
+        for trial in range(TRIALS):
+            words, rate = PHRASES[trial % len(PHRASES)]
+            speech = _espeak(words, "en-us", rate, 50)
+            # during playback: the phrase is injected 0.5 s into the boundaries question
+            pending.append(silence(LEAD_S) + speech + silence(TAIL_S))
+            first.clear()
+            started = clock.monotonic()
+            conv.speak(prompt, "boundaries", interruptible=True)
+            event = conv.barge_in.events[-1] if conv.barge_in.events else None
+            if event is None or event.stopped_at < started:
+                continue
+            injected_at = started + 0.5
+            phrase_end = injected_at + LEAD_S + len(speech) / 32000
+            conv.speak(library.render("timeout.acknowledge"), "timeout", interruptible=False)
+            end_to_endpoint.append(event.endpoint_at - phrase_end)
+            stop_s.append(event.stopped_at - event.endpoint_at)
+            ack_play_s.append(first["timeout.acknowledge"] - event.endpoint_at)
+            # while listening: the phrase is the next turn heard
+            source.push(silence(LEAD_S) + speech + silence(TAIL_S))
+            first.clear()
+            heard = conv.listener.listen(ListenRequest("choice", "boundaries", tuple(conv.barge_in.phrases())))
+            if heard is None:
+                continue
+            conv.speak(library.render("timeout.acknowledge"), "timeout")
+            ack_listen_s.append(first["timeout.acknowledge"] - heard.endpoint_at)
+        worker.close()
+        sink.close()
+    results["timeout_reaction"] = {
+        "trials": TRIALS, "barge_ins_detected": len(stop_s),
+        "phrase_end_to_endpoint": _summary(end_to_endpoint),
+        "during_playback_endpoint_to_stopped": _summary(stop_s),
+        "during_playback_endpoint_to_ack": _summary(ack_play_s),
+        "during_playback_phrase_end_to_stopped": _summary(_add(end_to_endpoint, stop_s)),
+        "during_playback_phrase_end_to_ack": _summary(_add(end_to_endpoint, ack_play_s)),
+        "while_listening_endpoint_to_ack": _summary(ack_listen_s),
+        "goal": "stopped <= 150 ms and acknowledgement <= 400 ms after the endpoint",
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    found: dict = {}
+    began = time.monotonic()
+    run(found)
+    json.dump(found, sys.stdout, indent=2)
+    print(f"\n({time.monotonic() - began:.1f} s)")

@@ -1,0 +1,89 @@
+"""Agreement: the monthly review by voice (keep / change / remove, both partners agree) and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.clock import VirtualClock
+from assistant.config import Settings
+from assistant.conversation import Conversation
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
+from assistant.schedule import sessions
+from assistant.simulate.calendar import TypedTurns
+from assistant.store.records import AgreementVersion
+from assistant.store.store import Store
+
+ITEMS = ["We share our plans for the evening by six.", "Phones stay face up at home.",
+         "We use a calm voice in arguments.", "We check in every Sunday."]
+
+
+def review(tmp_path: Path, answers: list[str]) -> tuple[str, Store, list[Line]]:
+    clock = VirtualClock(datetime(2026, 4, 1, 23, 30, tzinfo=timezone.utc))
+    store = Store.open(tmp_path / "store")
+    store.update_agreement(ITEMS, "add", "2026-03-01T19:00:00+00:00")
+    queue = list(answers)
+    said: list[Line] = []
+    listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
+    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
+    final = sessions.agreement_review(conversation, store, DialogLibrary.load(seed=1), Settings(), clock)
+    assert queue == []
+    return final, store, said
+
+
+def test_review_changes_one_item_removes_one_keeps_the_rest_and_keeps_history(tmp_path: Path) -> None:
+    final, store, said = review(tmp_path, ["keep", "change", "phones are open to each other on request",
+                                           "remove", "keep it", "yes", "yes", "yes", "yes"])
+    assert final == "completed"
+    versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
+    assert [v.change for v in versions] == ["add", "review"]
+    assert versions[0].items == tuple(ITEMS)
+    assert versions[1].items == (ITEMS[0], "phones are open to each other on request", ITEMS[3])
+    assert store.agreement() == versions[1]
+    read = [line.slots["number"] for line in said if line.dialog_id == "agreement_review.review_item"]
+    assert read == ["1", "2", "3", "4"]
+    confirms = [(line.dialog_id, line.slots["number"]) for line in said if "confirm" in line.dialog_id]
+    assert confirms == [("agreement_review.confirm_first", "2"), ("agreement_review.confirm_first", "3"),
+                        ("agreement_review.confirm_second", "2"), ("agreement_review.confirm_second", "3")]
+
+
+def test_a_change_needs_a_yes_from_both_partners(tmp_path: Path) -> None:
+    final, store, said = review(tmp_path, ["change", "we share plans by five", "keep", "remove", "keep",
+                                           "yes", "yes", "no", "yes"])
+    assert final == "completed"
+    current = store.agreement()
+    assert current is not None and current.change == "review"
+    assert current.items == (ITEMS[0], ITEMS[1], ITEMS[3])  # item 3 removed (both yes); item 1 kept (a no)
+    closing = [line for line in said if line.dialog_id == "agreement_review.closing"][0]
+    assert "item 3 removed" in closing.slots["summary"] and "item 1" not in closing.slots["summary"]
+
+
+def test_keeping_everything_stores_no_new_version(tmp_path: Path) -> None:
+    final, store, _ = review(tmp_path, ["keep"] * 4)
+    assert final == "completed"
+    assert len(store.query(AgreementVersion)) == 1
+
+
+def test_cli_add_list_edit_remove_and_history(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    for text in ITEMS[:3]:
+        assert runner.invoke(cli, [*base, "agreement", "add", *text.split()]).exit_code == 0
+    assert runner.invoke(cli, [*base, "agreement", "edit", "2", "Phones", "are", "open"]).exit_code == 0
+    assert runner.invoke(cli, [*base, "agreement", "remove", "1"]).exit_code == 0
+    listed = runner.invoke(cli, [*base, "agreement", "list"])
+    assert listed.exit_code == 0
+    assert "1. Phones are open" in listed.output and "2. We use a calm voice" in listed.output
+    assert ITEMS[0] not in listed.output
+    bad = runner.invoke(cli, [*base, "agreement", "remove", "7"])
+    assert bad.exit_code != 0 and "no item 7" in bad.output
+    history = runner.invoke(cli, [*base, "agreement", "history"])
+    assert [line.split(" (")[1].split(")")[0] for line in history.output.splitlines() if line.startswith("v")] == [
+        "add", "add", "add", "edit", "remove"]
+    with Store.open(tmp_path) as store:
+        assert len(store.query(AgreementVersion)) == 5
