@@ -30,11 +30,15 @@ class IntentError(ValueError):
     """The command vocabulary file cannot be used; the message names the file and field."""
 
 
+SPELLINGS = {"timeout": "time out", "timeouts": "time outs", "checkin": "check in"}
+"""One-word spellings recognisers and typists use for our two-word phrases."""
+
+
 def normalise(text: str) -> str:
-    """Lower case, punctuation (except apostrophes) to spaces, collapsed whitespace."""
+    """Lower case, punctuation (except apostrophes) to spaces, collapsed whitespace, SPELLINGS unified."""
     text = text.lower().replace("\u2019", "'")
     text = re.sub(r"[^\w'\[\] ]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(SPELLINGS.get(word, word) for word in text.split())
 
 
 def _strip_fillers(text: str) -> str:

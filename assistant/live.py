@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assistant import paths
+from assistant.audio.base import Clip
 from assistant.audio.sinks import SpeakerSink
 from assistant.clock import Clock, RealClock
 from assistant.config import Settings
@@ -15,6 +16,7 @@ from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
 from assistant.store.store import Store
+from assistant.timeout.activity import TimeOutFlow
 
 
 @dataclass
@@ -42,22 +44,35 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
 
             listener: object = TypedListener(clock)
             say_line = _print
+            extras: dict[str, object] = {}
         else:
             from assistant.audio.microphone import MicrophoneSource
             from assistant.listener import Listener
             from assistant.stt.factory import create_recognizer
+            from assistant.timeout.bargein import BargeInWatcher
             from assistant.tts.worker import FallbackSpeaker, SpeechWorker
 
             source = MicrophoneSource(settings.audio.input_device)
             closers.append(source)
-            listener = Listener(source, create_recognizer(settings), clock,
-                                silence_timeout_s=settings.speech.silence_timeout_s)
-            speaker = FallbackSpeaker(SpeechWorker(settings.voice), SpeakerSink(settings.audio.output_device))
+            mic_listener = Listener(source, create_recognizer(settings), clock,
+                                    silence_timeout_s=settings.speech.silence_timeout_s)
+            listener = mic_listener
+            sink = SpeakerSink(settings.audio.output_device)
+            speaker = FallbackSpeaker(SpeechWorker(settings.voice), sink)
             closers.append(speaker)
 
             def say_line(line: Line) -> None:
                 speaker.say(line.text, line.dialog_id).wait()
-        conversation = Conversation(listener, interpreter, say_line, clock)  # type: ignore[arg-type]
+
+            def play_clip(clip: Clip) -> float:
+                playback = sink.play(clip)
+                playback.wait()
+                return playback.played_seconds
+
+            extras = {"play_line": lambda line: speaker.say(line.text, line.dialog_id), "play_clip": play_clip,
+                      "barge_in": BargeInWatcher(mic_listener, interpreter.matcher)}
+        conversation = Conversation(listener, interpreter, say_line, clock, **extras)  # type: ignore[arg-type]
+        conversation.time_out = TimeOutFlow(settings, library, store)
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):

@@ -57,7 +57,7 @@ def new_checkin(store: RecordStore, library: DialogLibrary, settings: Settings, 
     held = None
     if not after_safety and checkin_blocked_today(store, clock):
         held = library.render(HELD_DIALOG_ID)
-    return Session(model, activity, resume_at, held=held)
+    return Session(model, activity, resume_at, settings=settings, held=held)
 
 
 def run_session(conversation: Conversation, session: Session) -> str:

@@ -72,3 +72,12 @@ def test_malformed_file_names_file_and_field(tmp_path: Path, content, fragment):
     with pytest.raises(IntentError) as error:
         IntentMatcher.load(path)
     assert str(path) in str(error.value) and fragment in str(error.value)
+
+
+def test_one_word_spellings_match_their_two_word_phrases() -> None:
+    from assistant.intents import IntentMatcher
+
+    matcher = IntentMatcher.load()
+    assert matcher.match("Timeout!") == "time_out"
+    assert matcher.match("i need a timeout please") == "time_out"
+    assert matcher.match("resume checkin") == "resume"

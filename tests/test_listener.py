@@ -65,7 +65,7 @@ def test_typed_listener_reads_lines_empty_is_silence_and_end_of_input_is_stop() 
 
 
 def test_checkin_in_text_mode_pauses_after_silences_and_saves_answers(tmp_path: Path) -> None:
-    typed = "we cooked together\ni felt heard\n\n\n"
+    typed = "yes\nyes\nwe cooked together\ni felt heard\n\n\n"  # both consent first
     result = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "checkin"], input=typed)
     assert result.exit_code == 0, result.output
     assert "Check-in paused." in result.output
@@ -84,4 +84,27 @@ def test_checkin_in_text_mode_pauses_after_silences_and_saves_answers(tmp_path: 
     events = [e for e in store.query(SessionEvent) if isinstance(e, SessionEvent)]
     assert [(e.status, e.step) for e in events][-1] == ("stopped", "triggers")
     assert len({e.session_id for e in events}) == 1
+    store.close()
+
+
+def test_checkin_needs_both_partners_consent_and_records_nothing_without_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "checkin"], input="yes\nno\n")
+    assert result.exit_code == 0, result.output
+    assert "nothing was recorded" in result.output
+    store = Store.open(tmp_path)
+    assert store.query(SessionEvent) == [] and store.query(StepAnswer) == []
+    store.close()
+
+
+def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: Path) -> None:
+    args = ["--io", "text", "--data-dir", str(tmp_path), "checkin"]
+    first = CliRunner().invoke(cli, args, input="yes\nyes\ni don't feel safe\n")
+    assert "Check-in safety." in first.output, first.output
+    held = CliRunner().invoke(cli, args, input="")
+    assert "Check-in held." in held.output, held.output
+    asked = CliRunner().invoke(cli, [*args, "--after-safety"], input="stop\n")
+    assert "Check-in stopped." in asked.output, asked.output
+    store = Store.open(tmp_path)
+    assert [e.status for e in store.query(SessionEvent) if isinstance(e, SessionEvent)] == [
+        "started", "safety", "started", "stopped"]
     store.close()

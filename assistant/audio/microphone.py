@@ -32,6 +32,9 @@ class MicrophoneSource:
     returns None. A stream that dies (device unplugged) makes `read()` raise AudioDeviceError.
     """
 
+    live = True
+    """A None from read() means "nothing yet", not "end of input" (the Listener keeps waiting)."""
+
     def __init__(self, device: str | int | None = None, clock: AdvancingClock | None = None,
                  block_ms: int = 30, max_buffer_s: float = 10.0, read_timeout_s: float = 0.5) -> None:
         sd, problem = sounddevice_module()

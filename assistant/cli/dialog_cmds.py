@@ -36,10 +36,13 @@ def dialogs_check(path: Path | None) -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use this store instead of OUT/store (e.g. to simulate several weeks).")
 @click.option("--quiet", is_flag=True, help="Do not print the conversation.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+              help="Speech-to-text engine for this run (default: the settings').")
 @pass_app
-def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool) -> None:
+def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool,
+                 engine: str | None) -> None:
     """Run a scenario headless through the real speech engines."""
-    _run_scenario(app, scenario_path, out_dir, store_dir, echo=not quiet)
+    _run_scenario(app, scenario_path, out_dir, store_dir, echo=not quiet, engine=engine)
 
 
 @click.command("demo")
@@ -55,16 +58,29 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 
 @click.command("checkin")
 @click.option("--resume", is_flag=True, help="Continue the paused check-in at its exact step.")
+@click.option("--after-safety", is_flag=True,
+              help="You both ask to continue today, after a safety message was given earlier.")
 @pass_app
-def checkin_cmd(app: AppContext, resume: bool) -> None:
+def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
     from assistant.audio.devices import AudioDeviceError
+    from assistant.consent import ensure_consent, listener_hear
     from assistant.live import live_pipeline
     from assistant.sessions import new_checkin, run_session
 
     try:
         with live_pipeline(app.settings, app.io) as live:
-            session = new_checkin(live.store, live.library, app.settings, live.clock, resume=resume)
+            conversation = live.conversation
+            matcher = conversation.interpreter.matcher
+            consent = ensure_consent(live.store, live.library, matcher, live.clock, app.settings.partners,
+                                     paths.data_dir(app.settings.data_dir), conversation.say_line,
+                                     listener_hear(conversation.listener, matcher),  # type: ignore[arg-type]
+                                     country=app.settings.safety.country)
+            if not consent.agreed:
+                click.echo("No check-in without both partners' agreement; nothing was recorded.")
+                return
+            session = new_checkin(live.store, live.library, app.settings, live.clock, resume=resume,
+                                  after_safety=after_safety)
             if resume and session.resume_at is None:
                 click.echo(live.library.render("common.nothing_to_resume").text)
                 return
@@ -74,14 +90,15 @@ def checkin_cmd(app: AppContext, resume: bool) -> None:
     click.echo(f"Check-in {final}.")
 
 
-def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool) -> None:
+def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool,
+                  engine: str | None = None) -> None:
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
 
     try:
         scenario = load_scenario(scenario_path)
         result = simulate(scenario, out_dir, app.settings, base_dir=scenario_path.parent, store_dir=store_dir,
-                          echo=echo)
+                          echo=echo, engine=engine)
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
