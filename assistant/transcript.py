@@ -32,12 +32,17 @@ class Turn:
 class Transcript:
     """Collects turns in memory and (optionally) appends them to a JSON Lines file."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, echo_heard: bool = False) -> None:
+        self.echo_heard = echo_heard
+        """Print what the partners were heard saying (the demo shows both sides)."""
         self.turns: list[Turn] = []
         self._file: IO[str] | None = path.open("w", encoding="utf-8") if path else None
 
     def add(self, turn: Turn) -> None:
         self.turns.append(turn)
+        if self.echo_heard and turn.who != "assistant":
+            heard = f"{turn.who} (heard): {turn.text}" if turn.text else f"{turn.who}: (silence)"
+            print(f"    {heard}   -> {turn.event}", flush=True)
         if self._file:
             self._file.write(json.dumps(asdict(turn), ensure_ascii=False) + "\n")
             self._file.flush()

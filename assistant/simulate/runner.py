@@ -123,7 +123,7 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
     sink = WavFileSink(out_dir / "assistant.wav", clock=clock, on_progress=feeder.on_progress)
     speaker = FallbackSpeaker(SpeechWorker(settings.voice), MultiSink(sink, TextSink()) if echo else sink)
     store = Store.open(store_dir or out_dir / "store", keep_transcripts=settings.dialog.keep_transcripts)
-    transcript = Transcript(out_dir / "transcript.jsonl")
+    transcript = Transcript(out_dir / "transcript.jsonl", echo_heard=echo)
     recognizer = create_recognizer(settings, engine)
     listener = Listener(source, recognizer, clock, silence_timeout_s=settings.speech.silence_timeout_s)
     interpreter = Interpreter(IntentMatcher.load(), settings.speech.min_confidence)
