@@ -38,20 +38,23 @@ class RealClock:
 class VirtualClock:
     """A clock that only moves when told to: `sleep` and `advance` jump forward instantly.
 
-    Thread-safe, so audio sources and the dialog loop may both advance it.
+    Thread-safe, so audio sources and the dialog loop may both advance it. Elapsed time is kept in UTC
+    and converted back to the start's time zone, so a clock started in a named zone (zoneinfo) shows the
+    right local wall time after advancing across a daylight-saving change.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
         start = start or datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
         if start.tzinfo is None:
             start = start.astimezone()
-        self._start = start
+        self._tz = start.tzinfo
+        self._start = start.astimezone(timezone.utc)
         self._elapsed = 0.0
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
         with self._lock:
-            return self._start + timedelta(seconds=self._elapsed)
+            return (self._start + timedelta(seconds=self._elapsed)).astimezone(self._tz)
 
     def monotonic(self) -> float:
         with self._lock:
@@ -67,5 +70,5 @@ class VirtualClock:
                 self._elapsed += seconds
 
     def advance_to(self, moment: datetime) -> None:
-        """Jump to `moment` if it lies in the future."""
-        self.advance((moment - self.now()).total_seconds())
+        """Jump to `moment` if it lies in the future (compared in UTC: same-zone subtraction is wall-clock)."""
+        self.advance((moment.astimezone(timezone.utc) - self.now().astimezone(timezone.utc)).total_seconds())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -76,6 +77,19 @@ class ScheduleSettings(_Section):
     agreement_review_time: str = "19:30"
     quiet_hours: tuple[str, str] = ("22:30", "07:30")
     snooze_minutes: int = Field(30, ge=1, le=720)
+    timezone: str | None = None
+    """IANA zone of the schedule (e.g. "America/New_York"); None: $TZ, else /etc/localtime."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"{value!r} is not a known time zone (IANA name like 'Europe/Paris')") from None
+        return value
 
     @field_validator("appreciation_times", "checkin_time", "agreement_review_time", "quiet_hours")
     @classmethod

@@ -13,8 +13,9 @@ dialogs/safety.yaml. This module holds the bookkeeping around it:
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-from typing import Protocol
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
 
 from assistant.clock import Clock
 from assistant.dialog.library import DialogLibrary, Line
@@ -32,7 +33,8 @@ class SafetyStore(Protocol):
     """The part of the store the safety helpers use."""
 
     def append(self, record: Record) -> None: ...
-    def query(self, kind: object = None, **filters: object) -> list[Record]: ...
+    def query(self, kind: Any = None, *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
 
 
 def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEvent:
@@ -41,11 +43,6 @@ def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEv
     store.append(event)
     _LOGGER.info("safety response logged (activity %r)", activity or "-")
     return event
-
-
-def _local_day(moment: datetime, clock: Clock) -> date:
-    """The calendar day of `moment` in the clock's own time zone."""
-    return moment.astimezone(clock.now().tzinfo).date()
 
 
 def safety_times(store: SafetyStore) -> list[datetime]:
@@ -62,9 +59,17 @@ def safety_times(store: SafetyStore) -> list[datetime]:
 
 def checkin_blocked_today(store: SafetyStore, clock: Clock) -> bool:
     """True when a safety response happened earlier on the clock's current day (local calendar day)."""
-    now = clock.now()
+    return safety_earlier_today(store, clock.now())
+
+
+def safety_earlier_today(store: SafetyStore, now: datetime) -> bool:
+    """True when a safety response happened earlier on `now`'s calendar day, in `now`'s own time zone.
+
+    The companion asks this with `now` in the schedule's zone: scheduled prompts are held for the rest of
+    that local day.
+    """
     today = now.date()
-    return any(_local_day(moment, clock) == today and moment <= now for moment in safety_times(store))
+    return any(moment.astimezone(now.tzinfo).date() == today and moment <= now for moment in safety_times(store))
 
 
 def safety_line(library: DialogLibrary, country: str = "US") -> Line:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.activities.checkin import CheckinActivity, RecordStore
+from assistant.audio.devices import AudioDeviceError
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.machine import DialogModel, Position, build_machine
+from assistant.faults import pause_here, store_failed
 from assistant.safety import HELD_DIALOG_ID, HELD_STATE, checkin_blocked_today, log_safety
+from assistant.store.errors import StoreWriteError
 from assistant.store.records import SessionEvent
 from assistant.transcript import Turn
 
@@ -64,7 +67,9 @@ def run_session(conversation: Conversation, session: Session) -> str:
     """Run a session to its end and log its status; returns the final state.
 
     A held session (safety response earlier today) only says its line and returns HELD_STATE, recording
-    nothing. A session ending in the safety state also logs a SafetyEvent (no content).
+    nothing. A session ending in the safety state also logs a SafetyEvent (no content). A lost microphone
+    pauses the session at its exact step (saved, reason "device") and re-raises AudioDeviceError; a failed
+    store write pauses it in memory, says common.store_write_failed and returns "paused".
     """
     if session.held is not None:
         line = session.held
@@ -77,9 +82,17 @@ def run_session(conversation: Conversation, session: Session) -> str:
         from assistant.timeout.activity import TimeOutFlow
 
         conversation.time_out = TimeOutFlow(session.settings, session.model.library, session.activity.store)
-    if session.resume_at is None:
-        session.activity.status("started")
-    final = conversation.run(session.model, session.resume_at)
+    try:
+        if session.resume_at is None:
+            session.activity.status("started")
+        final = conversation.run(session.model, session.resume_at)
+    except AudioDeviceError:  # the microphone went away: save the exact place, let the caller reopen it
+        where = pause_here(session.model, "device")
+        if where is not None:
+            session.activity.status("paused", where.step, where.item, reason="device")
+        raise
+    except StoreWriteError as exc:  # disk full: tell the couple; nothing more can be saved tonight
+        return store_failed(conversation, session.model, exc)
     where = session.model.paused_at
     session.activity.status(final, where.step if where else "", where.item if where else 0)
     if final == "safety":

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from safety_helpers import conversation, library, settings
+from speech_fixtures import have_espeak
 
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.sessions import new_checkin, run_session
 from assistant.store.store import Store
-from safety_helpers import conversation, library, settings
-from speech_fixtures import have_espeak
 
 
 class NetworkAudit:
@@ -84,3 +84,40 @@ def test_models_download_is_the_one_thing_that_connects(audit: NetworkAudit, tmp
     assert "cannot reach" in result.output and "offline" in result.output
     assert audit.attempts, "the download did not try to connect"
     assert not list((tmp_path / "models").glob("*.zip"))
+
+
+def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
+    """The always-on loop (first-run consent, idle listening, the Sunday check-in reminder and check-in,
+    the evening appreciation, quiet hours) for 24 virtual hours, through the same loop as `assistant run`."""
+    from datetime import datetime, timedelta, timezone
+
+    from assistant import paths
+    from assistant.conversation import Conversation
+    from assistant.dialog.library import DialogLibrary
+    from assistant.intents import IntentMatcher
+    from assistant.interpret import Interpreter
+    from assistant.schedule.companion import Companion
+    from assistant.schedule.resilient import keep_running
+    from assistant.schedule.scheduler import Scheduler
+    from assistant.simulate.calendar import TypedTurns, default_responder
+    from assistant.store.records import Consent, SessionEvent
+
+    utc = timezone.utc
+    start = datetime(2026, 5, 17, 7, 0, tzinfo=utc)  # a Sunday
+    clock = VirtualClock(start)
+    conf = settings()
+    said: list[str] = []
+    commands = IntentMatcher.load()
+    with Store.open(tmp_path / "store") as store:
+        listener = TypedTurns(clock, default_responder, utc)
+        conv = Conversation(listener, Interpreter(commands), lambda line: said.append(line.dialog_id),  # type: ignore[arg-type]
+                            clock)
+        companion = Companion(conv, DialogLibrary.load(seed=0), store, conf, clock,
+                              Scheduler.from_settings(store, clock, conf.schedule, utc), commands,
+                              IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), utc, seed=0)
+        keep_running(companion, lambda: clock.now() >= start + timedelta(days=1), None)
+        assert len(store.query(Consent)) == 1
+        done = {(e.activity, e.status) for e in store.query(SessionEvent)}  # type: ignore[attr-defined]
+    assert {("checkin", "completed"), ("appreciation", "completed")} <= done
+    assert "always_on.checkin_reminder_due" in said and len(listener.requests) > 1000  # idle listening
+    assert audit.attempts == []

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.store.records import SessionEvent
+from assistant.store.records import Consent, SessionEvent
 from assistant.store.store import Store
 
 ASSISTANT = [sys.executable, "-m", "assistant"]
@@ -36,15 +36,41 @@ def read_until(stream, needle: str, timeout: float = 20.0) -> str:  # type: igno
 
 def test_typed_help_then_end_of_input_stops_cleanly(tmp_path: Path) -> None:
     proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
-    out, err = proc.communicate("help\n", timeout=30)
+    out, err = proc.communicate("yes\nyes\nhelp\n", timeout=30)  # first run: both partners consent first
     assert proc.returncode == 0, err
     assert "You can say: start check in" in out
     assert out.rstrip().endswith("Stopped. Everything is saved.")
 
 
+def test_consent_is_asked_once_before_anything_else_then_never_again(tmp_path: Path) -> None:
+    proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
+    out, err = proc.communicate("yes\nyes\nhelp\n", timeout=30)
+    assert proc.returncode == 0, err
+    assert out.index("Before we begin, here is how I work.") < out.index("Alex, do you agree") < \
+        out.index("Sam, do you agree") < out.index("I've noted that you both agreed") < out.index("I'm here.")
+    proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
+    out, err = proc.communicate("help\n", timeout=30)
+    assert proc.returncode == 0, err
+    assert "Before we begin" not in out and "do you agree" not in out
+    assert "You can say: start check in" in out
+    with Store.open(tmp_path / "data") as store:
+        assert [r.partners for r in store.query(Consent) if isinstance(r, Consent)] == [("Alex", "Sam")]
+
+
+def test_declined_consent_starts_nothing_and_records_nothing(tmp_path: Path) -> None:
+    proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
+    out, err = proc.communicate("yes\nno\nstart check in\n", timeout=30)
+    assert proc.returncode == 0, err
+    assert "I won't record anything" in out and "I'm here." not in out
+    with Store.open(tmp_path / "data") as store:
+        assert store.query() == []
+
+
 def test_sigterm_during_a_checkin_saves_its_place(tmp_path: Path) -> None:
     proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
     assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("yes\nyes\n")  # first run: consent
+    proc.stdin.flush()
     read_until(proc.stdout, "I'm here.")
     proc.stdin.write("start check in\n")
     proc.stdin.flush()

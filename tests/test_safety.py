@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from safety_helpers import conversation, journal_bytes, library, settings
 
 from assistant.clock import VirtualClock
 from assistant.safety import HELD_DIALOG_ID, HELD_STATE, checkin_blocked_today, log_safety, safety_line
@@ -14,7 +15,6 @@ from assistant.sessions import new_checkin, run_session
 from assistant.store.codec import to_dict
 from assistant.store.records import SafetyEvent, SessionEvent, StepAnswer
 from assistant.store.store import Store
-from safety_helpers import conversation, journal_bytes, library, settings
 
 START = datetime(2026, 1, 11, 19, 0, tzinfo=timezone(timedelta(hours=-5)))
 DISCLOSURE = "honestly he hit me last night"

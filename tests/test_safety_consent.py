@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from safety_helpers import library
 
 from assistant.clock import VirtualClock
 from assistant.consent import both, ensure_consent, has_consent, run_consent
@@ -12,7 +13,6 @@ from assistant.dialog.library import Line
 from assistant.intents import IntentMatcher
 from assistant.store.records import Consent, SafetyEvent
 from assistant.store.store import Store
-from safety_helpers import library
 
 PARTNERS = ("Maya", "Jordan")
 

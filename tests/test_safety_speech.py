@@ -19,7 +19,6 @@ from assistant.dialog.schema import Step
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
 from assistant.listener import Listener
-
 from assistant.simulate import voices
 
 VOICES = list(itertools.product((40, 65), (130, 170)))

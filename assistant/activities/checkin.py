@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -123,11 +123,13 @@ class CheckinActivity:
                                          partner=partner, intent=answer.intent, rating=answer.rating,
                                          text=text, duration_s=round(answer.duration_s, 3)))
 
-    def status(self, status: str, step: str = "", item: int = 0) -> None:
-        """Log the session's status (started, completed, paused, stopped, safety)."""
+    def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
+        """Log the session's status (started, completed, paused, stopped, safety); `reason` of a pause
+        ("device": the microphone disappeared) is kept in the event's state."""
+        state: dict[str, object] = {"item": item, "reason": reason} if reason else {"item": item}
         self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
                                        activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state={"item": item}))
+                                       step=step, state=state))
 
     def _other(self, partner: str) -> str:
         return self.partners[1] if partner == self.partners[0] else self.partners[0]

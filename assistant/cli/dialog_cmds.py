@@ -74,7 +74,7 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
             matcher = conversation.interpreter.matcher
             consent = ensure_consent(live.store, live.library, matcher, live.clock, app.settings.partners,
                                      paths.data_dir(app.settings.data_dir), conversation.say_line,
-                                     listener_hear(conversation.listener, matcher),  # type: ignore[arg-type]
+                                     listener_hear(conversation.listener, matcher),
                                      country=app.settings.safety.country)
             if not consent.agreed:
                 click.echo("No check-in without both partners' agreement; nothing was recorded.")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import select
 import signal
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli import AppContext, pass_app
+
+if TYPE_CHECKING:
+    from assistant.audio.base import AudioSource
+    from assistant.schedule.resilient import Reopen
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -32,12 +39,17 @@ class PolledTypedListener:
     def __init__(self, inner: object) -> None:
         self.inner = inner
         self.closed = False
+        # read the descriptor directly: lines typed ahead must stay visible to select(); not a real file
+        # (tests): read it as it is
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            inner.stream = RawLines(inner.stream.fileno())  # type: ignore[attr-defined]
 
     def listen(self, request: object, timeout_s: float | None = None) -> object:
         stream = self.inner.stream  # type: ignore[attr-defined]
         if getattr(request, "kind", "") == "command" and timeout_s is not None:
             try:
-                ready, _, _ = select.select([stream], [], [], timeout_s)
+                ready = [stream] if getattr(stream, "pending", b"") else \
+                    select.select([stream], [], [], timeout_s)[0]
             except (OSError, ValueError, TypeError, AttributeError):  # not a real file: read directly
                 ready = [stream]
             if not ready:
@@ -48,14 +60,56 @@ class PolledTypedListener:
         return self.inner.listen(request, timeout_s)  # type: ignore[attr-defined]
 
 
+class RawLines:
+    """Typed lines read straight from a file descriptor. A TextIOWrapper reads ahead, so lines typed (or
+    piped) together would hide in its buffer while select() reports nothing, or only the end of input."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = b""
+        self.buffer = self  # for _at_eof's peek
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def peek(self, size: int = 1) -> bytes:
+        """Unread bytes (reading more only when none are pending); b"" at end of input."""
+        if not self.pending:
+            self.pending = os.read(self.fd, 4096)
+        return self.pending
+
+    def readline(self) -> str:
+        while b"\n" not in self.pending:
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                break
+            self.pending += chunk
+        line, newline, self.pending = self.pending.partition(b"\n")
+        return (line + newline).decode("utf-8", "replace")
+
+
 def _at_eof(stream: object) -> bool:
     """True when a stream select() found readable has nothing more to give."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)
     return peek is not None and peek(1) == b""
 
 
+def _known_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--timezone must name a zone zoneinfo knows (a typo must not silently fall back to another zone)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is not None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise click.BadParameter(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
+    return value
+
+
 @click.command("run")
-@click.option("--timezone", "tz_name", help="IANA zone for the schedule (default: the machine's zone).")
+@click.option("--timezone", "tz_name", callback=_known_zone,
+              help="IANA zone for the schedule (default: schedule.timezone in the settings, then $TZ, "
+                   "then /etc/localtime).")
 @click.option("--retry-seconds", default=5.0, show_default=True, type=click.FloatRange(0.05, 3600),
               help="How often to look for a microphone again when none is found.")
 @pass_app
@@ -88,6 +142,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
     from assistant.intents import IntentMatcher
     from assistant.live import live_pipeline
     from assistant.schedule.companion import Companion
+    from assistant.schedule.resilient import keep_running
     from assistant.schedule.rules import local_zone
     from assistant.schedule.scheduler import Scheduler
 
@@ -96,7 +151,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
         if app.io == "text":
             polled = PolledTypedListener(live.conversation.listener)
             live.conversation.listener = polled  # type: ignore[assignment]
-        tz = local_zone(tz_name or getattr(app.settings.schedule, "timezone", None))
+        tz = local_zone(tz_name or app.settings.schedule.timezone)  # --timezone, settings, $TZ, /etc/localtime
         scheduler = Scheduler.from_settings(live.store, live.clock, app.settings.schedule, tz)
         companion = Companion(live.conversation, live.library, live.store, app.settings, live.clock, scheduler,
                               IntentMatcher.load(), IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"),
@@ -105,10 +160,24 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
         def should_stop() -> bool:
             return stop.requested or (polled is not None and polled.closed)
 
+        reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
         try:
-            companion.run(should_stop)
+            keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
         finally:
+            for source in opened:
+                source.close()
             _LOGGER.info("companion stopping")
+
+
+def _mic_reopener(app: AppContext, listener: object, clock: object) -> tuple[Reopen | None, list[AudioSource]]:
+    """A microphone lost mid-session is reopened in place (backoff 1, 2, 4 ... 30 s); None for typed text."""
+    from assistant.audio.reconnect import Reopener, open_microphone, reopen_in_place
+
+    opened: list[AudioSource] = []
+    if app.io == "text" or not hasattr(listener, "source"):
+        return None, opened
+    reopener = Reopener(lambda: open_microphone(app.settings.audio.input_device), clock)  # type: ignore[arg-type]
+    return reopen_in_place(listener, reopener, opened), opened
 
 
 def register(group: click.Group) -> None:

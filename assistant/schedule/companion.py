@@ -12,25 +12,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from assistant import paths
 from assistant.audio.base import ListenRequest
 from assistant.clock import Clock
 from assistant.config import Settings
+from assistant.consent import ensure_consent, listener_hear
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.listener import Heard
+from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule import sessions
 from assistant.schedule.planner import Action
+from assistant.schedule.reminders import RETURN_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
+from assistant.timeout.activity import TimeOutFlow
 
 _LOGGER = logging.getLogger(__name__)
 COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
-INVITE_INTENTS = ("ready", "yes", "later", "more_time", "no", "stop", "help", "time_out", "safety")
+INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
 PROMPT_OF = {"appreciation": "appreciation", "start_checkin": "checkin_reminder", "resume": "checkin_reminder",
-             "agreement_review": "agreement_review"}
-"""Activation intent -> the scheduled prompt it settles."""
+             "return": "checkin_reminder", "agreement_review": "agreement_review"}
+"""Activation intent -> the scheduled prompt it settles ("return": back after a rescheduled time out)."""
+DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
+"""Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
 
 @dataclass
@@ -55,6 +62,10 @@ class Companion:
     """(activity, final state) of every session started, newest last."""
     _idle_phrases: tuple[str, ...] | None = None
 
+    def __post_init__(self) -> None:
+        if self.conversation.time_out is None:  # "time out" inside a session runs the real flow too
+            self.conversation.time_out = TimeOutFlow(self.settings, self.library, self.store)
+
     def say(self, dialog_id: str, **slots: object) -> None:
         line = self.library.render(dialog_id, partner_a=self.settings.partners[0],
                                    partner_b=self.settings.partners[1], **slots)
@@ -68,9 +79,16 @@ class Companion:
             self._idle_phrases = tuple(dict.fromkeys(phrases))
         return self._idle_phrases
 
-    def run(self, should_stop: Callable[[], bool]) -> None:
-        """Loop until `should_stop()`; an interruption propagates after sessions saved their place."""
-        self.say("always_on.ready")
+    def run(self, should_stop: Callable[[], bool], greet: bool = True) -> None:
+        """Loop until `should_stop()`; an interruption propagates after sessions saved their place.
+
+        On the first run both partners are asked for consent first; without it nothing runs (or is recorded).
+        `greet=False`: no "ready" line (coming back after a lost microphone: assistant.schedule.resilient).
+        """
+        if not self.consent():
+            return
+        if greet:
+            self.say("always_on.ready")
         while not should_stop():
             if self.tick():
                 continue
@@ -78,8 +96,26 @@ class Companion:
             if wait > 0:
                 self.idle_once(wait)
 
+    def consent(self) -> bool:
+        """The first-run disclaimer and both partners' yes; a stored Consent means it is never asked again."""
+        def say(line: Line) -> None:
+            self.said.append(line)
+            self.conversation.say_line(line)
+
+        result = ensure_consent(self.store, self.library, self.commands, self.clock, self.settings.partners,
+                                paths.data_dir(self.settings.data_dir), say,
+                                listener_hear(self.conversation.listener, self.commands),
+                                country=self.settings.safety.country)
+        return result.agreed
+
     def tick(self) -> bool:
-        """Speak the prompt that is due, if any (let-go ones are only recorded). True when one was spoken."""
+        """Speak the prompt that is due, if any (let-go ones are only recorded). True when one was spoken.
+
+        After a safety response, prompts due for the rest of that local day are held (recorded, not spoken).
+        """
+        if safety_earlier_today(self.store, self.clock.now().astimezone(self.tz)):
+            self.scheduler.hold()
+            return False
         action = self.scheduler.settle()
         if action is None:
             return False
@@ -108,13 +144,14 @@ class Companion:
     def invite(self, action: Action) -> None:
         """Speak a scheduled prompt (or its gentle retry) and act on the answer."""
         prompt = action.rule.prompt
-        self.say(f"always_on.{prompt}_{'retry' if action.attempt else 'due'}")
+        first = DUE_DIALOG.get(prompt, f"always_on.{prompt}_due")
+        self.say(f"always_on.{prompt}_retry" if action.attempt else first)
         self.scheduler.record(action, "spoken")
         request = ListenRequest(kind="ready", step=f"invite_{prompt}",
                                 phrases=tuple(self.commands.phrases_for(INVITE_INTENTS)))
         heard = self.conversation.listener.listen(request, timeout_s=self.invite_timeout_s)
         intent = self._intent(heard, INVITE_INTENTS)
-        if intent in ("ready", "yes"):
+        if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT)):
             self.scheduler.record(action, "answered")
             self.start(prompt)
         elif intent in ("later", "more_time"):
@@ -133,6 +170,8 @@ class Companion:
             self.dispatch("appreciation")
         elif prompt == "agreement_review":
             self.dispatch("agreement_review")
+        elif prompt == RETURN_PROMPT:
+            self.dispatch("return")
         else:
             self.dispatch("start_checkin")
 
@@ -145,20 +184,21 @@ class Companion:
             final = sessions.appreciation(conversation, store, library, settings, clock, self.tz, self.seed)
         elif intent == "agreement_review":
             final = sessions.agreement_review(conversation, store, library, settings, clock)
-        elif intent in ("start_checkin", "resume"):
-            final = sessions.checkin(conversation, store, library, settings, clock, resume=intent == "resume")
+        elif intent in ("start_checkin", "resume", "return"):
+            final = sessions.checkin(conversation, store, library, settings, clock, resume=intent != "start_checkin")
+            if final is None and intent == "return":  # nothing paused (a time out from idle): talk afresh
+                final = sessions.checkin(conversation, store, library, settings, clock)
             if final is None:
                 self.say("common.nothing_to_resume")
                 return
         elif intent == "time_out":
-            self.say("always_on.time_out")
+            self.time_out()
             return
         elif intent == "safety":
-            country = settings.safety.country
-            resources = f"safety.resources_{country}"
-            if not library.has(resources):
-                resources = "safety.resources_default"
-            self.say("safety.message", resources=library.render(resources).text)
+            line = safety_line(library, settings.safety.country)
+            self.said.append(line)
+            conversation.say_line(line)
+            log_safety(store, clock, "idle")
             return
         else:
             self.say("always_on.help")
@@ -166,3 +206,12 @@ class Companion:
         self.sessions_run.append((intent, final))
         if final in ("completed", "stopped"):
             self.scheduler.satisfy(PROMPT_OF[intent])
+
+    def time_out(self) -> None:
+        """A time out from idle: the real flow (breathe, cool off, come back or agree on a return time)."""
+        flow = self.conversation.time_out
+        if not isinstance(flow, TimeOutFlow):
+            flow = TimeOutFlow(self.settings, self.library, self.store)
+        result = flow.run(self.conversation)
+        if result.outcome == "safety":
+            log_safety(self.store, self.clock, "timeout")

@@ -16,7 +16,7 @@ from typing import Literal
 from assistant.schedule.rules import Rule, next_due, previous_due, quiet_end, utc
 from assistant.store.records import PromptEvent
 
-FINAL_OUTCOMES = frozenset({"answered", "missed", "skipped_quiet"})
+FINAL_OUTCOMES = frozenset({"answered", "missed", "skipped_quiet", "held"})
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Action:
     attempt: int = 0
     """0: the first prompt; 1: the gentle retry."""
     outcome: str = ""
-    """For let_go: the PromptEvent outcome to record ("missed" or "skipped_quiet")."""
+    """For let_go: the PromptEvent outcome to record ("missed", "skipped_quiet" or "held")."""
     snoozed: bool = False
 
 

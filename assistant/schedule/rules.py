@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assistant.config import ScheduleSettings
 
-Frequency = Literal["daily", "weekly", "monthly"]
+Frequency = Literal["daily", "weekly", "monthly", "once"]
+""""once": a one-off prompt (a time out's agreed return); never expanded by `occurrences`."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

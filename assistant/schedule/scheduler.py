@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from assistant.clock import Clock
 from assistant.config import ScheduleSettings
 from assistant.schedule.planner import Action, Plan, Policy, events_for, next_step, plan
+from assistant.schedule.reminders import return_step, with_return
 from assistant.schedule.rules import Rule, local_zone, next_due, previous_due, rules_from_settings, utc
 from assistant.store.records import PromptEvent
 from assistant.store.store import Store
@@ -40,7 +41,7 @@ class Scheduler:
     def from_settings(cls, store: Store, clock: Clock, schedule: ScheduleSettings,
                       tz: tzinfo | str | None = None) -> Scheduler:
         """Rules and policy from settings; `tz` (or settings' timezone, if any) else the machine's zone."""
-        zone = tz if isinstance(tz, tzinfo) else local_zone(tz or getattr(schedule, "timezone", None))
+        zone = tz if isinstance(tz, tzinfo) else local_zone(tz or schedule.timezone)
         return cls(store, clock, rules_from_settings(schedule), zone, policy_from_settings(schedule))
 
     def history(self) -> list[PromptEvent]:
@@ -48,8 +49,19 @@ class Scheduler:
         return [e for e in self.store.query(PromptEvent, since=since) if isinstance(e, PromptEvent)]
 
     def plan(self) -> Plan:
-        """What is due now, and when to look again."""
-        return plan(self.rules, self.history(), self.clock.now(), self.tz, self.policy, self.booted_at)
+        """What is due now (calendar prompts and an agreed time-out return), and when to look again."""
+        now, history = self.clock.now(), self.history()
+        calendar = plan(self.rules, history, now, self.tz, self.policy, self.booted_at)
+        return with_return(calendar, return_step(self.store, history, now, self.policy, self.tz), now)
+
+    def hold(self) -> int:
+        """Let go of every prompt due now as "held" (a safety response happened today); returns how many."""
+        actions = self.plan().actions
+        for action in actions:
+            self.record(action, "held" if action.kind == "speak" else action.outcome)
+        if actions:
+            _LOGGER.info("held %d prompt(s) after a safety response today", len(actions))
+        return len(actions)
 
     def settle(self) -> Action | None:
         """Record every let-go action that is due; return the prompt to speak now, if any."""
@@ -69,7 +81,7 @@ class Scheduler:
         return max(0.0, (current.wake_at - utc(self.clock.now())).total_seconds())
 
     def record(self, action: Action, outcome: str) -> None:
-        """Log what became of a prompt: spoken, answered, snoozed, missed, skipped_quiet."""
+        """Log what became of a prompt: spoken, answered, snoozed, missed, skipped_quiet, held."""
         self.store.append(PromptEvent(at=self.clock.now().astimezone(self.tz).isoformat(),
                                       prompt=action.rule.prompt, outcome=outcome,  # type: ignore[arg-type]
                                       due_at=action.due_at.astimezone(self.tz).isoformat()))

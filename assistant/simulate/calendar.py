@@ -77,16 +77,22 @@ class CalendarResult:
 
 def simulate_calendar(store_dir: Path, settings: Settings, start: datetime, days: float, *,
                       tz: tzinfo | str | None = None, responder: Responder = default_responder,
-                      off: Sequence[tuple[datetime, datetime]] = (), seed: int = 0) -> CalendarResult:
-    """Run the companion's schedule from `start` for `days`; during each `off` span the machine is down."""
+                      off: Sequence[tuple[datetime, datetime]] = (), seed: int = 0,
+                      on_line: Callable[[SpokenLine], None] | None = None) -> CalendarResult:
+    """Run the companion's schedule from `start` for `days`; during each `off` span the machine is down.
+
+    `on_line` sees every line as it is said (e.g. to render it into a WAV file and a transcript).
+    """
     zone = tz if isinstance(tz, tzinfo) else local_zone(tz)
-    clock = VirtualClock(utc(start))
+    clock = VirtualClock(utc(start).astimezone(zone))
     library = DialogLibrary.load(seed=seed)
     store = Store.open(store_dir, keep_transcripts=settings.dialog.keep_transcripts)
     lines: list[SpokenLine] = []
 
     def say_line(line: Line) -> None:
         lines.append(SpokenLine(clock.now().astimezone(zone), line.dialog_id, dict(line.slots), line.text))
+        if on_line is not None:
+            on_line(lines[-1])
         clock.advance(max(1.0, len(line.text.split()) / 2.5))  # speaking takes time too
 
     listener = TypedTurns(clock, responder, zone)

@@ -112,9 +112,17 @@ class SimulationResult:
 
 def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir: Path | None = None,
              store_dir: Path | None = None, echo: bool = False, engine: str | None = None) -> SimulationResult:
-    """Run `scenario` to its end; outputs transcript.jsonl, assistant.wav, partners.wav and the store."""
+    """Run `scenario` to its end; outputs transcript.jsonl, assistant.wav, partners.wav and the store.
+
+    `activity: calendar` scenarios run the always-on schedule instead (assistant.simulate.month).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"partners": scenario.partners})
+    if scenario.activity == "calendar":
+        from assistant.simulate.month import simulate_month
+
+        transcript, unused, _ = simulate_month(scenario, out_dir, settings, store_dir=store_dir, echo=echo)
+        return SimulationResult("completed", transcript, out_dir, [], unused)
     start = scenario.clock or datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
     clock = DuplexClock(VirtualClock(start))
     library = DialogLibrary.load(seed=0)
@@ -136,11 +144,11 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
         playback.wait()
         return playback.played_seconds
 
-    conversation = Conversation(listener, interpreter, say_line, clock, transcript,  # type: ignore[arg-type]
+    conversation = Conversation(listener, interpreter, say_line, clock, transcript,
                                 play_line=lambda line: speaker.say(line.text, line.dialog_id), play_clip=play_clip,
                                 barge_in=BargeInWatcher(listener, interpreter.matcher, clock))
     try:
-        session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)  # type: ignore[arg-type]
+        session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)
         conversation.time_out = TimeOutFlow(settings, library, store)
         if scenario.resume and session.resume_at is None:
             raise ScenarioError("the scenario asks to resume, but no check-in is paused in this store")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ScenarioError(ValueError):
@@ -54,10 +55,26 @@ class Answers(_Strict):
     command: str | None = None
 
 
+class OffWindow(_Strict):
+    """The machine is off from `from` until `to` (calendar scenarios); times without an offset are local."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    start: datetime = Field(alias="from")
+    end: datetime = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OffWindow:
+        same_kind = (self.start.tzinfo is None) == (self.end.tzinfo is None)
+        if same_kind and self.start >= self.end:
+            raise ValueError("`to` must come after `from`")
+        return self
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
-    activity: Literal["checkin"] = "checkin"
+    activity: Literal["checkin", "calendar"] = "checkin"
+    """"calendar": the always-on companion's schedule for `days` (prompts, appreciations, reviews)."""
     partners: tuple[str, str] = ("Alex", "Sam")
     voices: dict[str, str] = {}
     """Partner name -> espeak-ng voice."""
@@ -67,6 +84,22 @@ class Scenario(_Strict):
     turns: list[Turn] = []
     resume: bool = False
     """Resume the paused session of this activity instead of starting a new one."""
+    days: float = Field(7.0, gt=0, le=400)
+    """calendar: how many days to simulate from `clock`."""
+    timezone: str | None = None
+    """calendar: IANA zone of the schedule (default: the settings' schedule.timezone, $TZ, /etc/localtime)."""
+    machine_off: list[OffWindow] = []
+    """calendar: spans when the machine is off (not `off`: YAML reads that key as false)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
+        return value
 
 
 def load_scenario(path: Path) -> Scenario:

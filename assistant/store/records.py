@@ -135,7 +135,8 @@ class PromptEvent(Record):
     KIND = "prompt"
     prompt: str
     """"appreciation", "checkin_reminder", "agreement_review", "timeout_return"."""
-    outcome: Literal["spoken", "answered", "snoozed", "missed", "skipped_quiet"]
+    outcome: Literal["spoken", "answered", "snoozed", "missed", "skipped_quiet", "held"]
+    """"held": not spoken because a safety response happened earlier that local day."""
     due_at: str
 
 

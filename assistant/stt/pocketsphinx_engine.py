@@ -27,7 +27,9 @@ SHORT_SLACK_S, SHORT_S_PER_WORD = 0.3, 0.3
 """A free utterance this short (slack + per word) may be a sentinel phrase on the grammar's word alone."""
 SENTINEL_SLACK_S, SENTINEL_S_PER_WORD = 1.0, 0.4
 """Longest free utterance a sentinel phrase may stand for, if the free text shares a content word."""
-FUNCTION_WORDS = frozenset("i i'm a an the to me my we you it of is am and so".split())
+FUNCTION_WORDS = frozenset(["i", "i'm", "a", "an", "the", "to", "me", "my", "we", "you", "it", "of", "is", "am",
+                            "and", "so"])
+"""Words too common to count as agreement between the free text and a sentinel phrase."""
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
 

@@ -147,7 +147,7 @@ class TimeOutFlow:
         voice.say("timeout.breathing_done")
         return plan.cycles_done(played), None
 
-    def _spoken_cues(self, voice: ConversationVoice, plan) -> None:  # type: ignore[no-untyped-def]
+    def _spoken_cues(self, voice: ConversationVoice, plan) -> None:
         """Without an audio output (--io text): the cues as spoken/printed words, on the clock."""
         clock = voice.conversation.clock
         start = clock.monotonic()

@@ -56,7 +56,7 @@ class DuplexClock:
         self._overlap = False
         self._credit = 0.0
 
-    def now(self):  # type: ignore[no-untyped-def]
+    def now(self):
         return self.clock.now()
 
     def monotonic(self) -> float:
