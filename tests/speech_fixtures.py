@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.audio.base import FRAME_BYTES
 from assistant.simulate.voices import speak
+from assistant.stt.base import Recognizer, Utterance
 
 TRAIL_S = 0.6
 """Silence after the speech."""
@@ -13,8 +15,13 @@ def synthesize(text: str, voice: str = "en-us", rate: int = 150) -> bytes:
     return speak(text, voice=voice, rate=rate, tail_s=TRAIL_S)
 
 
-def have_espeak() -> bool:
-    """True when the espeak-ng CLI is installed (a setup requirement: scripts/setup.sh installs it)."""
-    import shutil
 
-    return shutil.which("espeak-ng") is not None
+def transcribe(recognizer: Recognizer, pcm: bytes) -> list[Utterance]:
+    """Every utterance a recogniser reports for `pcm`, fed frame by frame, then flushed."""
+    utterances = []
+    for offset in range(0, len(pcm), FRAME_BYTES):
+        if (utterance := recognizer.accept(pcm[offset:offset + FRAME_BYTES])) is not None:
+            utterances.append(utterance)
+    if (utterance := recognizer.flush()) is not None:
+        utterances.append(utterance)
+    return utterances

@@ -29,8 +29,6 @@ from assistant.store.records import Commitment, CommitmentReview, Record, Sessio
 from assistant.store.store import Store
 from assistant.transcript import Turn
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="the partners' voices need espeak-ng")
-
 SCENARIOS = Path(__file__).parent / "scenarios"
 MAYA, JORDAN = "Maya", "Jordan"
 DEFAULT_ANSWERS = {"yes_no": "yes", "rating": "four", "free": "we talked about it calmly", "choice": "keep",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import sounddevice as sd
-from speech_fixtures import have_espeak, synthesize
+from speech_fixtures import synthesize
 
 from assistant import paths
 from assistant.audio import devices
@@ -34,7 +34,6 @@ from assistant.schedule.scheduler import Scheduler
 from assistant.store.records import Consent, SessionEvent, StepAnswer
 from assistant.store.store import Store
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 UTC = timezone.utc
 BLOCK = 480  # 30 ms at 16 kHz
 USB = [{"index": 3, "name": "USB PnP Sound Device", "max_input_channels": 1, "max_output_channels": 0,

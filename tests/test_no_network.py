@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from safety_helpers import conversation, library, settings
-from speech_fixtures import have_espeak
 
 from assistant.cli import cli
 from assistant.clock import VirtualClock
@@ -55,7 +54,6 @@ def test_the_audit_notices_a_connection(audit: NetworkAudit) -> None:
     assert len(audit.attempts) == 2
 
 
-@pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 def test_demo_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--engine", "pocketsphinx",
                                       "demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-from speech_fixtures import have_espeak, synthesize
+from speech_fixtures import synthesize
 
 from assistant import paths
 from assistant.audio.base import ListenRequest
@@ -26,7 +25,6 @@ from assistant.schedule.scheduler import Scheduler
 from assistant.store.records import AgreementVersion, Appreciation
 from assistant.store.store import Store
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 UTC = timezone.utc
 
 

@@ -7,12 +7,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-from speech_fixtures import have_espeak
-
 from assistant.simulate.soak import resources, run_soak
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 UTC = timezone.utc
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from speech_fixtures import synthesize
+from speech_fixtures import synthesize, transcribe
 
-from assistant.audio.base import FRAME_BYTES
 from assistant.audio.convert import silence
 from assistant.intents import IntentMatcher
 from assistant.stt.pocketsphinx_engine import PhraseError, PocketsphinxRecognizer
@@ -15,16 +14,6 @@ COMMANDS = [(phrase, name) for name in MATCHER.intents if name != "safety" for p
 """Every command phrasing; safety phrasings have their own, per-voice rates in test_safety_speech.py."""
 DISTRACTORS = ["what time is it", "take it out of the oven", "i think dinner is ready in ten minutes",
                "did you call your mother"]
-
-
-def transcribe(recognizer, pcm: bytes) -> list:
-    utterances = []
-    for offset in range(0, len(pcm), FRAME_BYTES):
-        if (utterance := recognizer.accept(pcm[offset:offset + FRAME_BYTES])) is not None:
-            utterances.append(utterance)
-    if (utterance := recognizer.flush()) is not None:
-        utterances.append(utterance)
-    return utterances
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from speech_fixtures import synthesize
+from speech_fixtures import synthesize, transcribe
 
-from assistant.audio.base import FRAME_BYTES
 from assistant.audio.convert import silence, write_wav
 from assistant.cli import cli
 from assistant.stt.models import ModelError
 from assistant.stt.vosk_engine import VoskRecognizer, load_model
 
 WORDS = ["안녕하세요", "감사합니다", "네", "아니요"]
-
-
-def transcribe(recognizer, pcm: bytes) -> list:
-    utterances = []
-    for offset in range(0, len(pcm), FRAME_BYTES):
-        if (utterance := recognizer.accept(pcm[offset:offset + FRAME_BYTES])) is not None:
-            utterances.append(utterance)
-    if (utterance := recognizer.flush()) is not None:
-        utterances.append(utterance)
-    return utterances
 
 
 @pytest.fixture(scope="module")

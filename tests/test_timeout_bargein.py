@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from speech_fixtures import have_espeak, synthesize
+from speech_fixtures import synthesize
 
 from assistant.audio.base import Clip
 from assistant.audio.sinks import WavFileSink, WavPlayback
@@ -15,8 +14,6 @@ from assistant.intents import IntentMatcher
 from assistant.listener import Listener
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import BargeInWatcher, DuplexClock
-
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 
 
 def watch(tmp_path: Path, clip_text: str, heard: bytes, clip_pcm: bytes) -> tuple[BargeInWatcher, WavPlayback]:

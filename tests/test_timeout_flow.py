@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from speech_fixtures import have_espeak
 
 from assistant.cli import cli
 from assistant.config import Settings
@@ -16,7 +14,6 @@ from assistant.simulate.scenario import load_scenario
 from assistant.store.records import SessionEvent, TimeOut
 from assistant.store.store import Store
 
-pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 

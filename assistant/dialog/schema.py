@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -132,6 +132,9 @@ class Common(_Strict):
         return value
 
 
+_Loaded = TypeVar("_Loaded", Script, Common)
+
+
 def read_yaml(path: Path) -> object:
     """Parse a YAML file; a syntax error becomes a DialogError naming the file and line."""
     try:
@@ -163,19 +166,19 @@ def describe(path: Path, data: object, error: ValidationError) -> list[str]:
     return lines
 
 
-def load_script(path: Path) -> Script:
-    """Load and validate one script file."""
+def _load(path: Path, model: type[_Loaded]) -> _Loaded:
     data = read_yaml(path)
     try:
-        return Script.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise DialogError(describe(path, data, exc)) from exc
+
+
+def load_script(path: Path) -> Script:
+    """Load and validate one script file."""
+    return _load(path, Script)
 
 
 def load_common(path: Path) -> Common:
-    """Load and validate dialogs/common.yaml."""
-    data = read_yaml(path)
-    try:
-        return Common.model_validate(data)
-    except ValidationError as exc:
-        raise DialogError(describe(path, data, exc)) from exc
+    """Load and validate a prompts file (e.g. dialogs/common.yaml)."""
+    return _load(path, Common)
