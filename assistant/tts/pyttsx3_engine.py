@@ -120,7 +120,8 @@ class Pyttsx3Engine:
                 _LOGGER.warning("pyttsx3 render failed (attempt %d): %s", attempt, type(exc).__name__)
             finally:
                 path.unlink(missing_ok=True)
-            _LOGGER.warning("pyttsx3 wrote no complete WAV file (attempt %d)", attempt)
+            _LOGGER.log(logging.INFO if attempt == 1 else logging.WARNING,
+                        "pyttsx3 wrote no complete WAV file (attempt %d)", attempt)
         raise TTSError("pyttsx3 produced no audio twice in a row")
 
     def synthesize(self, text: str, dialog_id: str = "") -> Clip:

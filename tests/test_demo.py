@@ -1,0 +1,33 @@
+"""`assistant demo`: the built-in scenario shows a full check-in with a time out, through the real engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.store import Store
+from assistant.store.records import SessionEvent, TimeOut
+
+
+def test_demo_runs_a_full_checkin_with_a_time_out_and_resumes_at_the_same_step(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["--engine", "pocketsphinx", "demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    turns = [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+    said = [(t["dialog_id"], (t["slots"] or {}).get("partner")) for t in turns if t["who"] == "assistant"]
+    ids = [dialog_id for dialog_id, _ in said]
+    assert ids[0] == "checkin.grounding" and ids[-1] == "checkin.closing"
+    timeout_at = ids.index("timeout.acknowledge")
+    assert said[timeout_at - 1] == ("checkin.triggers", "Maya")
+    assert said[ids.index("timeout.resume") + 1] == ("checkin.triggers", "Maya")  # the exact step again
+    with Store.open(out / "store") as store:
+        checkin = [e.status for e in store.query(SessionEvent) if isinstance(e, SessionEvent)
+                   and e.activity == "checkin"]
+        time_outs = [t for t in store.query(TimeOut) if isinstance(t, TimeOut)]
+    assert checkin == ["started", "completed"]
+    assert [(t.interrupted_step, t.outcome, t.breathing_cycles) for t in time_outs] == [("triggers", "resume", 6)]
+    assert time_outs[0].cooloff_s >= 20 * 60
+    assert (out / "assistant.wav").stat().st_size > 16000 * 2 * 120
