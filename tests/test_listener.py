@@ -108,3 +108,16 @@ def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: P
     assert [e.status for e in store.query(SessionEvent) if isinstance(e, SessionEvent)] == [
         "started", "safety", "started", "stopped"]
     store.close()
+
+
+def test_nothing_anyone_says_reaches_the_logs(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    secret = "the secret about zanzibar"
+    typed = f"yes\nyes\n{secret}\n{secret} again\n\n\n"
+    result = CliRunner().invoke(cli, ["-v", "--io", "text", "--data-dir", str(tmp_path), "checkin"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert caplog.records, "the check-in logs diagnostics at debug level"
+    assert not [r.getMessage() for r in caplog.records if "zanzibar" in r.getMessage()]
+    assert "zanzibar" in (tmp_path / "store.jsonl").read_text()  # it was stored (privately), not logged
