@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from assistant.audio.base import Clip, ListenRequest, Playback
+from assistant.audio.base import AudioSink, Clip, ListenRequest, Playback
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import Line
@@ -17,6 +17,24 @@ from assistant.listener import Heard, Listener
 from assistant.transcript import Transcript, Turn
 
 _LOGGER = logging.getLogger(__name__)
+
+
+class Speaker(Protocol):
+    """What the loop needs of a speaker (assistant.tts.worker.FallbackSpeaker)."""
+
+    def say(self, text: str, dialog_id: str = "") -> Playback: ...
+
+
+def voice_hooks(speaker: Speaker, sink: AudioSink) -> dict[str, Any]:
+    """`say_line`, `play_line` and `play_clip` for a Conversation speaking through `speaker` into `sink`."""
+
+    def play_clip(clip: Clip) -> float:
+        playback = sink.play(clip)
+        playback.wait()
+        return playback.played_seconds
+
+    return {"say_line": lambda line: speaker.say(line.text, line.dialog_id).wait(),
+            "play_line": lambda line: speaker.say(line.text, line.dialog_id), "play_clip": play_clip}
 
 
 @dataclass

@@ -10,11 +10,9 @@ from assistant.intents import IntentMatcher, normalise, rating
 from assistant.listener import Heard
 
 GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop")
-"""Understood in every listening state."""
+"""Understood in every listening state; each intent's name is also its machine trigger."""
 SENTINEL_INTENTS = ("time_out", "safety")
 KIND_INTENTS = {"yes_no": ("yes", "no"), "ready": ("ready", "more_time"), "rating": ("rating",)}
-TRIGGER_OF = {"back": "back", "skip": "skip", "repeat": "repeat", "help": "help", "stop": "stop",
-              "time_out": "time_out", "safety": "safety"}
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,9 @@ class Interpreter:
         command = self.matcher.match(text, set(GLOBAL_COMMANDS))
         confident = heard.utterance.confidence >= self.min_confidence or step.listen == "free"
         if command in ("safety", "time_out"):
-            return Event(TRIGGER_OF[command], intent=command)
+            return Event(command, intent=command)
         if command is not None and confident:
-            return Event(TRIGGER_OF[command], intent=command)
+            return Event(command, intent=command)
         if step.listen == "free":
             if normalise(text):
                 return Event("answer", Answer(intent="answer", text=text, duration_s=duration_s), "answer")

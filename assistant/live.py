@@ -7,11 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assistant import paths
-from assistant.audio.base import Clip
 from assistant.audio.sinks import SpeakerSink
 from assistant.clock import Clock, RealClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
+from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
@@ -60,17 +59,9 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
             sink = SpeakerSink(settings.audio.output_device)
             speaker = FallbackSpeaker(SpeechWorker(settings.voice), sink)
             closers.append(speaker)
-
-            def say_line(line: Line) -> None:
-                speaker.say(line.text, line.dialog_id).wait()
-
-            def play_clip(clip: Clip) -> float:
-                playback = sink.play(clip)
-                playback.wait()
-                return playback.played_seconds
-
-            extras = {"play_line": lambda line: speaker.say(line.text, line.dialog_id), "play_clip": play_clip,
-                      "barge_in": BargeInWatcher(mic_listener, interpreter.matcher)}
+            hooks = voice_hooks(speaker, sink)
+            say_line = hooks.pop("say_line")
+            extras = {**hooks, "barge_in": BargeInWatcher(mic_listener, interpreter.matcher)}
         conversation = Conversation(listener, interpreter, say_line, clock, **extras)  # type: ignore[arg-type]
         conversation.time_out = TimeOutFlow(settings, library, store)
         yield LivePipeline(settings, clock, library, store, conversation)

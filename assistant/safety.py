@@ -1,7 +1,7 @@
 """Safety responses: log that one happened (never what was said) and hold the check-in for the rest of the day.
 
 The response itself (the calm message with the configured country's resources) is spoken by the dialog
-machine on entering its `safety` state (`DialogModel.activity_safety_line`); its text lives in
+machine on entering its `safety` state (`safety_line` below); its text lives in
 dialogs/safety.yaml. This module holds the bookkeeping around it:
 
 - `log_safety` appends a SafetyEvent: when, and which activity was interrupted. Nothing else.

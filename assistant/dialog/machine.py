@@ -16,6 +16,7 @@ from transitions import EventData, Machine
 from assistant.dialog.activity import Activity, Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Script, Step
+from assistant.safety import safety_line
 
 FINAL_STATES = ("completed", "paused", "stopped", "safety")
 GLOBAL_LISTEN_KIND_OPTIONS = {"yes_no": "common.options_yes_no", "rating": "common.options_rating",
@@ -179,16 +180,7 @@ class DialogModel:
         self.outbox.append(self.library.render("common.stopped"))
 
     def announce_safety(self, event: EventData) -> None:
-        self.outbox.append(self.activity_safety_line())
-
-    def activity_safety_line(self) -> Line:
-        """The safety message with the configured country's resources."""
-        country = getattr(self.activity, "country", "US")
-        resources_id = f"safety.resources_{country}"
-        if not self.library.has(resources_id):
-            resources_id = "safety.resources_default"
-        resources = self.library.render(resources_id).text
-        return self.library.render("safety.message", resources=resources)
+        self.outbox.append(safety_line(self.library, getattr(self.activity, "country", "US")))
 
     def machine_set(self, position: Position) -> None:
         """Jump to a position (go back, resume) and say its prompt again."""

@@ -19,6 +19,7 @@ from assistant.listener import Heard
 from assistant.schedule.companion import Companion
 from assistant.schedule.rules import local_zone, utc
 from assistant.schedule.scheduler import Scheduler
+from assistant.simulate.voices import speaking_seconds
 from assistant.store.store import Store
 from assistant.stt.base import Utterance
 
@@ -93,7 +94,7 @@ def simulate_calendar(store_dir: Path, settings: Settings, start: datetime, days
         lines.append(SpokenLine(clock.now().astimezone(zone), line.dialog_id, dict(line.slots), line.text))
         if on_line is not None:
             on_line(lines[-1])
-        clock.advance(max(1.0, len(line.text.split()) / 2.5))  # speaking takes time too
+        clock.advance(speaking_seconds(line.text))  # speaking takes time too
 
     listener = TypedTurns(clock, responder, zone)
     commands = IntentMatcher.load()

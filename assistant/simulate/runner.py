@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.audio.base import Clip, ListenRequest
+from assistant.audio.base import ListenRequest
 from assistant.audio.convert import read_wav, silence, write_wav
 from assistant.audio.sinks import MultiSink, TextSink, WavFileSink, WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
-from assistant.dialog.library import DialogLibrary, Line
+from assistant.conversation import Conversation, voice_hooks
+from assistant.dialog.library import DialogLibrary
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
 from assistant.listener import Listener
@@ -136,17 +136,9 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
     listener = Listener(source, recognizer, clock, silence_timeout_s=settings.speech.silence_timeout_s)
     interpreter = Interpreter(IntentMatcher.load(), settings.speech.min_confidence)
 
-    def say_line(line: Line) -> None:
-        speaker.say(line.text, line.dialog_id).wait()
-
-    def play_clip(clip: Clip) -> float:
-        playback = sink.play(clip)
-        playback.wait()
-        return playback.played_seconds
-
-    conversation = Conversation(listener, interpreter, say_line, clock, transcript,
-                                play_line=lambda line: speaker.say(line.text, line.dialog_id), play_clip=play_clip,
-                                barge_in=BargeInWatcher(listener, interpreter.matcher, clock))
+    conversation = Conversation(listener=listener, interpreter=interpreter, clock=clock, transcript=transcript,
+                                barge_in=BargeInWatcher(listener, interpreter.matcher, clock),
+                                **voice_hooks(speaker, sink))
     try:
         session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)
         conversation.time_out = TimeOutFlow(settings, library, store)

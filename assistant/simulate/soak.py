@@ -31,7 +31,7 @@ from assistant.listener import Listener
 from assistant.schedule.companion import Companion
 from assistant.schedule.resilient import keep_running
 from assistant.schedule.scheduler import Scheduler
-from assistant.simulate.voices import speak
+from assistant.simulate.voices import speak, speaking_seconds
 from assistant.store.records import Consent, TimeOut
 from assistant.store.store import Store
 from assistant.stt.base import Recognizer
@@ -134,7 +134,7 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
 
     def say_line(line: Line) -> None:
         lines.append(line.dialog_id)
-        clock.advance(max(1.0, len(line.text.split()) / 2.5))
+        clock.advance(speaking_seconds(line.text))
 
     samples: list[dict[str, object]] = []
     end = start + timedelta(hours=hours)

@@ -32,6 +32,11 @@ def _espeak(text: str, voice: str, rate: int, pitch: int) -> bytes:
         raise VoiceError(f"espeak-ng produced no usable audio for voice {voice!r}") from exc
 
 
+def speaking_seconds(text: str) -> float:
+    """About how long a line takes to say (2.5 words a second, at least a second), for text-only simulations."""
+    return max(1.0, len(text.split()) / 2.5)
+
+
 def speak(text: str, voice: str = "en-us", rate: int = 150, pitch: int = 50,
           noise_snr_db: float | None = None, seed: int = 0, lead_s: float = 0.3, tail_s: float = 0.8) -> bytes:
     """Synthesise a partner's utterance with silence around it; add white noise at `noise_snr_db`."""
