@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from assistant.cli.global_options import GlobalOptionsGroup
 from assistant.config import ConfigError, Settings, load_settings
 
 _COMMAND_MODULES = (
@@ -35,7 +36,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings TOML file.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Where the private store lives.")
 @click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Speech-to-text engine.")
@@ -47,7 +48,10 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engine: str | None,
         model_path: str | None, io_mode: str, verbose: bool) -> None:
-    """Offline voice companion for couples rebuilding trust."""
+    """Offline voice companion for couples rebuilding trust.
+
+    The options below may also follow the subcommand: `assistant checkin --io text`.
+    """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     overrides: dict[str, object] = {}
