@@ -187,12 +187,15 @@ def test_speaker_resamples_and_plays_in_order(speaker: Any) -> None:
 def test_speaker_stop_cuts_within_a_block(speaker: Any) -> None:
     sink = SpeakerSink()
     playback = sink.play(Clip(tone(4.0)))  # takes 1 s with the 4x fake
-    time.sleep(0.1)
+    deadline = time.monotonic() + 30
+    while playback.played_seconds < 0.2:  # playing for a while (a condition, not a guessed sleep)
+        assert time.monotonic() < deadline, "playback never started"
+        time.sleep(0.005)
     stopped_at = time.monotonic()
     playback.stop()
     assert playback.wait(1)
-    assert time.monotonic() - stopped_at < 0.05
-    assert 0.2 < playback.played_seconds < 1.0
+    assert time.monotonic() - stopped_at < 0.5  # the rest of the clip would take ~0.9 s more
+    assert 0.2 <= playback.played_seconds < 3.5  # stopped well before the end of the 4 s clip
     assert len(speaker.instances[-1].written) == pytest.approx(playback.played_seconds * 96000, abs=4)
     sink.close()
 
