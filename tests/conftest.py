@@ -9,6 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+pytest_plugins = ["speech_lane"]  # the fast lane: --fast, the speech marker rule
+
 
 @pytest.fixture(scope="session")
 def ko_model_dir() -> Path:

@@ -195,6 +195,7 @@ def test_unplugged_mid_checkin_pauses_reopens_and_resumes(portaudio: FakePortAud
     store.close()
 
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_the_notice_is_printed_when_the_speaker_is_gone_too(portaudio: FakePortAudio, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer

@@ -54,6 +54,7 @@ def test_the_audit_notices_a_connection(audit: NetworkAudit) -> None:
     assert len(audit.attempts) == 2
 
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_demo_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--engine", "pocketsphinx",
                                       "demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)

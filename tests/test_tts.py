@@ -213,6 +213,7 @@ def test_fallback_speaker_prints_when_tts_fails(tmp_path: Path) -> None:
 
 # --- CLI --------------------------------------------------------------------------------------------
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_say_writes_a_wav_file(tmp_path: Path) -> None:
     out = tmp_path / "say.wav"
     result = CliRunner().invoke(cli, ["say", "Good", "evening", "--out", str(out)])
