@@ -22,7 +22,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 SPEECH_MODULES = ("vosk", "pocketsphinx", "pyttsx3", "assistant.stt.pocketsphinx_engine",
                   "assistant.stt.vosk_engine", "assistant.stt.factory", "assistant.tts.pyttsx3_engine",
                   "assistant.tts.worker", "assistant.simulate.voices", "assistant.simulate.runner",
-                  "assistant.simulate.soak", "assistant.simulate.calendar", "assistant.simulate.month")
+                  "assistant.simulate.soak")
 """Names from these (or their submodules) mean real speech: STT engines, TTS, espeak-ng voices, scenario runs."""
 SPEECH_FIXTURES = frozenset({"ko_model_dir"})
 LEFT_OUT = ("speech", "slow")
@@ -69,8 +69,10 @@ def reaches_speech(obj: Any, seen: set[int] | None = None) -> bool:
     function = inspect.unwrap(getattr(obj, "__func__", obj)) if callable(obj) else None
     if not inspect.isfunction(function) or not _in_tests(function):
         return False
-    scope = function.__globals__
-    return any(name in scope and reaches_speech(scope[name], seen) for name in set(_names(function.__code__)))
+    scope, names = function.__globals__, set(_names(function.__code__))
+    if any(_is_speech_module(name) for name in names):  # `import` / `from ... import` inside the function
+        return True
+    return any(name in scope and reaches_speech(scope[name], seen) for name in names)
 
 
 def _uses_speech(item: pytest.Item) -> bool:

@@ -85,6 +85,7 @@ def test_models_download_is_the_one_thing_that_connects(audit: NetworkAudit, tmp
     assert not list((tmp_path / "models").glob("*.zip"))
 
 
+@pytest.mark.slow
 def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
     """The always-on loop (first-run consent, idle listening, the Sunday check-in reminder and check-in,
     the evening appreciation, quiet hours) for 24 virtual hours, through the same loop as `assistant run`."""

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from assistant.store.records import Consent, SessionEvent
 from assistant.store.store import Store
 
@@ -42,6 +44,7 @@ def test_typed_help_then_end_of_input_stops_cleanly(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Stopped. Everything is saved.")
 
 
+@pytest.mark.slow
 def test_consent_is_asked_once_before_anything_else_then_never_again(tmp_path: Path) -> None:
     proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
     out, err = proc.communicate("yes\nyes\nhelp\n", timeout=30)
@@ -66,6 +69,7 @@ def test_declined_consent_starts_nothing_and_records_nothing(tmp_path: Path) -> 
         assert store.query() == []
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_checkin_saves_its_place(tmp_path: Path) -> None:
     proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
     assert proc.stdin is not None and proc.stdout is not None
@@ -83,6 +87,7 @@ def test_sigterm_during_a_checkin_saves_its_place(tmp_path: Path) -> None:
     assert events[-1].step == "appreciations"
 
 
+@pytest.mark.slow
 def test_without_a_microphone_the_error_is_printed_and_retried(tmp_path: Path) -> None:
     proc = start(tmp_path, "run", "--retry-seconds", "0.2")
     assert proc.stdout is not None and proc.stderr is not None

@@ -37,6 +37,7 @@ def said(out: Path, dialog_id: str) -> list[datetime]:
     return [datetime.fromisoformat(t["time"]).astimezone(NY) for t in turns if t["dialog_id"] == dialog_id]
 
 
+@pytest.mark.slow
 def test_prompts_at_the_right_local_times_across_the_dst_change(month: Path) -> None:
     daily = said(month, "always_on.appreciation_due")
     off_days = {date(2026, 3, d) for d in (12, 13, 14)}

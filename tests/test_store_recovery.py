@@ -6,6 +6,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,7 @@ def _open_any(directory: Path) -> Store | None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(garbage=st.binary(max_size=400), with_header=st.booleans(),
        lines=st.lists(st.text(max_size=40), max_size=5))
+@pytest.mark.slow
 def test_garbage_store_file_recovers_or_fails_clearly(garbage: bytes, with_header: bool,
                                                        lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,6 +134,7 @@ def test_garbage_store_file_recovers_or_fails_clearly(garbage: bytes, with_heade
         again.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(cut=st.integers(min_value=0, max_value=10_000), count=st.integers(min_value=0, max_value=8))
 def test_truncated_journal_keeps_exactly_the_complete_lines(cut: int, count: int) -> None:

@@ -103,6 +103,7 @@ def test_text_is_warm_and_plain() -> None:
     assert "Nothing has been recorded yet" in empty
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_with_charts() -> None:
     page = render_html(summarize(history(), TODAY))
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
@@ -112,6 +113,7 @@ def test_html_is_self_contained_with_charts() -> None:
     assert "100% kept" in page and "3 days in a row" in page
 
 
+@pytest.mark.slow
 def test_matplotlib_is_not_imported_by_the_store_or_cli() -> None:
     import subprocess
 
