@@ -17,6 +17,8 @@ from assistant.simulate.scenario import ScenarioError, load_scenario
 from assistant.store.records import Appreciation, PromptEvent, SessionEvent
 from assistant.store.store import Store
 
+pytestmark = pytest.mark.slow  # every test shares a simulated month (seconds of CPU)
+
 NY = ZoneInfo("America/New_York")
 SCENARIO = Path(__file__).parent / "scenarios" / "month_march.yaml"
 
@@ -37,7 +39,6 @@ def said(out: Path, dialog_id: str) -> list[datetime]:
     return [datetime.fromisoformat(t["time"]).astimezone(NY) for t in turns if t["dialog_id"] == dialog_id]
 
 
-@pytest.mark.slow
 def test_prompts_at_the_right_local_times_across_the_dst_change(month: Path) -> None:
     daily = said(month, "always_on.appreciation_due")
     off_days = {date(2026, 3, d) for d in (12, 13, 14)}

@@ -162,6 +162,7 @@ def test_cli_forget_yes_skips_the_question(data_dir: Path) -> None:
     assert "Nothing is stored" in invoke(data_dir, "forget", "--yes").output
 
 
+@pytest.mark.slow
 def test_cli_report_text_and_html(data_dir: Path, tmp_path: Path) -> None:
     result = invoke(data_dir, "report", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
