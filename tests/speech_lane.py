@@ -26,6 +26,8 @@ SPEECH_MODULES = ("vosk", "pocketsphinx", "pyttsx3", "assistant.stt.pocketsphinx
 """Names from these (or their submodules) mean real speech: STT engines, TTS, espeak-ng voices, scenario runs."""
 SPEECH_FIXTURES = frozenset({"ko_model_dir"})
 LEFT_OUT = ("speech", "slow")
+_LEFT_OUT_KEY = pytest.StashKey[dict[str, int]]()
+_GUARD = {"on": False}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,15 +94,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.speech)
     if not config.getoption("fast"):
         return
-    kept = [item for item in items if not any(item.get_closest_marker(mark) for mark in LEFT_OUT)]
-    left_out = [item for item in items if item not in kept]
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        (left_out if any(item.get_closest_marker(mark) for mark in LEFT_OUT) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
-    config.stash[_LEFT_OUT_KEY] = {mark: sum(1 for i in left_out if i.get_closest_marker(mark)) for mark in LEFT_OUT}
-
-
-_LEFT_OUT_KEY = pytest.StashKey[dict[str, int]]()
+    config.stash[_LEFT_OUT_KEY] = {mark: sum(i.get_closest_marker(mark) is not None for i in left_out)
+                                   for mark in LEFT_OUT}
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -123,9 +125,6 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         argv = " ".join(map(str, args[1] if isinstance(args[1], (list, tuple)) else [args[1]]))
         if "espeak" in argv or "pyttsx3" in argv:
             _refuse(f"a speech subprocess ({argv[:80]})")()
-
-
-_GUARD = {"on": False}
 
 
 @pytest.fixture(autouse=True)
