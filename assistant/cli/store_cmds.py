@@ -59,7 +59,7 @@ def export_cmd(app: AppContext, file: Path) -> None:
 def forget_cmd(app: AppContext, yes: bool) -> None:
     """Delete everything the assistant has stored (history, agreement, backups). Cannot be undone."""
     from assistant.store import StoreError, forget_directory
-    from assistant.store.recovery import store_files
+    from assistant.store.forget import store_files
 
     directory = _directory(app)
     if not store_files(directory):
