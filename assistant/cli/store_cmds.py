@@ -20,11 +20,13 @@ def _directory(app: AppContext) -> Path:
     return paths.data_dir(app.settings.data_dir)
 
 
-def _open(app: AppContext):  # noqa: ANN202 - lazy import keeps `assistant --help` light
+def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
+    """Open the store; `read_only` for commands that only read (they then work on a full or read-only disk)."""
     from assistant.store import Store, StoreError
 
     try:
-        store = Store.open(_directory(app), keep_transcripts=app.settings.dialog.keep_transcripts)
+        store = Store.open(_directory(app), keep_transcripts=app.settings.dialog.keep_transcripts,
+                           read_only=read_only)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     for notice in store.notices:
@@ -39,7 +41,7 @@ def export_cmd(app: AppContext, file: Path) -> None:
     """Write everything stored to FILE as one JSON document ('-' for standard output)."""
     from assistant.store.journal import atomic_write
 
-    with _open(app) as store:
+    with _open(app, read_only=True) as store:
         document = store.export()
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if str(file) == "-":
@@ -85,7 +87,7 @@ def report_cmd(app: AppContext, html_file: Path | None, today: datetime | None) 
     """A short summary of how you two are doing."""
     from assistant.store.report import render_text, summarize
 
-    with _open(app) as store:
+    with _open(app, read_only=True) as store:
         summary = summarize(store.query(), (today or RealClock().now()).date())
     click.echo(render_text(summary), nl=False)
     if html_file is not None:

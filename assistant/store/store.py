@@ -257,6 +257,17 @@ class Store:
             return dataclasses.replace(record, text=None)
         return record
 
+    def change_agreement(self, edit: Callable[[list[str]], str], at: str) -> AgreementVersion:
+        """Read the agreement, let `edit` change its items in place (it returns the change's name), store it.
+
+        All under one lock, so parallel changes never overwrite one another; `edit` may raise to store nothing.
+        """
+        with self._locked():
+            current = self.agreement()
+            items = list(current.items) if current else []
+            change = edit(items)
+            return self.update_agreement(items, change, at)
+
     def update_agreement(self, items: Sequence[str], change: str, at: str) -> AgreementVersion:
         """Store a new version of the whole agreement and return it."""
         version = AgreementVersion(at=at, items=tuple(items), change=change)
