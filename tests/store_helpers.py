@@ -56,11 +56,11 @@ def remount_read_only(where: Path) -> None:
 
 def fill(where: Path) -> None:
     """Fill the filesystem holding `where` to the last byte."""
-    with open(where / "filler", "wb") as f, contextlib.suppress(OSError):
-        while True:
-            f.write(b"\0" * 4096)
-            f.flush()
-    with contextlib.suppress(OSError), open(where / "filler2", "wb") as f:
-        while True:
-            f.write(b"\0")
-            f.flush()
+    fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for size in (1 << 16, 1 << 10, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    os.write(fd, b"\0" * size)
+    finally:
+        os.close(fd)

@@ -64,9 +64,21 @@ def create_initial(directory: Path) -> list[str]:
     with contextlib.suppress(OSError):  # a brand-new data dir: make its own entry durable too
         journal.fsync_dir(directory.parent)
     if merged.unreadable:
-        return [f"The store file was missing and no copy of it could be read ({', '.join(merged.unreadable)} "
-                "stay as they are, in case they can be repaired by hand). A new, empty store was started."]
+        kept = [_keep_aside(directory, name) for name in merged.unreadable]
+        return [f"The store file was missing and no copy of it could be read, so a new, empty store was "
+                f"started. The unreadable copies are kept as {', '.join(str(p) for p in kept)} (never rotated "
+                "away), in case they can be repaired by hand."]
     return []
+
+
+def _keep_aside(directory: Path, name: str) -> Path:
+    """Move an unreadable backup out of the rotation, as a moved-aside copy."""
+    if name not in BACKUPS:
+        return directory / name
+    aside = directory / f"{JOURNAL}.corrupt-{_stamp()}"
+    os.replace(directory / name, aside)
+    journal.fsync_dir(directory)
+    return aside
 
 
 def _migrate_legacy(directory: Path, schema: int, raws: list[object]) -> str:
