@@ -88,8 +88,10 @@ def _read_extensible(path: Path) -> bytes:
 
 
 def write_wav(path: str | Path, pcm: bytes, rate: int = SAMPLE_RATE) -> None:
-    """Write 16-bit mono PCM to a WAV file."""
-    with wave.open(str(path), "wb") as wav:
+    """Write 16-bit mono PCM to a WAV file (0600; never replaces a link or device)."""
+    from assistant.store.private import open_output
+
+    with open_output(Path(path)) as file, wave.open(file, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)

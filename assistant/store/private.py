@@ -11,6 +11,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -87,3 +88,36 @@ def read_private(path: Path) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def check_output(path: Path) -> None:
+    """Refuse to replace anything but a regular file of ours (a device, a link, a folder, another's file)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise PrivacyError(f"{path} exists and is not a regular file (a link, device or folder), so it was not "
+                           "replaced; nothing was written. Choose another name, or '-' for standard output.")
+    if st.st_uid != _uid():
+        raise PrivacyError(f"{path} belongs to another user, so it was not replaced; nothing was written. "
+                           "Choose another name.")
+
+
+def open_output(path: Path) -> BinaryIO:
+    """Open a file the user asked for (export, report page, recording, transcript): 0600 whatever the umask."""
+    check_output(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | _CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            check_output(path)  # a link appeared since the check: say so
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PrivacyError(f"{path} is not a regular file; nothing was written.")
+        os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "wb")

@@ -96,6 +96,17 @@ class Store:
             _LOGGER.warning("store notice: %s", notice)
         return store
 
+    @classmethod
+    def open_for_reading(cls, directory: Path, *, keep_transcripts: bool = True) -> Store:
+        """Open normally (repairing what needs it); when the disk cannot be written, open read-only instead."""
+        try:
+            return cls.open(directory, keep_transcripts=keep_transcripts)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, OSError) or isinstance(exc.__cause__, private.PrivacyError):
+                raise
+            _LOGGER.info("opening read-only: %s", exc.__cause__.strerror)
+        return cls.open(directory, keep_transcripts=keep_transcripts, read_only=True)
+
     def _open_read_only(self) -> None:
         try:
             with self._locked():
@@ -117,10 +128,10 @@ class Store:
         shown = journal.parse(b"".join(lines), header=False, current=CURRENT_SCHEMA)
         self._records = shown.records
         if merged.used or (parsed is not None and parsed.damaged):
-            self.notices.append(f"The store file needs repair ({recovery.describe_state(parsed)}); what could "
-                                f"be read is shown, {len(lines)} records in all, including "
-                                f"{merged.describe()}. It is repaired the next time the assistant can write "
-                                f"in {self.directory}.")
+            sources = f", some from {merged.describe()}" if merged.used else ""
+            self.notices.append(f"The store file needs repair ({recovery.describe_state(parsed)}), which "
+                                f"happens the next time the assistant can write in {self.directory}. Shown "
+                                f"for now: every record that could be read ({len(lines)}{sources}).")
 
     def _open_locked(self) -> None:
         if removed := journal.remove_temp_files(self.directory):
