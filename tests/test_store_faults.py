@@ -26,8 +26,6 @@ from pathlib import Path
 from assistant.store import Store
 from assistant.store.records import StepAnswer
 
-pytestmark = pytest.mark.usefixtures("private_umask")
-
 directory, tag, batch, chunked = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 pause = float(sys.argv[5])
 if chunked:  # short writes, as near a full disk or on power loss: a kill can land in the middle of a line

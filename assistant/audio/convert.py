@@ -21,6 +21,8 @@ def to_internal(raw: bytes, rate: int, width: int = 2, channels: int = 1) -> byt
     """Convert interleaved PCM of any common width, channel count and rate to 16 kHz mono int16."""
     if width == 2 and channels == 1 and rate == SAMPLE_RATE:
         return raw[:len(raw) - len(raw) % 2]
+    if channels >= 1 and 1 <= width <= 4:  # a partial sample or frame at the end (a cut file) is dropped
+        raw = raw[:len(raw) - len(raw) % (width * channels)]
     if width == 1:
         samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif width == 2:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.safe_yaml import YamlProblem, load_yaml
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
@@ -136,15 +137,11 @@ _Loaded = TypeVar("_Loaded", Script, Common)
 
 
 def read_yaml(path: Path) -> object:
-    """Parse a YAML file; a syntax error becomes a DialogError naming the file and line."""
+    """Parse a YAML file; any problem becomes a DialogError naming the file (and line)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise DialogError([f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogError([f"{path}: cannot read: {exc}"]) from exc
+        return load_yaml(path)
+    except YamlProblem as exc:
+        raise DialogError([str(exc)]) from None
 
 
 def describe(path: Path, data: object, error: ValidationError) -> list[str]:
