@@ -24,7 +24,8 @@ def load_yaml(path: Path) -> object:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise YamlProblem(f"{path}{where}: cannot read: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+        problem = getattr(exc, "problem", None) or exc
+        raise YamlProblem(f"{path}{where}: cannot read: not valid YAML: {problem}") from None
     except RecursionError:
         raise YamlProblem(f"{path}: nested too deeply to be a dialog or scenario file; check its "
                           "brackets and indentation") from None
