@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import filelock
 
-from assistant.store import forget, journal, merge, private, recovery
+from assistant.store import forget, journal, private, readonly, recovery
 from assistant.store.codec import RecordError, encode_line, to_dict
 from assistant.store.errors import (
     NewerSchemaError,
@@ -110,28 +110,11 @@ class Store:
     def _open_read_only(self) -> None:
         try:
             with self._locked():
-                self._read_snapshot()
+                self._records, notices = readonly.read_records(self.directory)
         except OSError as exc:  # no lock file can be made (read-only disk): nobody can be writing either
             _LOGGER.info("reading without the lock (%s)", type(exc).__name__)
-            self._read_snapshot()
-
-    def _read_snapshot(self) -> None:
-        try:
-            parsed: journal.Parsed | None = journal.parse_journal(private.read_private(self._path))
-        except FileNotFoundError:
-            parsed = None
-        if parsed is not None and parsed.newer is not None:
-            raise NewerSchemaError(f"This store was written by a newer version ({parsed.newer}); "
-                                   f"upgrade the assistant. Nothing was changed in {self.directory}.")
-        merged = merge.rebuild(self.directory, parsed)
-        lines = merged.lines
-        shown = journal.parse(b"".join(lines), header=False, current=CURRENT_SCHEMA)
-        self._records = shown.records
-        if merged.used or (parsed is not None and parsed.damaged):
-            sources = f", some from {merged.describe()}" if merged.used else ""
-            self.notices.append(f"The store file needs repair ({recovery.describe_state(parsed)}), which "
-                                f"happens the next time the assistant can write in {self.directory}. Shown "
-                                f"for now: every record that could be read ({len(lines)}{sources}).")
+            self._records, notices = readonly.read_records(self.directory)
+        self.notices += notices
 
     def _open_locked(self) -> None:
         if removed := journal.remove_temp_files(self.directory):
