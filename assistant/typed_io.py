@@ -35,6 +35,8 @@ class TypedListener:
         if raw is None:
             return self.stream.readline()
         data = raw.readline()
+        if isinstance(data, str):  # a wrapper whose "buffer" is text already
+            return data
         try:
             return data.decode("utf-8") if data else ""
         except UnicodeDecodeError:
