@@ -54,12 +54,13 @@ def test_a_typed_answer_that_is_not_utf8_is_refused_and_the_next_one_is_heard() 
     assert "not UTF-8" in out.getvalue()
 
 
-def test_a_store_lock_held_over_10_s_is_one_line_for_checkin(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["checkin", "timeout", "run"])
+def test_a_store_lock_held_over_10_s_is_one_line(tmp_path: Path, command: str) -> None:
     directory = tmp_path / "data"
     Store.open(directory).close()
     with filelock.FileLock(directory / "store.lock"):
         started = time.monotonic()
-        result = run_cli(directory, "--io", "text", "checkin", input=b"")
+        result = run_cli(directory, "--io", "text", command, input=b"")
         waited = time.monotonic() - started
     no_traceback(result)
     assert result.returncode == 1 and "kept the store busy for more than 10 s" in result.stderr
