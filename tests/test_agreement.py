@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
@@ -18,6 +19,8 @@ from assistant.schedule import sessions
 from assistant.simulate.calendar import TypedTurns
 from assistant.store.records import AgreementVersion
 from assistant.store.store import Store
+
+pytestmark = pytest.mark.usefixtures("private_umask")
 
 ITEMS = ["We share our plans for the evening by six.", "Phones stay face up at home.",
          "We use a calm voice in arguments.", "We check in every Sunday."]

@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 
 from assistant.store import Store, StoreError
 from assistant.store.journal import header_line
+from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import StepAnswer
 
+pytestmark = pytest.mark.usefixtures("private_umask")
+
 T0 = datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
-HEADER = header_line(2)
+HEADER = header_line(CURRENT_SCHEMA)
 
 
 def answer(n: int) -> StepAnswer:
@@ -79,9 +82,9 @@ def test_damaged_line_moves_file_aside_restores_backup_and_keeps_later_records(t
         notice = store.notices[0]
     aside = list(tmp_path.glob("store.jsonl.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
-    assert "damaged" in notice and str(aside[0]) in notice and "5 records from the backup" in notice
-    assert "plus 1 later one that was still readable (6 in all)" in notice
-    assert "1 damaged line could not be read and is kept only in the moved file" in notice
+    assert "damaged" in notice and str(aside[0]) in notice and "1 record came back from the backup" in notice
+    assert "(6 records in all)" in notice
+    assert "1 damaged line could not be read from any copy and is kept only in the moved file" in notice
     assert ids(tmp_path) == ["ans-0", "ans-1", "ans-2", "ans-3", "ans-4", "ans-5"]
 
 

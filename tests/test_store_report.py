@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 from assistant.store import Store
+from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import (
     Appreciation,
     Commitment,
@@ -25,6 +26,8 @@ from assistant.store.records import (
 )
 from assistant.store.report import render_text, streak, summarize, week_of
 from assistant.store.report_html import render_html
+
+pytestmark = pytest.mark.usefixtures("private_umask")
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 
@@ -141,7 +144,7 @@ def test_cli_export(data_dir: Path, tmp_path: Path) -> None:
     result = invoke(data_dir, "export", str(out))
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert len(document["records"]) == len(history()) and document["schema"] == 2
+    assert len(document["records"]) == len(history()) and document["schema"] == CURRENT_SCHEMA
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     assert f"Wrote {len(history())} records" in result.output
 

@@ -78,3 +78,18 @@ def main() -> None:
         cli(prog_name="assistant")
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard: one line + a private log, never a traceback
+        from assistant.cli.crash import report_crash
+        from assistant.paths import data_dir
+
+        sys.exit(report_crash(exc, data_dir(_data_dir_option(sys.argv))))
+
+
+def _data_dir_option(argv: list[str]) -> str | None:
+    """--data-dir from the command line (the settings may be what failed)."""
+    for index, arg in enumerate(argv):
+        if arg == "--data-dir" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1]
+    return None
