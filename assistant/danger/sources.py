@@ -1,0 +1,45 @@
+"""Where the safety data can come from, most specific first: the user's dialog folder, the copy shipped
+inside the package (when the wheel carries `dialogs/`), and the checkout's own `dialogs/`."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from assistant import paths
+
+_LOGGER = logging.getLogger(__name__)
+
+LEXICON_FILE = "safety_lexicon.yaml"
+SAFETY_FILE = "safety.yaml"
+
+
+def packaged_dialogs_dir() -> Path | None:
+    """`assistant/dialogs` inside the installed package, if the wheel ships it; else None."""
+    try:
+        candidate = resources.files("assistant").joinpath("dialogs")
+        if candidate.is_dir():
+            return Path(str(candidate))
+    except (ModuleNotFoundError, OSError, TypeError, ValueError):
+        _LOGGER.debug("no packaged dialogs")
+    return None
+
+
+def dialog_dirs(dialogs_dir: Path | None = None) -> list[Path]:
+    """The user's folder (default: `paths.dialogs_dir()`), the packaged copy, the checkout's; no repeats."""
+    found: list[Path] = []
+    for candidate in (dialogs_dir or paths.dialogs_dir(), packaged_dialogs_dir(), paths.PROJECT_ROOT / "dialogs"):
+        if candidate is not None and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def lexicon_candidates(dialogs_dir: Path | None = None) -> list[Path]:
+    """Every safety_lexicon.yaml to try, in order."""
+    return [directory / LEXICON_FILE for directory in dialog_dirs(dialogs_dir)]
+
+
+def safety_candidates(dialogs_dir: Path | None = None) -> list[Path]:
+    """Every safety.yaml to try, in order."""
+    return [directory / SAFETY_FILE for directory in dialog_dirs(dialogs_dir)]
