@@ -98,11 +98,11 @@ class DangerDetector:
         hits: list[Hit] = []
         if self.lexicon is None:
             return hits
-        for clause in self.clauses(text):
-            for rule in self._rules:
-                level = self._match(rule, clause)
-                if level:
-                    hits.append(Hit(rule.spec.id, rule.spec.category, level))
+        normalised = " / ".join(self.clauses(text))
+        for rule in self._rules:
+            level = self._match(rule, normalised)
+            if level:
+                hits.append(Hit(rule.spec.id, rule.spec.category, level))
         return hits
 
     def clauses(self, text: str) -> list[str]:
@@ -123,19 +123,23 @@ class DangerDetector:
             joined = idiom.sub(" / ", joined)
         return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
 
-    def _match(self, rule: Rule, clause: str) -> Level | None:
+    def _match(self, rule: Rule, text: str) -> Level | None:
+        """The rule's level if one of its patterns matches `text` (clauses joined by " / ") and survives
+        its exclusions, the negation window and the hypothetical check; else None."""
         assert self.lexicon is not None
         for pattern in rule.patterns:
-            for found in pattern.finditer(clause):
-                before, after = clause[:found.start()].rstrip(), clause[found.end():].lstrip()
-                if rule.not_followed_by and rule.not_followed_by.match(after):
+            for found in pattern.finditer(text):
+                before, after = text[:found.start()].rstrip(), text[found.end():].lstrip()
+                last_word = found.group(0).split()[-1] if found.group(0).strip() else ""
+                if rule.not_followed_by and (rule.not_followed_by.match(after)
+                                             or rule.not_followed_by.match(f"{last_word} {after}".strip())):
                     continue
                 if rule.not_preceded_by and rule.not_preceded_by.search(before):
                     continue
-                near = before.split()[-NEGATION_REACH:]
-                if rule.spec.negatable and any(word in self.lexicon.negators for word in near):
+                window = before.split("/")[-1].split()[-NEGATION_REACH:]
+                if rule.spec.negatable and any(word in self.lexicon.negators for word in window):
                     continue
-                if rule.spec.level == "danger" and self._hypothetical(before.split()):
+                if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split()):
                     return "ambiguous"
                 return "danger" if rule.spec.level == "danger" else "ambiguous"
         return None
@@ -144,7 +148,7 @@ class DangerDetector:
         """An "if"-like marker before the match, not itself inside reported speech ("he said if I left...")."""
         assert self.lexicon is not None
         for index, word in enumerate(before):
-            if word in self.lexicon.hypothetical:
+            if word in self.lexicon.hypothetical and index >= len(before) - NEGATION_REACH:
                 return not any(earlier in self.lexicon.reported_speech for earlier in before[:index])
         return False
 

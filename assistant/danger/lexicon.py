@@ -20,7 +20,7 @@ import yaml
 LEXICON_FILE = "safety_lexicon.yaml"
 LEVELS = ("none", "ambiguous", "danger")
 GAP = r"(?:[^ /]+ ){0,3}"
-_MACRO = re.compile(r"\{([a-z_]+)\}")
+_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _REQUIRED_CLASSES = ("person", "phrase_end")
 
 
