@@ -136,20 +136,23 @@ class DangerDetector:
                     continue
                 if rule.not_preceded_by and rule.not_preceded_by.search(before):
                     continue
-                window = before.split("/")[-1].split()[-NEGATION_REACH:]
+                inside = found.group(0).split()
+                window = before.split("/")[-1].split()[-NEGATION_REACH:] + inside
                 if rule.spec.negatable and any(word in self.lexicon.negators for word in window):
                     continue
-                if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split()):
+                if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split(), inside):
                     return "ambiguous"
                 return "danger" if rule.spec.level == "danger" else "ambiguous"
         return None
 
-    def _hypothetical(self, before: list[str]) -> bool:
-        """An "if"-like marker before the match, not itself inside reported speech ("he said if I left...")."""
+    def _hypothetical(self, before: list[str], inside: list[str]) -> bool:
+        """An "if"-like marker just before the match or in its first words ("if he ever hit me": what would
+        happen, not a disclosure), unless reported speech comes first ("he said if I left he'd kill me")."""
         assert self.lexicon is not None
-        for index, word in enumerate(before):
-            if word in self.lexicon.hypothetical and index >= len(before) - NEGATION_REACH:
-                return not any(earlier in self.lexicon.reported_speech for earlier in before[:index])
+        words = before + inside[:3]
+        for index in range(max(0, len(before) - NEGATION_REACH), len(words)):
+            if words[index] in self.lexicon.hypothetical:
+                return not any(earlier in self.lexicon.reported_speech for earlier in words[:index])
         return False
 
     def spoken_phrases(self) -> tuple[str, ...]:
