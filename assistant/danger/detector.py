@@ -19,9 +19,9 @@ from assistant.danger.lexicon import (
     Lexicon,
     LexiconError,
     Rule,
+    class_patterns,
     compile_pattern,
     compile_rules,
-    resolve_classes,
 )
 from assistant.danger.sources import lexicon_candidates
 
@@ -60,7 +60,7 @@ class DangerDetector:
         self.degraded = lexicon is None
         """True when no lexicon could be read: every statement is then answered "ambiguous"."""
         self._rules: tuple[Rule, ...] = compile_rules(lexicon, partners) if lexicon else ()
-        classes = resolve_classes(lexicon.classes, lexicon.source) if lexicon else {}
+        classes = class_patterns(lexicon.classes, lexicon.source) if lexicon else {}
         self._idioms = tuple(compile_pattern(idiom, classes, f"{lexicon.source}: idioms")
                              for idiom in lexicon.idioms) if lexicon else ()
 

@@ -123,7 +123,8 @@ def _rule(item: Any, where: str) -> RuleSpec:
 
 
 def load_lexicon(path: Path) -> Lexicon:
-    """Read and validate `path`; LexiconError names the file and the field at fault."""
+    """Read and validate the structure of `path` (patterns compile in `compile_rules`, which the detector calls
+    at once); LexiconError names the file and the field at fault."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -151,28 +152,48 @@ def load_lexicon(path: Path) -> Lexicon:
     specs = tuple(_rule(item, f"{where}: rules[{index}]") for index, item in enumerate(rules))
     lexicon = Lexicon(source=where, contractions=contractions,
                       fillers=frozenset(_strings(norm.get("fillers", []), f"{where}: normalise.fillers")),
-                      clause_breaks=frozenset(_strings(norm.get("clause_breaks", []), f"{where}: normalise.clause_breaks")),
+                      clause_breaks=frozenset(_strings(norm.get("clause_breaks", []),
+                                                       f"{where}: normalise.clause_breaks")),
                       negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),
                       hypothetical=frozenset(_strings(data.get("hypothetical", []), f"{where}: hypothetical")),
                       reported_speech=frozenset(_strings(data.get("reported_speech", []), f"{where}: reported_speech")),
                       classes=classes, idioms=_strings(data.get("idioms", []), f"{where}: idioms"),
                       rules=specs, spoken=_strings(data.get("spoken_phrases", []), f"{where}: spoken_phrases"))
-    compile_rules(lexicon)  # every pattern must compile now, not at the first disclosure
-
     return lexicon
 
 
-def compile_pattern(text: str, classes: Mapping[str, Sequence[str]], where: str, anchored: bool = False) -> re.Pattern[str]:
-    """One lexicon pattern as a regular expression over normalised text."""
+def class_patterns(classes: Mapping[str, Sequence[str]], source: str) -> dict[str, str]:
+    """Each class as one regular-expression alternation; an item naming another class ("my {relation}") embeds
+    that class's alternation instead of multiplying the words out (compiling stays fast)."""
+    done: dict[str, str] = {}
+
+    def regex(name: str, trail: tuple[str, ...]) -> str:
+        if name in done:
+            return done[name]
+        if name not in classes or name in trail:
+            raise LexiconError(f"{source}: words.{trail[-1] if trail else name}: {{{name}}} is unknown or circular")
+        parts = []
+        for item in sorted(set(classes[name]), key=len, reverse=True):
+            pieces = _MACRO.split(item)  # literal, class, literal, class, ...
+            parts.append("".join(re.escape(piece) if index % 2 == 0 else regex(piece, (*trail, name))
+                                 for index, piece in enumerate(pieces)))
+        done[name] = "(?:" + "|".join(parts) + ")"
+        return done[name]
+
+    for name in classes:
+        regex(name, ())
+    return done
+
+
+def compile_pattern(text: str, classes: Mapping[str, str], where: str, anchored: bool = False) -> re.Pattern[str]:
+    """One lexicon pattern as a regular expression over normalised text (`classes`: from class_patterns)."""
     def expand(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "end":
-            ends = "|".join(re.escape(word) for word in sorted(classes["phrase_end"], key=len, reverse=True))
-            return rf"(?=$| /| (?:{ends})(?![\w']))"
+            return rf"(?=$| /| {classes['phrase_end']}(?![\w']))"
         if name not in classes:
             raise LexiconError(f"{where}: {{{name}}} is not a word or verb class")
-        words = sorted(set(classes[name]), key=len, reverse=True)
-        return "(?:" + "|".join(re.escape(word) for word in words) + ")"
+        return classes[name]
 
     body = _MACRO.sub(expand, text.replace(" ~ ", " " + GAP))
     body = body if anchored else rf"(?<![\w']){body}(?![\w'])"
@@ -182,56 +203,26 @@ def compile_pattern(text: str, classes: Mapping[str, Sequence[str]], where: str,
         raise LexiconError(f"{where}: {text!r} is not a valid pattern: {exc}") from exc
 
 
-def resolve_classes(classes: Mapping[str, Sequence[str]], source: str) -> dict[str, tuple[str, ...]]:
-    """Expand class items that name another class ("my {relation}") into every combination."""
-    resolved: dict[str, tuple[str, ...]] = {}
-
-    def items(name: str, trail: tuple[str, ...]) -> tuple[str, ...]:
-        if name in resolved:
-            return resolved[name]
-        if name not in classes or name in trail:
-            raise LexiconError(f"{source}: words.{trail[-1] if trail else name}: {{{name}}} is unknown or circular")
-        out: list[str] = []
-        for item in classes[name]:
-            found = _MACRO.search(item)
-            if not found:
-                out.append(item)
-                continue
-            for word in items(found.group(1), (*trail, name)):
-                out.extend(items_of(item[:found.start()] + word + item[found.end():], trail + (name,)))
-        resolved[name] = tuple(dict.fromkeys(out))
-        return resolved[name]
-
-    def items_of(item: str, trail: tuple[str, ...]) -> list[str]:
-        found = _MACRO.search(item)
-        if not found:
-            return [item]
-        return [expanded for word in items(found.group(1), trail)
-                for expanded in items_of(item[:found.start()] + word + item[found.end():], trail)]
-
-    for name in classes:
-        items(name, ())
-    return resolved
-
-
 def compile_rules(lexicon: Lexicon, partners: Sequence[str] = ()) -> tuple[Rule, ...]:
     """Compile every rule, with `partners` (lower case) added to the `person` class."""
     classes = dict(lexicon.classes)
-    reserved = {word for name in ("aux", "phrase_end") for word in classes.get(name, ())}
+    # A name that is also a function word ("Will", "May"...) is left out: it would match everywhere.
+    reserved = {*classes.get("phrase_end", ()), *classes.get("function_words", ()), *lexicon.negators,
+                *lexicon.hypothetical}
     names = [name.lower().strip() for name in partners if name.strip() and name.lower().strip() not in reserved]
     classes["person"] = (*classes["person"], *names)
-    classes = resolve_classes(classes, lexicon.source)
+    alternations = class_patterns(classes, lexicon.source)
     compiled = []
     for index, spec in enumerate(lexicon.rules):
         where = f"{lexicon.source}: rules[{index}] ({spec.id})"
 
-        def joined(patterns: tuple[str, ...], template: str, where: str = where) -> re.Pattern[str] | None:
-            if not patterns:
+        def joined(texts: tuple[str, ...], template: str, where: str = where) -> re.Pattern[str] | None:
+            if not texts:
                 return None
-            either = "|".join(f"(?:{pattern})" for pattern in patterns)
-            return compile_pattern(template.format(either), classes, where, anchored=True)
+            either = "|".join(f"(?:{text})" for text in texts)
+            return compile_pattern(template.format(either), alternations, where, anchored=True)
 
-        compiled.append(Rule(spec, tuple(compile_pattern(p, classes, where) for p in spec.patterns),
+        compiled.append(Rule(spec, tuple(compile_pattern(p, alternations, where) for p in spec.patterns),
                              joined(spec.not_followed_by, "(?:{})(?![\\w'])"),
                              joined(spec.not_preceded_by, "(?<![\\w'])(?:{})$")))
     return tuple(compiled)
