@@ -148,3 +148,14 @@ def test_resume_rule_keeps_joint_sessions_held_where_there_is_violence():
     suicide = resume_policy("suicide")
     assert (suicide.joint_checkin, suicide.resume_requires) == ("when_both_ask", "both_ask")
     assert resume_policy("something new").joint_checkin == "when_both_ask"
+
+
+def test_check_safety_names_what_to_fix(tmp_path: Path):
+    from assistant.danger.check import check_safety
+
+    assert check_safety(DIALOGS) == []
+    (tmp_path / "safety.yaml").write_text("prompts:\n  message: [\"{resources}\"]\n", encoding="utf-8")
+    problems = check_safety(tmp_path)
+    assert any("safety_lexicon.yaml: cannot read" in problem for problem in problems)
+    assert any(problem.endswith("prompts.resources_GB: missing or empty; expected a list of one or more lines")
+               for problem in problems)
