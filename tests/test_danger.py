@@ -35,9 +35,16 @@ def test_verdicts_name_level_and_category_never_the_text(detector: DangerDetecto
 def test_partner_names_join_the_person_class():
     with_names = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"))
     without = DangerDetector.load(DIALOGS)
-    assert with_names.assess("I'm scared of Jordan").level == "ambiguous"
-    assert without.assess("I'm scared of Jordan").level == "none"
-    assert with_names.assess("Sam pushed me into the door").level == "danger"
+    assert with_names.assess("im scared of jordan").level == "ambiguous"  # a transcript: no capitals
+    assert without.assess("im scared of jordan").level == "none"
+    assert with_names.assess("sam pushed me into the door").level == "danger"
+
+
+def test_an_unknown_capitalised_word_in_typed_text_is_read_as_a_name():
+    without = DangerDetector.load(DIALOGS)
+    assert without.assess("I'm scared of Jordan").level == "ambiguous"
+    assert without.assess("Riley slapped me").level == "danger"
+    assert without.clauses("Reality hit me hard") == ["hard"]  # a known word stays itself (an idiom here)
 
 
 @pytest.mark.parametrize(("typed", "transcribed"), [

@@ -61,6 +61,7 @@ class DangerDetector:
         """True when no lexicon could be read: every statement is then answered "ambiguous"."""
         self._rules: tuple[Rule, ...] = compile_rules(lexicon, partners) if lexicon else ()
         classes = class_patterns(lexicon.classes, lexicon.source) if lexicon else {}
+        self._known_words = lexicon.vocabulary if lexicon else frozenset()
         self._idioms = tuple(compile_pattern(idiom, classes, f"{lexicon.source}: idioms")
                              for idiom in lexicon.idioms) if lexicon else ()
 
@@ -109,8 +110,8 @@ class DangerDetector:
         """Lower case, contractions expanded, fillers dropped, split into clauses; idioms become breaks."""
         assert self.lexicon is not None
         lex = self.lexicon
-        text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-        text = re.sub(r"[.!?;:,()\[\]\"\u2026\u2013\u2014]+|\s-+\s", " / ", text)
+        text = re.sub(r"\b[A-Z][a-z]+\b", self._proper_noun, text.replace("\u2019", "'").replace("\u2018", "'"))
+        text = re.sub(r"[.!?;:,()\[\]\"\u2026\u2013\u2014]+|\s-+\s", " / ", text.lower())
         text = re.sub(r"[^a-z0-9'/ ]+", " ", text)
         words: list[str] = []
         for word in text.split():
@@ -122,6 +123,11 @@ class DangerDetector:
         for idiom in self._idioms:
             joined = idiom.sub(" / ", joined)
         return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
+
+    def _proper_noun(self, found: re.Match[str]) -> str:
+        """A capitalised word the lexicon does not know is most likely a name in typed text: "someone"."""
+        word = found.group(0).lower()
+        return found.group(0) if word in self._known_words else "someone"
 
     def _match(self, rule: Rule, text: str) -> Level | None:
         """The rule's level if one of its patterns matches `text` (clauses joined by " / ") and survives

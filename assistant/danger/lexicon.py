@@ -69,6 +69,8 @@ class Lexicon:
     idioms: tuple[str, ...]
     rules: tuple[RuleSpec, ...]
     spoken: tuple[str, ...]
+    vocabulary: frozenset[str] = frozenset()
+    """Every word the file mentions: a capitalised word outside it is read as a name."""
 
 
 def inflections(lemma: str, irregular: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
@@ -126,7 +128,8 @@ def load_lexicon(path: Path) -> Lexicon:
     """Read and validate the structure of `path` (patterns compile in `compile_rules`, which the detector calls
     at once); LexiconError names the file and the field at fault."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(raw)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LexiconError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
@@ -158,7 +161,8 @@ def load_lexicon(path: Path) -> Lexicon:
                       hypothetical=frozenset(_strings(data.get("hypothetical", []), f"{where}: hypothetical")),
                       reported_speech=frozenset(_strings(data.get("reported_speech", []), f"{where}: reported_speech")),
                       classes=classes, idioms=_strings(data.get("idioms", []), f"{where}: idioms"),
-                      rules=specs, spoken=_strings(data.get("spoken_phrases", []), f"{where}: spoken_phrases"))
+                      rules=specs, spoken=_strings(data.get("spoken_phrases", []), f"{where}: spoken_phrases"),
+                      vocabulary=frozenset(re.findall(r"[a-z]+", raw.lower())))
     return lexicon
 
 
