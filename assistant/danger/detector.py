@@ -29,7 +29,7 @@ _LOGGER = logging.getLogger(__name__)
 
 Level = Literal["none", "ambiguous", "danger"]
 NEGATION_REACH = 4
-"""How many words before a match a negator cancels it ("he has never once hit me")."""
+"""A negator in the four words before a match, or in its first four ("my husband has never hit me"), cancels it."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class DangerDetector:
                 if rule.not_preceded_by and rule.not_preceded_by.search(before):
                     continue
                 inside = found.group(0).split()
-                window = before.split("/")[-1].split()[-NEGATION_REACH:] + inside
+                window = before.split("/")[-1].split()[-NEGATION_REACH:] + inside[:NEGATION_REACH]
                 if rule.spec.negatable and any(word in self.lexicon.negators for word in window):
                     continue
                 if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split(), inside):
