@@ -51,6 +51,7 @@ def test_an_unknown_capitalised_word_in_typed_text_is_read_as_a_name():
     ("I don't want to live anymore.", "i dont want to live anymore"),
     ("He's going to kill me!", "hes going to kill me"),
     ("I'm not allowed to see my family.", "im not allowed to see my family"),
+    ("He choked me.", "he [unk] choked me"),
 ])
 def test_transcripts_read_like_typed_text(detector: DangerDetector, typed: str, transcribed: str):
     assert detector.assess(typed) == detector.assess(transcribed) != Verdict("none")

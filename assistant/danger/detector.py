@@ -110,6 +110,7 @@ class DangerDetector:
         """Lower case, contractions expanded, fillers dropped, split into clauses; idioms become breaks."""
         assert self.lexicon is not None
         lex = self.lexicon
+        text = re.sub(r"\[unk\]|<unk>", " ", text, flags=re.IGNORECASE)  # a recogniser's unknown-word marker
         text = re.sub(r"\b[A-Z][a-z]+\b", self._proper_noun, text.replace("\u2019", "'").replace("\u2018", "'"))
         text = re.sub(r"[.!?;:,()\[\]\"\u2026\u2013\u2014]+|\s-+\s", " / ", text.lower())
         text = re.sub(r"[^a-z0-9'/ ]+", " ", text)

@@ -129,7 +129,7 @@ def load_lexicon(path: Path) -> Lexicon:
     at once); LexiconError names the file and the field at fault."""
     try:
         raw = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LexiconError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
@@ -166,6 +166,25 @@ def load_lexicon(path: Path) -> Lexicon:
     return lexicon
 
 
+def trie_regex(words: Sequence[str]) -> str:
+    """The words as one compact alternation sharing prefixes ("hit(?:s|ting)?"); longer words win."""
+    trie: dict[str, Any] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
 def class_patterns(classes: Mapping[str, Sequence[str]], source: str) -> dict[str, str]:
     """Each class as one regular-expression alternation; an item naming another class ("my {relation}") embeds
     that class's alternation instead of multiplying the words out (compiling stays fast)."""
@@ -176,8 +195,9 @@ def class_patterns(classes: Mapping[str, Sequence[str]], source: str) -> dict[st
             return done[name]
         if name not in classes or name in trail:
             raise LexiconError(f"{source}: words.{trail[-1] if trail else name}: {{{name}}} is unknown or circular")
-        parts = []
-        for item in sorted(set(classes[name]), key=len, reverse=True):
+        plain = [item for item in classes[name] if not _MACRO.search(item)]
+        parts = [trie_regex(plain)] if plain else []
+        for item in sorted({item for item in classes[name] if _MACRO.search(item)}, key=len, reverse=True):
             pieces = _MACRO.split(item)  # literal, class, literal, class, ...
             parts.append("".join(re.escape(piece) if index % 2 == 0 else regex(piece, (*trail, name))
                                  for index, piece in enumerate(pieces)))
