@@ -38,6 +38,8 @@ CHATTER = ("I think we should call your mother about dinner on Sunday, and the o
            "Did you see the weather for tomorrow? It might rain in the afternoon, so take a coat.")
 
 
+GOALS = {"idle.silence_60s.cpu_percent_of_one_core": ("<=", 5)}
+"""Goals shown beside this section's figures by scripts/bench."""
 def rss_mb() -> float:
     """Current resident set size in MB."""
     with open("/proc/self/statm") as statm:

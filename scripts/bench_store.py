@@ -34,6 +34,8 @@ STEPS = ("opening", "went_well", "rating", "issue")
 START = datetime(2016, 1, 3, 19, 0, tzinfo=timezone.utc)
 
 
+GOALS = {"store_append_p99_ms": ("<=", 5), "store_open_10y_ms": ("<=", 200)}
+"""Goals shown beside this section's figures by scripts/bench."""
 def ten_years(years: int = 10) -> list[Record]:
     """Per ten years: ~520 weekly check-ins with answers, 3,650 appreciations, 1,000 time outs (~12,000)."""
     records: list[Record] = []

@@ -34,6 +34,12 @@ PHRASES = (("time out", 150), ("i need a time out", 170), ("time out", 190))
 LEAD_S, TAIL_S = 0.3, 1.0
 
 
+GOALS = {
+    "timeout_reaction.during_playback_endpoint_to_stopped.p50_ms": ("<=", 150),
+    "timeout_reaction.during_playback_endpoint_to_ack.p50_ms": ("<=", 400),
+    "timeout_reaction.while_listening_endpoint_to_ack.p50_ms": ("<=", 400),
+}
+"""Goals shown beside this section's figures by scripts/bench."""
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "assistant.cli.run_cmds",
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
+    "assistant.cli.safety_cmds",
 )
 
 

@@ -107,7 +107,8 @@ def slot_names(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-REQUIRED_FILES = ("checkin.yaml", "common.yaml", "commands.yaml", "safety.yaml", "timeout.yaml", "consent.yaml")
+REQUIRED_FILES = ("checkin.yaml", "common.yaml", "commands.yaml", "safety.yaml", "safety_lexicon.yaml", "timeout.yaml",
+                  "consent.yaml")
 """Files the assistant cannot run without; `dialogs check` of a folder reports any that is missing."""
 
 
@@ -121,7 +122,13 @@ def _check_intents(path: Path) -> list[str]:
     return []
 
 
-OTHER_CHECKS = {"commands.yaml": _check_intents}
+def _check_safety_lexicon(path: Path) -> list[str]:
+    from assistant.danger.check import check_safety
+
+    return check_safety(path.parent)
+
+
+OTHER_CHECKS = {"commands.yaml": _check_intents, "safety_lexicon.yaml": _check_safety_lexicon}
 """Files that are neither scripts nor prompts, by name -> the loader that validates them."""
 
 
