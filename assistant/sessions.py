@@ -8,14 +8,13 @@ from assistant.activities.checkin import CheckinActivity, RecordStore
 from assistant.audio.devices import AudioDeviceError
 from assistant.clock import Clock
 from assistant.config import Settings
-from assistant.conversation import Conversation
+from assistant.conversation import STALLED, Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.machine import DialogModel, Position, build_machine
 from assistant.faults import pause_here, store_failed
 from assistant.safety import HELD_DIALOG_ID, HELD_STATE, checkin_blocked_today, log_safety
 from assistant.store.errors import StoreWriteError
 from assistant.store.records import SessionEvent
-from assistant.transcript import Turn
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Session:
 
 def paused_session(store: RecordStore, activity: str) -> SessionEvent | None:
     """The newest status of `activity` if it is "paused" (a session to resume), else None."""
-    events = [e for e in store.query(SessionEvent) if isinstance(e, SessionEvent) and e.activity == activity]
+    events = [e for e in store.query(SessionEvent) if e.activity == activity]
     return events[-1] if events and events[-1].status == "paused" else None
 
 
@@ -72,16 +71,8 @@ def run_session(conversation: Conversation, session: Session) -> str:
     store write pauses it in memory, says common.store_write_failed and returns "paused".
     """
     if session.held is not None:
-        line = session.held
-        conversation.transcript.add(Turn(who="assistant", text=line.text, state=HELD_STATE,
-                                         time=conversation.clock.now().isoformat(), dialog_id=line.dialog_id,
-                                         slots=dict(line.slots)))
-        conversation.say_line(line)
+        conversation.say(session.held, HELD_STATE)
         return HELD_STATE
-    if conversation.time_out is None and session.settings is not None:
-        from assistant.timeout.activity import TimeOutFlow
-
-        conversation.time_out = TimeOutFlow(session.settings, session.model.library, session.activity.store)
     try:
         if session.resume_at is None:
             session.activity.status("started")
@@ -94,6 +85,9 @@ def run_session(conversation: Conversation, session: Session) -> str:
     except StoreWriteError as exc:  # disk full: tell the couple; nothing more can be saved tonight
         return store_failed(conversation, session.model, exc)
     where = session.model.paused_at
+    if final == STALLED:  # the turn budget ran out: saved as a pause at its place
+        session.activity.status("paused", where.step if where else "", where.item if where else 0, reason=STALLED)
+        return final
     session.activity.status(final, where.step if where else "", where.item if where else 0)
     if final == "safety":
         log_safety(session.activity.store, session.activity.clock, session.activity.name)

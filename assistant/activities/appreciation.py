@@ -29,7 +29,7 @@ def is_milestone(days: int) -> bool:
 
 
 def appreciations(store: Store) -> list[Appreciation]:
-    return [r for r in store.query(Appreciation) if isinstance(r, Appreciation)]
+    return [r for r in store.query(Appreciation)]
 
 
 def choose_prompt(pool: Iterable[str], history: Iterable[Appreciation], now: datetime,

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
 
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.schema import Step
-from assistant.store.records import Commitment, CommitmentReview, Record, SessionEvent, StepAnswer, new_id
-
-
-class RecordStore(Protocol):
-    """The part of the store an activity uses (assistant.store.Store implements it)."""
-
-    def append(self, record: Record) -> None: ...
-
-    def query(self, kind: Any = None, *, since: datetime | None = None, until: datetime | None = None,
-              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
+from assistant.store.protocol import RecordStore
+from assistant.store.records import Commitment, CommitmentReview, SessionEvent, StepAnswer, new_id
 
 
 def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
@@ -31,12 +21,11 @@ def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
 
 def open_commitments(store: RecordStore, before_session: str) -> list[Commitment]:
     """Commitments from the most recent earlier check-in that have not been reviewed yet."""
-    commitments = [c for c in store.query(Commitment) if isinstance(c, Commitment)
-                   and c.session_id != before_session]
+    commitments = [c for c in store.query(Commitment) if c.session_id != before_session]
     if not commitments:
         return []
     reviewed = {r.commitment_id for r in store.query(CommitmentReview)
-                if isinstance(r, CommitmentReview) and r.session_id != before_session}
+                if r.session_id != before_session}
     latest_session = commitments[-1].session_id
     return [c for c in commitments if c.session_id == latest_session and c.id not in reviewed]
 
@@ -48,7 +37,7 @@ def completed_weeks_in_a_row(store: RecordStore, clock: Clock) -> int:
     counted in one week is not counted again in the week before.
     """
     done = [r.when for r in store.query(SessionEvent)
-            if isinstance(r, SessionEvent) and r.activity == "checkin" and r.status == "completed"]
+            if r.activity == "checkin" and r.status == "completed"]
     count, week_end = 0, clock.now()
     while in_week := [when for when in done if week_end - timedelta(days=8) < when <= week_end]:
         count += 1
@@ -95,7 +84,7 @@ class CheckinActivity:
         """Celebrate small wins: commitments kept this session and the run of weekly check-ins."""
         parts = []
         reviews = [r for r in self.store.query(CommitmentReview)
-                   if isinstance(r, CommitmentReview) and r.session_id == self.session_id]
+                   if r.session_id == self.session_id]
         kept = sum(r.kept for r in reviews)
         if reviews:
             key = ("commitments_kept_all" if kept == len(reviews)

@@ -154,7 +154,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
         tz = local_zone(tz_name or app.settings.schedule.timezone)  # --timezone, settings, $TZ, /etc/localtime
         scheduler = Scheduler.from_settings(live.store, live.clock, app.settings.schedule, tz)
         companion = Companion(live.conversation, live.library, live.store, app.settings, live.clock, scheduler,
-                              IntentMatcher.load(), IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"),
+                              IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"),
                               tz, idle_chunk_s=1.0 if polled else 5.0)
 
         def should_stop() -> bool:

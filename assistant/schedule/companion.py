@@ -13,21 +13,20 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from assistant import paths
-from assistant.audio.base import ListenRequest
+from assistant.activities.timeout import TimeOutFlow
 from assistant.clock import Clock
 from assistant.config import Settings
-from assistant.consent import ensure_consent, listener_hear
+from assistant.consent import ensure_consent
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
-from assistant.listener import Heard
+from assistant.interpret import Question
 from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule import sessions
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
-from assistant.timeout.activity import TimeOutFlow
 
 _LOGGER = logging.getLogger(__name__)
 COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
@@ -50,8 +49,8 @@ class Companion:
     settings: Settings
     clock: Clock
     scheduler: Scheduler
-    commands: IntentMatcher
     activation: IntentMatcher
+    """Activation phrases (dialogs/activation.yaml), taught to the conversation's interpreter."""
     tz: tzinfo
     idle_chunk_s: float = 5.0
     """Longest single idle listen before the schedule is looked at again."""
@@ -60,24 +59,15 @@ class Companion:
     said: deque[Line] = field(default_factory=lambda: deque(maxlen=100))
     sessions_run: list[tuple[str, str]] = field(default_factory=list)
     """(activity, final state) of every session started, newest last."""
-    _idle_phrases: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.conversation.time_out is None:  # "time out" inside a session runs the real flow too
-            self.conversation.time_out = TimeOutFlow(self.settings, self.library, self.store)
+        self.conversation.interpreter.learn(self.activation)
 
     def say(self, dialog_id: str, **slots: object) -> None:
         line = self.library.render(dialog_id, partner_a=self.settings.partners[0],
                                    partner_b=self.settings.partners[1], **slots)
         self.said.append(line)
-        self.conversation.say_line(line)
-
-    def idle_phrases(self) -> tuple[str, ...]:
-        """Activation phrases for the restricted idle grammar (computed once)."""
-        if self._idle_phrases is None:
-            phrases = [*self.activation.phrases_for(), *self.commands.phrases_for(COMMAND_INTENTS)]
-            self._idle_phrases = tuple(dict.fromkeys(phrases))
-        return self._idle_phrases
+        self.conversation.say(line, "idle")
 
     def run(self, should_stop: Callable[[], bool], greet: bool = True) -> None:
         """Loop until `should_stop()`; an interruption propagates after sessions saved their place.
@@ -100,11 +90,10 @@ class Companion:
         """The first-run disclaimer and both partners' yes; a stored Consent means it is never asked again."""
         def say(line: Line) -> None:
             self.said.append(line)
-            self.conversation.say_line(line)
+            self.conversation.say(line, "consent")
 
-        result = ensure_consent(self.store, self.library, self.commands, self.clock, self.settings.partners,
-                                paths.data_dir(self.settings.data_dir), say,
-                                listener_hear(self.conversation.listener, self.commands),
+        result = ensure_consent(self.store, self.library, self.clock, self.settings.partners,
+                                paths.data_dir(self.settings.data_dir), say, self.conversation.hear,
                                 country=self.settings.safety.country)
         return result.agreed
 
@@ -124,22 +113,11 @@ class Companion:
 
     def idle_once(self, timeout_s: float) -> str | None:
         """Listen for one activation phrase for up to `timeout_s`; act on it; return its intent."""
-        request = ListenRequest(kind="command", step="idle", phrases=self.idle_phrases())
-        heard = self.conversation.listener.listen(request, timeout_s=timeout_s)
-        intent = self._intent(heard, None)
+        intents = (*COMMAND_INTENTS, *self.activation.names)
+        intent = self.conversation.hear(Question("command", "idle", intents, timeout_s=timeout_s), "idle").intent
         if intent is not None:
             self.dispatch(intent)
         return intent
-
-    def _intent(self, heard: Heard | None, allowed: tuple[str, ...] | None) -> str | None:
-        if heard is None or not heard.utterance.text.strip():
-            return None
-        text = heard.utterance.text
-        intent = self.commands.match(text, set(allowed or COMMAND_INTENTS))
-        if intent is None and allowed is None:
-            intent = self.activation.match(text)
-        confident = heard.utterance.confidence >= self.settings.speech.min_confidence
-        return intent if intent == "safety" or confident else None
 
     def invite(self, action: Action) -> None:
         """Speak a scheduled prompt (or its gentle retry) and act on the answer."""
@@ -147,10 +125,8 @@ class Companion:
         first = DUE_DIALOG.get(prompt, f"always_on.{prompt}_due")
         self.say(f"always_on.{prompt}_retry" if action.attempt else first)
         self.scheduler.record(action, "spoken")
-        request = ListenRequest(kind="ready", step=f"invite_{prompt}",
-                                phrases=tuple(self.commands.phrases_for(INVITE_INTENTS)))
-        heard = self.conversation.listener.listen(request, timeout_s=self.invite_timeout_s)
-        intent = self._intent(heard, INVITE_INTENTS)
+        question = Question("ready", f"invite_{prompt}", INVITE_INTENTS, timeout_s=self.invite_timeout_s)
+        intent = self.conversation.hear(question, "idle").intent
         if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT)):
             self.scheduler.record(action, "answered")
             self.start(prompt)
@@ -197,7 +173,7 @@ class Companion:
         elif intent == "safety":
             line = safety_line(library, settings.safety.country)
             self.said.append(line)
-            conversation.say_line(line)
+            conversation.say(line, "idle")
             log_safety(store, clock, "idle")
             return
         else:

@@ -84,6 +84,8 @@ class Scenario(_Strict):
     turns: list[Turn] = []
     resume: bool = False
     """Resume the paused session of this activity instead of starting a new one."""
+    max_turns: int = Field(200, gt=0, le=10_000)
+    """Turn budget: partner turns listened for before the run ends as "stalled" (a loop, not a conversation)."""
     days: float = Field(7.0, gt=0, le=400)
     """calendar: how many days to simulate from `clock`."""
     timezone: str | None = None

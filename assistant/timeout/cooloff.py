@@ -85,8 +85,3 @@ def return_time(choice: str, now: datetime, settings: TimeOutSettings, tomorrow_
     earliest = now + timedelta(seconds=cooloff_seconds(settings))
     return min(max(target, earliest), now + MAX_RETURN)
 
-
-def parse_hh_mm(text: str) -> time:
-    """'19:00' -> time(19, 0) (settings are validated already)."""
-    hours, _, minutes = text.partition(":")
-    return time(int(hours), int(minutes))
