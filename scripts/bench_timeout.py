@@ -70,7 +70,7 @@ def _pipeline(out: Path):  # type: ignore[no-untyped-def]
         return sink.play(clip)
 
     conversation = Conversation(listener, Interpreter(matcher), lambda line: play_line(line).wait(), clock,
-                                play_line=play_line, barge_in=BargeInWatcher(listener, matcher, clock))
+                                play_line=play_line, barge_in=BargeInWatcher(listener, Interpreter(matcher), clock))
     return clock, source, sink, worker, library, conversation, pending, first_sample
 
 
@@ -90,13 +90,13 @@ def run(results: dict) -> None:
             pending.append(silence(LEAD_S) + speech + silence(TAIL_S))
             first.clear()
             started = clock.monotonic()
-            conv.speak(prompt, "boundaries", interruptible=True)
+            conv.say(prompt, "boundaries", interruptible=True)
             event = conv.barge_in.events[-1] if conv.barge_in.events else None
             if event is None or event.stopped_at < started:
                 continue
             injected_at = started + 0.5
             phrase_end = injected_at + LEAD_S + len(speech) / 32000
-            conv.speak(library.render("timeout.acknowledge"), "timeout", interruptible=False)
+            conv.say(library.render("timeout.acknowledge"), "timeout", interruptible=False)
             end_to_endpoint.append(event.endpoint_at - phrase_end)
             stop_s.append(event.stopped_at - event.endpoint_at)
             ack_play_s.append(first["timeout.acknowledge"] - event.endpoint_at)
@@ -106,7 +106,7 @@ def run(results: dict) -> None:
             heard = conv.listener.listen(ListenRequest("choice", "boundaries", tuple(conv.barge_in.phrases())))
             if heard is None:
                 continue
-            conv.speak(library.render("timeout.acknowledge"), "timeout")
+            conv.say(library.render("timeout.acknowledge"), "timeout")
             ack_listen_s.append(first["timeout.acknowledge"] - heard.endpoint_at)
         worker.close()
         sink.close()

@@ -37,7 +37,7 @@ def library() -> DialogLibrary:
 
 @pytest.fixture(scope="module")
 def interpreter() -> Interpreter:
-    return Interpreter(IntentMatcher.load(), min_confidence=0.3)
+    return Interpreter(IntentMatcher.load())
 
 
 def step(library: DialogLibrary, kind: str) -> Step:
