@@ -32,8 +32,8 @@ class Session:
 
 def paused_session(store: RecordStore, activity: str) -> SessionEvent | None:
     """The newest status of `activity` if it is "paused" (a session to resume), else None."""
-    events = [e for e in store.query(SessionEvent) if e.activity == activity]
-    return events[-1] if events and events[-1].status == "paused" else None
+    latest = store.latest_session_status(activity)
+    return latest if latest is not None and latest.status == "paused" else None
 
 
 def new_checkin(store: RecordStore, library: DialogLibrary, settings: Settings, clock: Clock,

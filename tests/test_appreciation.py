@@ -6,7 +6,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from assistant.activities.appreciation import POOL, choose_prompt, is_milestone, streak
+from assistant.activities.appreciation import POOL, choose_prompt, is_milestone
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
@@ -17,6 +17,7 @@ from assistant.schedule import sessions
 from assistant.simulate.calendar import TypedTurns
 from assistant.store.records import Appreciation
 from assistant.store.store import Store
+from assistant.streaks import streak
 
 NOW = datetime(2026, 5, 20, 20, 0, tzinfo=timezone.utc)
 

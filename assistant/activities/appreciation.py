@@ -15,6 +15,7 @@ from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
 from assistant.store.records import Appreciation, SessionEvent, new_id
 from assistant.store.store import Store
+from assistant.streaks import streak
 
 POOL = "appreciation_prompts"
 """Prompt file whose every key is one appreciation prompt (dialog id `appreciation_prompts.<key>`)."""
@@ -49,14 +50,6 @@ def choose_prompt(pool: Iterable[str], history: Iterable[Appreciation], now: dat
 def days_answered(history: Iterable[Appreciation], tz: tzinfo) -> set[date]:
     """Local days with at least one appreciation said (not skipped)."""
     return {r.when.astimezone(tz).date() for r in history if not r.skipped}
-
-
-def streak(days: set[date], today: date) -> int:
-    """Consecutive days with an appreciation, ending today (0 when today has none)."""
-    count = 0
-    while today - timedelta(days=count) in days:
-        count += 1
-    return count
 
 
 @dataclass

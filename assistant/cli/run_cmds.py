@@ -96,14 +96,12 @@ def _at_eof(stream: object) -> bool:
 
 def _known_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--timezone must name a zone zoneinfo knows (a typo must not silently fall back to another zone)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from assistant.config import known_zone
 
-    if value is not None:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise click.BadParameter(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
-    return value
+    try:
+        return None if value is None else known_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("run")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.config import known_zone
 
 
 class ScenarioError(ValueError):
@@ -96,12 +97,7 @@ class Scenario(_Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
-        return value
+        return None if value is None else known_zone(value)
 
 
 def load_scenario(path: Path) -> Scenario:

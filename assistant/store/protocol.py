@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, TypeVar, overload
 
-from assistant.store.records import Record
+from assistant.store.records import Record, SessionEvent
 
 R = TypeVar("R", bound=Record)
 
@@ -15,6 +15,10 @@ class RecordStore(Protocol):
     """Append and typed query: `query(Commitment)` returns `list[Commitment]`."""
 
     def append(self, record: Record) -> None: ...
+
+    def latest_session_status(self, activity: str) -> SessionEvent | None:
+        """The newest SessionEvent for `activity`."""
+        ...
 
     @overload
     def query(self, kind: type[R], *, since: datetime | None = None, until: datetime | None = None,
