@@ -7,6 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from assistant import sessions
+from assistant.activities.registry import SessionContext
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.config import Settings
@@ -14,7 +16,6 @@ from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
-from assistant.schedule import sessions
 from assistant.simulate.calendar import TypedTurns
 from assistant.store.records import AgreementVersion
 from assistant.store.store import Store
@@ -31,7 +32,8 @@ def review(tmp_path: Path, answers: list[str]) -> tuple[str, Store, list[Line]]:
     said: list[Line] = []
     listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
     conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
-    final = sessions.agreement_review(conversation, store, DialogLibrary.load(seed=1), Settings(), clock)
+    final = sessions.run_session(conversation, sessions.new_session(
+        "agreement_review", SessionContext(store, DialogLibrary.load(seed=1), Settings(), clock)))
     assert queue == []
     return final, store, said
 
@@ -40,7 +42,7 @@ def test_review_changes_one_item_removes_one_keeps_the_rest_and_keeps_history(tm
     final, store, said = review(tmp_path, ["keep", "change", "phones are open to each other on request",
                                            "remove", "keep it", "yes", "yes", "yes", "yes"])
     assert final == "completed"
-    versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
+    versions = store.query(AgreementVersion)
     assert [v.change for v in versions] == ["add", "review"]
     assert versions[0].items == tuple(ITEMS)
     assert versions[1].items == (ITEMS[0], "phones are open to each other on request", ITEMS[3])

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from speech_fixtures import synthesize
 
-from assistant import paths
+from assistant import paths, sessions
 from assistant import pipeline as build
+from assistant.activities.registry import SessionContext
 from assistant.audio.base import ListenRequest
 from assistant.audio.convert import silence
 from assistant.audio.sources import ScriptedSource
@@ -18,7 +19,6 @@ from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.listener import Listener
-from assistant.schedule import sessions
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.records import AgreementVersion, Appreciation
@@ -77,8 +77,9 @@ def test_spoken_agreement_review_removes_one_item_with_both_yeses(tmp_path: Path
     store = Store.open(tmp_path / "store")
     store.update_agreement(["We share our plans by six.", "Phones stay face up."], "add", clock.now().isoformat())
     conversation = build.conversation(listener, said.append, clock, Settings(), DialogLibrary.load(seed=0), store)
-    final = sessions.agreement_review(conversation, store, DialogLibrary.load(seed=0), Settings(), clock)
+    final = sessions.run_session(conversation, sessions.new_session(
+        "agreement_review", SessionContext(store, DialogLibrary.load(seed=0), Settings(), clock)))
     assert final == "completed"
-    versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
+    versions = store.query(AgreementVersion)
     assert [v.items for v in versions] == [("We share our plans by six.", "Phones stay face up."),
                                           ("We share our plans by six.",)]

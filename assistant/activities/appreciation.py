@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from assistant.activities.checkin import partner_items
+from assistant.activities.registry import ActivityKind, register
+from assistant.activities.session_log import log_status
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
-from assistant.store.records import Appreciation, SessionEvent, new_id
+from assistant.store.records import Appreciation, new_id
 from assistant.store.store import Store
 from assistant.streaks import streak
 
@@ -123,16 +125,20 @@ class AppreciationActivity:
                                        prompt_id=self.prompt_id,
                                        text=answer.text if self.keep_transcripts else None))
 
-    def finish(self, final_state: str) -> None:
+    def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
         """Mark partners who did not answer as skipped (the prompt still counts as used) and log the end."""
         at = self.clock.now().isoformat()
         for partner in self.partners:
             if not self.answered.get(partner):
                 self.store.append(Appreciation(at=at, partner=partner, prompt_id=self.prompt_id, skipped=True))
-        self.status(final_state)
+        self.status(final_state, step, item)
 
-    def status(self, status: str, step: str = "", item: int = 0) -> None:
+    def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status."""
-        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
-                                       activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state={"item": item}))
+        log_status(self.store, self.clock, self.session_id, self.name, status, step, item, reason)
+
+
+register(ActivityKind(
+    "appreciation", "appreciation", starts_on=("appreciation",),
+    build=lambda ctx: AppreciationActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock, ctx.tz,
+                                           keep_transcripts=ctx.settings.dialog.keep_transcripts, seed=ctx.seed)))

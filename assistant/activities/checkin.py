@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from assistant.activities.registry import ActivityKind, register
+from assistant.activities.session_log import log_status
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
@@ -115,10 +117,19 @@ class CheckinActivity:
     def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status (started, completed, paused, stopped, safety); `reason` of a pause
         ("device": the microphone disappeared) is kept in the event's state."""
-        state: dict[str, object] = {"item": item, "reason": reason} if reason else {"item": item}
-        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
-                                       activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state=state))
+        log_status(self.store, self.clock, self.session_id, self.name, status, step, item, reason)
+
+    def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
+        """Log the end of the session (where it paused, for a pause)."""
+        self.status(final_state, step, item)
 
     def _other(self, partner: str) -> str:
         return self.partners[1] if partner == self.partners[0] else self.partners[0]
+
+
+register(ActivityKind(
+    "checkin", "checkin_reminder", starts_on=("start_checkin",), resumes_on=("resume", "return"),
+    held_after_safety=True,
+    build=lambda ctx: CheckinActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
+                                      keep_transcripts=ctx.settings.dialog.keep_transcripts,
+                                      country=ctx.settings.safety.country)))

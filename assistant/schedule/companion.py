@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from assistant import paths
-from assistant.activities.timeout import TimeOutFlow
+from assistant import paths, sessions
+from assistant.activities import registry as activities
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.consent import ensure_consent
@@ -22,7 +22,6 @@ from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Question
 from assistant.safety import log_safety, safety_earlier_today, safety_line
-from assistant.schedule import sessions
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
 from assistant.schedule.scheduler import Scheduler
@@ -32,9 +31,6 @@ _LOGGER = logging.getLogger(__name__)
 COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
-PROMPT_OF = {"appreciation": "appreciation", "start_checkin": "checkin_reminder", "resume": "checkin_reminder",
-             "return": "checkin_reminder", "agreement_review": "agreement_review"}
-"""Activation intent -> the scheduled prompt it settles ("return": back after a rescheduled time out)."""
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
@@ -141,53 +137,45 @@ class Companion:
         # silence: the planner brings one gentle retry, then lets it go
 
     def start(self, prompt: str) -> None:
-        """Run the activity a prompt invites to."""
-        if prompt == "appreciation":
-            self.dispatch("appreciation")
-        elif prompt == "agreement_review":
-            self.dispatch("agreement_review")
-        elif prompt == RETURN_PROMPT:
-            self.dispatch("return")
-        else:
-            self.dispatch("start_checkin")
+        """Run the activity a prompt invites to ("return": back after a rescheduled time out)."""
+        kind = activities.for_prompt("checkin_reminder" if prompt == RETURN_PROMPT else prompt)
+        if kind is None:
+            _LOGGER.warning("no activity settles the prompt %r", prompt)
+            return
+        self.dispatch("return" if prompt == RETURN_PROMPT else kind.starts_on[0])
 
     def dispatch(self, intent: str) -> None:
-        """Act on an activation intent."""
-        conversation, store, library, settings, clock = (self.conversation, self.store, self.library,
-                                                         self.settings, self.clock)
-        final: str | None
-        if intent == "appreciation":
-            final = sessions.appreciation(conversation, store, library, settings, clock, self.tz, self.seed)
-        elif intent == "agreement_review":
-            final = sessions.agreement_review(conversation, store, library, settings, clock)
-        elif intent in ("start_checkin", "resume", "return"):
-            final = sessions.checkin(conversation, store, library, settings, clock, resume=intent != "start_checkin")
-            if final is None and intent == "return":  # nothing paused (a time out from idle): talk afresh
-                final = sessions.checkin(conversation, store, library, settings, clock)
-            if final is None:
+        """Act on an activation intent: start or resume an activity, a time out, safety, or help."""
+        found = activities.for_intent(intent)
+        if intent == "time_out":
+            self.time_out()
+        elif intent == "safety":
+            line = safety_line(self.library, self.settings.safety.country)
+            self.said.append(line)
+            self.conversation.say(line, "idle")
+            log_safety(self.store, self.clock, "idle")
+        elif found is None:
+            self.say("always_on.help")
+        else:
+            self._run(intent, *found)
+
+    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool) -> None:
+        context = activities.SessionContext(self.store, self.library, self.settings, self.clock, self.tz, self.seed)
+        session = sessions.new_session(kind.name, context, resume=resume)
+        if resume and session.resume_at is None:
+            if intent != "return":
                 self.say("common.nothing_to_resume")
                 return
-        elif intent == "time_out":
-            self.time_out()
-            return
-        elif intent == "safety":
-            line = safety_line(library, settings.safety.country)
-            self.said.append(line)
-            conversation.say(line, "idle")
-            log_safety(store, clock, "idle")
-            return
-        else:
-            self.say("always_on.help")
-            return
+            session = sessions.new_session(kind.name, context)  # nothing paused (a time out from idle): afresh
+        final = sessions.run_session(self.conversation, session)
         self.sessions_run.append((intent, final))
         if final in ("completed", "stopped"):
-            self.scheduler.satisfy(PROMPT_OF[intent])
+            self.scheduler.satisfy(kind.prompt)
 
     def time_out(self) -> None:
-        """A time out from idle: the real flow (breathe, cool off, come back or agree on a return time)."""
-        flow = self.conversation.time_out
-        if not isinstance(flow, TimeOutFlow):
-            flow = TimeOutFlow(self.settings, self.library, self.store)
-        result = flow.run(self.conversation)
-        if result.outcome == "safety":
+        """A time out from idle: the conversation's flow (breathe, cool off, come back or agree on a return)."""
+        if self.conversation.time_out is None:
+            _LOGGER.warning("no time-out flow is wired to this conversation")
+            return
+        if self.conversation.time_out(self.conversation, None, None) == "safety":
             log_safety(self.store, self.clock, "timeout")
