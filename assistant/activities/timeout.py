@@ -19,7 +19,7 @@ from assistant.intents import normalise
 from assistant.interpret import Question
 from assistant.listening import Heard
 from assistant.schedule.rules import parse_hhmm
-from assistant.store.records import SessionEvent, TimeOut, new_id
+from assistant.store.records import SessionEvent, SessionStatus, TimeOut, new_id
 from assistant.timeout.breathing import plan_breathing, render_cues
 from assistant.timeout.cooloff import RETURN_CHOICES, cooloff_seconds, return_time, wait_cooloff
 
@@ -111,8 +111,10 @@ class TimeOutFlow:
     def _breathing(self, voice: ConversationVoice) -> tuple[int, Outcome | None]:
         voice.say("timeout.breathing_offer")
         intent, _ = voice.hear("yes_no", "timeout_breathing_offer", ("yes", "no", "stop"))
-        if intent in ("stop", "safety"):
-            return 0, intent  # type: ignore[return-value]
+        if intent == "stop":
+            return 0, "stop"
+        if intent == "safety":
+            return 0, "safety"
         if intent == "no":
             voice.say("timeout.breathing_skipped")
             return 0, None
@@ -149,8 +151,10 @@ class TimeOutFlow:
             answer = self._check_back(voice)
             if answer == "ready":
                 return "resume", total
-            if answer in ("stop", "safety"):
-                return answer, total  # type: ignore[return-value]
+            if answer == "stop":
+                return "stop", total
+            if answer == "safety":
+                return "safety", total
             if answer == "later":
                 return "reschedule", total
             quiet = quiet + 1 if answer is None else 0
@@ -202,6 +206,6 @@ class TimeOutFlow:
             voice.lines.append(line)
             voice.conversation.say(line, voice.state)
 
-    def _status(self, session: str, status: str, when: datetime, step: str) -> None:
+    def _status(self, session: str, status: SessionStatus, when: datetime, step: str) -> None:
         self.store.append(SessionEvent(at=when.isoformat(), session_id=session, activity="timeout",
-                                       status=status, step=step))  # type: ignore[arg-type]
+                                       status=status, step=step))

@@ -16,6 +16,7 @@ from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary
+from assistant.dialog.machine import DialogModel
 from assistant.sessions import Session, new_checkin, run_session
 from assistant.simulate import voices
 from assistant.simulate.scenario import Scenario, ScenarioError, Turn
@@ -147,7 +148,7 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
                             len(feeder.ordered), conversation, feeder.injected)
 
 
-def _partner_of(model: object, feeder: TurnFeeder) -> str:
-    partner = str(model.slots().get("partner", ""))  # type: ignore[attr-defined]
+def _partner_of(model: DialogModel, feeder: TurnFeeder) -> str:
+    partner = str(model.slots().get("partner", ""))
     feeder.current_partner = partner
     return partner or "both"

@@ -64,8 +64,10 @@ def wait_cooloff(voice: Hearing, clock: MonotonicClock, seconds: float) -> CoolO
         intent, heard = voice.hear("cooloff", "timeout_cooloff", COOLOFF_LISTEN, timeout_s=remaining)
         if heard is None and clock.monotonic() - before < remaining - 0.05:
             clock.sleep(remaining - (clock.monotonic() - before))  # a listener that returned early (typed)
-        if intent in ("stop", "safety"):
-            return CoolOffResult(intent, clock.monotonic() - started, ignored)  # type: ignore[arg-type]
+        if intent == "stop":
+            return CoolOffResult("stop", clock.monotonic() - started, ignored)
+        if intent == "safety":
+            return CoolOffResult("safety", clock.monotonic() - started, ignored)
         if heard is not None:
             ignored += 1
             _LOGGER.info("cool-off: speech ignored (%d so far)", ignored)
