@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from assistant import sessions
+from assistant.activities.agreement import AgreementReviewActivity, Proposal
 from assistant.activities.registry import SessionContext
 from assistant.cli import cli
 from assistant.clock import VirtualClock
@@ -63,6 +64,21 @@ def test_a_change_needs_a_yes_from_both_partners(tmp_path: Path) -> None:
     assert current.items == (ITEMS[0], ITEMS[1], ITEMS[3])  # item 3 removed (both yes); item 1 kept (a no)
     closing = [line for line in said if line.dialog_id == "agreement_review.closing"][0]
     assert "item 3 removed" in closing.slots["summary"] and "item 1" not in closing.slots["summary"]
+
+
+def test_building_the_summary_saves_nothing_until_the_review_completes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+    store.update_agreement(ITEMS, "add", "2026-03-01T19:00:00+00:00")
+    clock = VirtualClock(datetime(2026, 4, 1, 23, 30, tzinfo=timezone.utc))
+    review_of = AgreementReviewActivity(store, DialogLibrary.load(seed=1), ("Maya", "Jordan"), clock)
+    review_of.proposals[3] = Proposal(3, "remove", votes={"Maya": True, "Jordan": True})
+    closing = DialogLibrary.load(seed=1).scripts["agreement_review"].step("closing")
+    summary = str(review_of.step_slots(closing)["summary"])
+    assert "item 4 removed" in summary
+    assert len(store.query(AgreementVersion)) == 1  # saying the summary is not saving it
+    review_of.finish("completed")
+    assert store.agreement() is not None and store.agreement().items == tuple(ITEMS[:3])
+    store.close()
 
 
 def test_keeping_everything_stores_no_new_version(tmp_path: Path) -> None:
