@@ -45,6 +45,13 @@ def interpreter(*, policy: AcceptancePolicy | None = None, danger: DangerCheck |
     return Interpreter(IntentMatcher.load(commands), policy or AcceptancePolicy.load(), danger)
 
 
+def activation() -> IntentMatcher:
+    """The always-on companion's activation phrases (dialogs/activation.yaml)."""
+    from assistant import paths
+
+    return IntentMatcher.load(paths.dialogs_dir() / "activation.yaml")
+
+
 def listener(source: AudioSource, settings: Settings, clock: Clock, *, recognizer: Recognizer | None = None,
              engine: str | None = None, front_end: FrontEnd = no_front_end) -> Listener:
     """source -> front end -> recogniser (default: the configured engine) -> listener."""

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant import pipeline
 from assistant.audio.base import ListenRequest
 from assistant.audio.convert import silence
 from assistant.audio.sinks import WavFileSink, WavPlayback
@@ -21,9 +22,6 @@ from assistant.clock import RealClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
-from assistant.listener import Listener
 from assistant.simulate.voices import _espeak
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import BargeInWatcher, DuplexClock
@@ -60,8 +58,7 @@ def _pipeline(out: Path):  # type: ignore[no-untyped-def]
     sink = WavFileSink(out, clock=clock, on_progress=hook)
     worker = SpeechWorker(Settings().voice)
     library = DialogLibrary.load(seed=0)
-    matcher = IntentMatcher.load()
-    listener = Listener(source, PocketsphinxRecognizer(), clock)
+    listener = pipeline.listener(source, Settings(), clock, recognizer=PocketsphinxRecognizer())
     first_sample: dict[str, float] = {}
 
     def play_line(line: Line):  # type: ignore[no-untyped-def]
@@ -69,8 +66,9 @@ def _pipeline(out: Path):  # type: ignore[no-untyped-def]
         first_sample.setdefault(line.dialog_id, clock.monotonic())
         return sink.play(clip)
 
-    conversation = Conversation(listener, Interpreter(matcher), lambda line: play_line(line).wait(), clock,
-                                play_line=play_line, barge_in=BargeInWatcher(listener, Interpreter(matcher), clock))
+    interpreter = pipeline.interpreter()
+    conversation = Conversation(listener, interpreter, lambda line: play_line(line).wait(), clock,
+                                play_line=play_line, barge_in=BargeInWatcher(listener, interpreter, clock))
     return clock, source, sink, worker, library, conversation, pending, first_sample
 
 

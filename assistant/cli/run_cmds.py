@@ -138,8 +138,7 @@ def run_cmd(app: AppContext, tz_name: str | None, retry_seconds: float) -> None:
 
 
 def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
-    from assistant import paths
-    from assistant.intents import IntentMatcher
+    from assistant import pipeline
     from assistant.live import live_pipeline
     from assistant.schedule.companion import Companion
     from assistant.schedule.resilient import keep_running
@@ -158,7 +157,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
         tz = local_zone(tz_name or app.settings.schedule.timezone)  # --timezone, settings, $TZ, /etc/localtime
         scheduler = Scheduler.from_settings(live.store, live.clock, app.settings.schedule, tz)
         companion = Companion(live.conversation, live.library, live.store, app.settings, live.clock, scheduler,
-                              IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"),
+                              pipeline.activation(),
                               tz, idle_chunk_s=1.0 if polled else 5.0)
 
         def should_stop() -> bool:

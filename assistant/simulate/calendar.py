@@ -13,7 +13,6 @@ from assistant.audio.base import ListenRequest
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
 from assistant.listener import Heard
 from assistant.schedule.companion import Companion
 from assistant.schedule.rules import local_zone, utc
@@ -99,7 +98,7 @@ def simulate_calendar(store_dir: Path, settings: Settings, start: datetime, days
     conversation = pipeline.conversation(listener, say_line, clock, settings, library, store)
     scheduler = Scheduler.from_settings(store, clock, settings.schedule, zone)
     companion = Companion(conversation, library, store, settings, clock, scheduler,
-                          IntentMatcher.load(library_dir() / "activation.yaml"), zone, seed=seed)
+                          pipeline.activation(), zone, seed=seed)
     end = utc(start) + timedelta(days=days)
     spans = sorted((utc(a), utc(b)) for a, b in off)
     while utc(clock.now()) < end:

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import paths, pipeline
+from assistant import pipeline
 from assistant.audio.base import SAMPLE_RATE, ListenRequest
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
 from assistant.schedule.companion import Companion
 from assistant.schedule.resilient import keep_running
 from assistant.schedule.scheduler import Scheduler
@@ -142,7 +141,7 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
         library = DialogLibrary.load(seed=0)
         companion = Companion(pipeline.conversation(listener, say_line, clock, settings, library, store), library,
                               store, settings, clock, Scheduler.from_settings(store, clock, settings.schedule, UTC),
-                              IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), UTC, seed=0)
+                              pipeline.activation(), UTC, seed=0)
 
         def should_stop() -> bool:
             now = clock.now()
