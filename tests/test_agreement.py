@@ -32,7 +32,7 @@ def review(tmp_path: Path, answers: list[str]) -> tuple[str, Store, list[Line]]:
     queue = list(answers)
     said: list[Line] = []
     listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
-    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
+    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
     final = sessions.run_session(conversation, sessions.new_session(
         "agreement_review", SessionContext(store, DialogLibrary.load(seed=1), Settings(), clock)))
     assert queue == []
@@ -77,7 +77,8 @@ def test_building_the_summary_saves_nothing_until_the_review_completes(tmp_path:
     assert "item 4 removed" in summary
     assert len(store.query(AgreementVersion)) == 1  # saying the summary is not saving it
     review_of.finish("completed")
-    assert store.agreement() is not None and store.agreement().items == tuple(ITEMS[:3])
+    saved = store.agreement()
+    assert saved is not None and saved.items == tuple(ITEMS[:3])
     store.close()
 
 

@@ -61,7 +61,7 @@ def run_once(tmp_path: Path, settings: Settings, answers: list[str]) -> tuple[st
     queue = list(answers)
     said: list[Line] = []
     listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
-    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
+    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
     final = sessions.run_session(conversation, sessions.new_session(
         "appreciation", SessionContext(store, DialogLibrary.load(seed=3), settings, clock, timezone.utc, seed=3)))
     return final, store, said

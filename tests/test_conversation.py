@@ -187,8 +187,8 @@ def converse(tmp_path: Path, turns: list[tuple[str, str | None]],
                                                   "choice": "keep"})
     spoken: list[Line] = []
     with Store.open(tmp_path / "store") as store:
-        session = new_checkin(store, library, settings, clock)  # type: ignore[arg-type]
-        conversation = Conversation(listener, Interpreter(IntentMatcher.load()), spoken.append, clock)  # type: ignore[arg-type]
+        session = new_checkin(store, library, settings, clock)
+        conversation = Conversation(listener, Interpreter(IntentMatcher.load()), spoken.append, clock)
         final = run_session(conversation, session)
         records = store.query()
     assert [line.dialog_id for line in spoken] == conversation.transcript.said()

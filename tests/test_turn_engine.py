@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ class Scripted:
         return heard(DEFAULTS[request.kind])
 
 
-def checkin(tmp_path: Path, turns: list[tuple[str, str | None, float]], interpreter: Interpreter | None = None,
+def checkin(tmp_path: Path, turns: Sequence[tuple[str, str | None, float]], interpreter: Interpreter | None = None,
             max_turns: int | None = None) -> tuple[str, Conversation, list[Line], Store]:
     clock = VirtualClock()
     settings = Settings.model_validate({"partners": ["Maya", "Jordan"]})
