@@ -134,10 +134,11 @@ class Conversation:
 
     def hear(self, question: Question, state: str = "") -> Decision:
         """Listen once for `question` and decide (via the interpreter) which of its intents was said."""
+        extra = (*question.extra_phrases, *(p for _, phrasings in question.options for p in phrasings))
         request = ListenRequest(kind=question.kind, step=question.step,
-                                phrases=self.interpreter.phrases_for(question.intents, question.extra_phrases))
+                                phrases=self.interpreter.phrases_for(question.intents, extra))
         heard = self.listener.listen(request, question.timeout_s)
-        decision = self.interpreter.decide(heard, question.kind, question.intents)
+        decision = self.interpreter.decide(heard, question.kind, question.intents, dict(question.options))
         self._log_heard(heard, question.who, state, question.kind, decision.intent,
                         decision.intent or ("silence" if heard is None else "ignored"))
         return decision

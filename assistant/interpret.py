@@ -8,7 +8,7 @@ listening kind); the safety override from a DangerCheck, which no threshold can 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,6 +45,8 @@ class Question:
     """Longest silence before giving up (None: the hearer's default)."""
     who: str = "both"
     """Who is expected to answer (for the transcript)."""
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Named choices and their phrasings (whole-utterance match), e.g. the time-out return times."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,13 @@ class Interpreter:
         return tuple(self.matcher.phrases_for(SENTINEL_INTENTS)) if step.listen == "free" else ()
 
     # -- meaning -----------------------------------------------------------------------------------
-    def decide(self, heard: Heard | None, kind: str, intents: Collection[str]) -> Decision:
+    def decide(self, heard: Heard | None, kind: str, intents: Collection[str],
+               options: Mapping[str, Collection[str]] | None = None) -> Decision:
         """Which of `intents` an utterance heard while listening for `kind` means.
 
         Danger (DangerCheck) always wins, at any confidence; otherwise the intent must be among `intents`
-        and its confidence reach the policy's threshold for `kind`.
+        and its confidence reach the policy's threshold for `kind`. `options`: named choices whose phrasings
+        must match the whole utterance (the choice's name is the intent).
         """
         if heard is None or not heard.utterance.text.strip():
             return Decision(None, heard, "silence")
@@ -120,6 +124,10 @@ class Interpreter:
         if danger == "danger":
             return Decision("safety", heard, "danger", danger)
         intent = self.matcher.match(text, {name for name in intents if name != "safety"})
+        if intent is None and options:
+            said = normalise(text)
+            intent = next((name for name, phrasings in options.items()
+                           if said in {normalise(p) for p in phrasings}), None)
         if intent is None or intent == "safety":  # the DangerCheck, not a phrase list, decides safety
             return Decision(None, heard, "no_match", danger)
         if not self.policy.accepts(kind, confidence, intent):

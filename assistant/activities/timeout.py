@@ -61,9 +61,12 @@ class ConversationVoice:
         return line
 
     def hear(self, kind: str, step: str, intents: tuple[str, ...], timeout_s: float | None = None,
-             extra_phrases: tuple[str, ...] = (), who: str = "both") -> tuple[str | None, Heard | None]:
-        """Listen once; the intent among `intents` (safety always), or None for silence or anything else."""
-        decision = self.conversation.hear(Question(kind, step, intents, extra_phrases, timeout_s, who), self.state)
+             extra_phrases: tuple[str, ...] = (), who: str = "both",
+             options: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> tuple[str | None, Heard | None]:
+        """Listen once; the intent among `intents` or `options` (safety always), or None for silence or
+        anything else."""
+        question = Question(kind, step, intents, extra_phrases, timeout_s, who, options)
+        decision = self.conversation.hear(question, self.state)
         return decision.intent, decision.heard
 
     def play(self, clip: Clip) -> float:
@@ -178,17 +181,14 @@ class TimeOutFlow:
         return "ready"
 
     def _reschedule(self, voice: ConversationVoice, conversation: Conversation) -> datetime:
-        phrasings = {choice: {normalise(p) for p in self.library.prompts[f"timeout.phrases_{choice}"]}
-                     for choice in RETURN_CHOICES}
-        extra = tuple(sorted({p for group in phrasings.values() for p in group}))
+        options = tuple((choice, tuple(normalise(p) for p in self.library.prompts[f"timeout.phrases_{choice}"]))
+                        for choice in RETURN_CHOICES)
         choice = RETURN_CHOICES[0]
         for attempt in range(2):
             voice.say("timeout.return_options" if attempt == 0 else "timeout.return_options_again")
-            _, heard = voice.hear("choice", "timeout_return", ("stop",), extra_phrases=extra)
-            said = normalise(heard.utterance.text) if heard else ""
-            found = [name for name, group in phrasings.items() if said in group]
-            if found:
-                choice = found[0]
+            said, _ = voice.hear("choice", "timeout_return", ("stop",), options=options)
+            if said in RETURN_CHOICES:
+                choice = said
                 break
         now = conversation.clock.now()
         when = return_time(choice, now, self.settings.timeout, parse_hhmm(self.settings.schedule.checkin_time))
