@@ -12,5 +12,5 @@ DIALOGS = ["assistant.dialog_files", *(f"assistant.dialog_files.{name}" for name
 setup(
     packages=[*find_packages(include=["assistant", "assistant.*"]), *DIALOGS],
     package_dir={"assistant.dialog_files": "dialogs"},
-    package_data={"assistant": ["py.typed"], **{name: ["*.yaml", "*.md"] for name in DIALOGS}},
+    package_data={"assistant": ["py.typed", "*.json"], **{name: ["*.yaml", "*.md"] for name in DIALOGS}},
 )

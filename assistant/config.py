@@ -17,6 +17,15 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+
+def known_zone(name: str) -> str:
+    """`name` when zoneinfo knows it; ValueError otherwise (a typo must not fall back to another zone)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{name!r} is not a known time zone (IANA name like 'Europe/Paris')") from None
+    return name
+
 class ConfigError(ValueError):
     """The settings file cannot be used; the message names the file and key."""
 
@@ -83,13 +92,7 @@ class ScheduleSettings(_Section):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"{value!r} is not a known time zone (IANA name like 'Europe/Paris')") from None
-        return value
+        return None if value is None else known_zone(value)
 
     @field_validator("appreciation_times", "checkin_time", "agreement_review_time", "quiet_hours")
     @classmethod

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from safety_helpers import conversation, library, settings
 
+from assistant import pipeline
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.sessions import new_checkin, run_session
@@ -92,10 +93,8 @@ def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudi
     from datetime import datetime, timedelta, timezone
 
     from assistant import paths
-    from assistant.conversation import Conversation
     from assistant.dialog.library import DialogLibrary
     from assistant.intents import IntentMatcher
-    from assistant.interpret import Interpreter
     from assistant.schedule.companion import Companion
     from assistant.schedule.resilient import keep_running
     from assistant.schedule.scheduler import Scheduler
@@ -107,13 +106,12 @@ def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudi
     clock = VirtualClock(start)
     conf = settings()
     said: list[str] = []
-    commands = IntentMatcher.load()
     with Store.open(tmp_path / "store") as store:
         listener = TypedTurns(clock, default_responder, utc)
-        conv = Conversation(listener, Interpreter(commands), lambda line: said.append(line.dialog_id),  # type: ignore[arg-type]
-                            clock)
+        conv = pipeline.conversation(listener, lambda line: said.append(line.dialog_id), clock, conf,
+                                     DialogLibrary.load(seed=0), store)
         companion = Companion(conv, DialogLibrary.load(seed=0), store, conf, clock,
-                              Scheduler.from_settings(store, clock, conf.schedule, utc), commands,
+                              Scheduler.from_settings(store, clock, conf.schedule, utc),
                               IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), utc, seed=0)
         keep_running(companion, lambda: clock.now() >= start + timedelta(days=1), None)
         assert len(store.query(Consent)) == 1

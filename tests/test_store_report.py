@@ -24,8 +24,9 @@ from assistant.store.records import (
     StepAnswer,
     TimeOut,
 )
-from assistant.store.report import render_text, streak, summarize, week_of
+from assistant.store.report import render_text, summarize, week_of
 from assistant.store.report_html import render_html
+from assistant.streaks import streak
 
 pytestmark = pytest.mark.usefixtures("private_umask")
 
@@ -82,9 +83,9 @@ def test_summary_numbers() -> None:
 
 def test_streak_and_trend_edges() -> None:
     days = {TODAY, TODAY - timedelta(days=1)}
-    assert streak(days, TODAY) == 2
-    assert streak(days, TODAY + timedelta(days=2)) == 0
-    assert streak(set(), TODAY) == 0
+    assert streak(days, TODAY, today_still_open=True) == 2
+    assert streak(days, TODAY + timedelta(days=2), today_still_open=True) == 0
+    assert streak(set(), TODAY, today_still_open=True) == 0
     assert week_of(TODAY) == date(2026, 3, 2)
     falling = [StepAnswer(at=on(TODAY - timedelta(weeks=w)), session_id="s", activity="checkin", step="r",
                           rating=1 + w % 5 if w < 5 else 5) for w in range(8)]

@@ -57,7 +57,6 @@ class Reopener:
     cap_s: float = MAX_WAIT_S
     waits: list[float] = field(default_factory=list)
     """Every wait so far (seconds), for logs and tests."""
-    last_error: str = ""
 
     def reopen(self, should_stop: Callable[[], bool] = lambda: False) -> AudioSource | None:
         """The reopened source, or None when asked to stop first."""
@@ -69,7 +68,6 @@ class Reopener:
             try:
                 source = self.open_source()
             except AudioDeviceError as exc:
-                self.last_error = str(exc)
                 _LOGGER.info("microphone still missing after %.0f s: %s", delay, exc)
                 continue
             _LOGGER.info("microphone back after %.0f s of waiting", sum(self.waits))

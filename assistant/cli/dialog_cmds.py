@@ -64,17 +64,15 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
     from assistant.audio.devices import AudioDeviceError
-    from assistant.consent import ensure_consent, listener_hear
+    from assistant.consent import ensure_consent
     from assistant.live import live_pipeline
     from assistant.sessions import new_checkin, run_session
 
     try:
         with live_pipeline(app.settings, app.io) as live:
             conversation = live.conversation
-            matcher = conversation.interpreter.matcher
-            consent = ensure_consent(live.store, live.library, matcher, live.clock, app.settings.partners,
-                                     paths.data_dir(app.settings.data_dir), conversation.say_line,
-                                     listener_hear(conversation.listener, matcher),
+            consent = ensure_consent(live.store, live.library, live.clock, app.settings.partners,
+                                     paths.data_dir(app.settings.data_dir), conversation.say, conversation.hear,
                                      country=app.settings.safety.country)
             if not consent.agreed:
                 click.echo("No check-in without both partners' agreement; nothing was recorded.")
@@ -92,6 +90,7 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
 
 def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool,
                   engine: str | None = None) -> None:
+    from assistant.conversation import STALLED
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
 
@@ -102,6 +101,9 @@ def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
+    if result.final_state == STALLED:
+        raise click.ClickException(f"the scenario used its budget of {scenario.max_turns} turns without ending "
+                                   "(stalled); the session was paused where it stood")
     if result.unused_turns:
         raise click.ClickException(f"{result.unused_turns} scenario turn(s) were never used "
                                    f"(the conversation ended in state {result.final_state!r} first)")

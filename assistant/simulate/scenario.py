@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.config import known_zone
 from assistant.safe_yaml import YamlProblem, load_yaml
 
 
@@ -85,6 +85,8 @@ class Scenario(_Strict):
     turns: list[Turn] = []
     resume: bool = False
     """Resume the paused session of this activity instead of starting a new one."""
+    max_turns: int = Field(200, gt=0, le=10_000)
+    """Turn budget: partner turns listened for before the run ends as "stalled" (a loop, not a conversation)."""
     days: float = Field(7.0, gt=0, le=400)
     """calendar: how many days to simulate from `clock`."""
     timezone: str | None = None
@@ -95,12 +97,7 @@ class Scenario(_Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
-        return value
+        return None if value is None else known_zone(value)
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.store.records import Appreciation, CommitmentReview, Record, SessionEvent, StepAnswer, TimeOut
+from assistant.streaks import streak
 
 _LOGGER = logging.getLogger(__name__)
 TREND_WEEKS = 4
@@ -96,18 +97,8 @@ def summarize(records: Iterable[Record], today: date) -> Summary:
         timeout_weeks=_weekly_counts([day for day, _ in timeouts], today),
         timeout_minutes=[minutes for _, minutes in timeouts],
         appreciation_days=frozenset(thanks),
-        appreciation_streak=streak(thanks, today),
+        appreciation_streak=streak(thanks, today, today_still_open=True),
     )
-
-
-def streak(days: set[date] | frozenset[date], today: date) -> int:
-    """Consecutive days with an appreciation, ending today (or yesterday, while today is still open)."""
-    day = today if today in days else today - timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def _trend(averages: list[float]) -> str:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import filelock
 
@@ -277,9 +277,18 @@ class Store:
             self._sync()
             return list(self._records)
 
-    def query(self, kind: type[R] | str | None = None, *, since: datetime | None = None,
-              until: datetime | None = None, where: Callable[[Record], bool] | None = None) -> list[Record]:
-        """Records in the order stored; `since` inclusive, `until` exclusive (naive times mean local)."""
+    @overload
+    def query(self, kind: type[R], *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[R], bool] | None = None) -> list[R]: ...
+
+    @overload
+    def query(self, kind: str | None = None, *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
+
+    def query(self, kind: type[Record] | str | None = None, *, since: datetime | None = None,
+              until: datetime | None = None, where: Callable[[Any], bool] | None = None) -> list[Any]:
+        """Records of `kind` (a Record type: typed result; a KIND string; None: all) in the order stored;
+        `since` inclusive, `until` exclusive (naive times mean local)."""
         records = self._snapshot()
         if isinstance(kind, str):
             records = [r for r in records if kind == r.KIND]

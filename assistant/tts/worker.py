@@ -183,7 +183,7 @@ class FallbackSpeaker:
     """`say(text)`: speak through `sink`; when TTS fails, print through `text_sink` instead.
 
     After the first TTSError the speaker stays in text mode (`degraded`) for the rest of the session,
-    so a broken engine costs its timeout once, not on every line; `retry_speech()` clears that.
+    so a broken engine costs its timeout once, not on every line.
     """
 
     def __init__(self, synthesizer: Synthesizer, sink: AudioSink, text_sink: AudioSink | None = None) -> None:
@@ -200,9 +200,6 @@ class FallbackSpeaker:
                 self.degraded = True
                 _LOGGER.warning("text-to-speech unavailable (%s); printing what the assistant says", exc)
         return self.text_sink.play(Clip(b"", text, dialog_id))
-
-    def retry_speech(self) -> None:
-        self.degraded = False
 
     def close(self) -> None:
         self.synthesizer.close()
