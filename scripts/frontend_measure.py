@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE
-from assistant.frontend import Endpointer, EndpointSettings, Event, SpeechFrontEnd
+from assistant.audio.convert import rms_dbfs
+from assistant.frontend import (
+    Endpointer,
+    EndpointSettings,
+    Event,
+    FrontEnd,
+    FrontEndSettings,
+    SpeechFrontEnd,
+    build_front_end,
+)
 from assistant.frontend.denoise import make_denoiser
 from assistant.frontend.echo import SpeexEchoCanceller
 from assistant.frontend.vad import make_vad
@@ -43,6 +52,10 @@ CONDITIONS = (("clean", None), ("pink", 20), ("pink", 10), ("pink", 5), ("babble
 ASSISTANT_LINES = ("Let's take turns. Alex, tell me one thing that went well for you this week.",
                    "Thank you. Now Sam, how would you rate your week from one to five?",
                    "Take a slow breath in, and let it out slowly. We will come back in twenty minutes.")
+
+
+BLOCK_DELAY = 160
+"""Samples the echo stage delays its output (speex's preprocessor; passthrough matches it)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,26 @@ def noise_only_activation(vad_name: str, denoise: str, kind: str, level_dbfs: fl
     return float(np.mean([vad(den(f) if den else f) >= 0.5 for f in frames]))
 
 
+def heard_segments(frames_in: list[bytes], front: FrontEnd, kind: str = "barge_in",
+                   on_frame: Callable[[int], None] | None = None) -> list[bytes]:
+    """Cleaned audio of each utterance the front end's endpointer finds (with 300 ms of pre-roll)."""
+    segments, cleaned, endpointer, start = [], [], Endpointer(kind), None
+    for k, frame in enumerate(frames_in):
+        if on_frame is not None:
+            on_frame(k)
+        out = front.process(frame)
+        cleaned.append(out.pcm)
+        event = endpointer.update(out.speech_probability, rms_dbfs(out.pcm))
+        if event is Event.ONSET:
+            start = max(0, k - endpointer._onset_frames - 10)
+        elif event is Event.END and start is not None:
+            segments.append(b"".join(cleaned[start:k + 1]))
+            endpointer, start = Endpointer(kind), None
+    if start is not None:
+        segments.append(b"".join(cleaned[start:]))
+    return segments
+
+
 def recognise(pcm: bytes, phrases: list[str], denoise: str = "none",
               front_end: Callable[[bytes], bytes] | None = None) -> list[str]:
     """Texts the real pocketsphinx phrase grammar reports for `pcm` (after the suppressor/front end)."""
@@ -126,6 +159,33 @@ def recognise(pcm: bytes, phrases: list[str], denoise: str = "none",
     if (utterance := recognizer.flush()) is not None:
         texts.append(utterance.text)
     return [t for t in texts if t]
+
+
+def bare_grammar_decode(pcm: bytes, phrases: list[str], denoise: str = "none") -> str:
+    """The clip (after the suppressor) decoded as one utterance by a grammar of the phrases alone.
+
+    No garbage loop and no engine VAD: this isolates what the front end changes for the recogniser,
+    as issue 11 measured it; rejection of out-of-grammar speech is the acceptance stage's work.
+    """
+    from pocketsphinx import Decoder
+
+    den = make_denoiser(denoise)
+    audio = b"".join(den(f) for f in frames_of(pcm)) if den else pcm
+    decoder = _BARE.get(tuple(phrases))
+    if decoder is None:
+        decoder = Decoder(logfn="/dev/null", bestpath=False)
+        body = " | ".join("(" + p + ")" for p in phrases)
+        decoder.add_jsgf_string("bare", f"#JSGF V1.0;\ngrammar bare;\npublic <utt> = {body};\n")
+        decoder.activate_search("bare")
+        _BARE[tuple(phrases)] = decoder
+    decoder.start_utt()
+    decoder.process_raw(audio, False, True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    return " ".join((hyp.hypstr if hyp else "").split())
+
+
+_BARE: dict = {}
 
 
 def command_phrases() -> list[str]:
@@ -144,7 +204,8 @@ def endpoint_latencies(clips: list[Clip], kind: str, settings: EndpointSettings,
         fe, ep = front(), Endpointer(kind, settings)
         decided = None
         for frame in frames_of(clip.pcm):
-            if ep.update(fe.process(frame).speech_probability) is Event.END:
+            out = fe.process(frame)
+            if ep.update(out.speech_probability, rms_dbfs(out.pcm)) is Event.END:
                 decided = ep.frames * 0.03
                 break
         if decided is None:
@@ -183,6 +244,21 @@ def echo_trial(line: str, partner_text: str, partner_voice: str, ratio_db: float
             out.append(canceller.process(frame))
         return b"".join(out)
 
+    def heard(mic: np.ndarray, echo_cancel: bool) -> list[str]:
+        """What the barge-in step would hear: front end -> endpointer segments -> phrase grammar."""
+        clock = [0.0]
+        front = build_front_end(FrontEndSettings(echo="speex" if echo_cancel else "none"), lambda: clock[0])
+
+        def tick(k: int) -> None:
+            clock[0] = (k + 1) * 0.03
+            if k == 0:
+                front.played(played, reported)
+
+        texts = []
+        for segment in heard_segments(frames_of(pcm_of(mic)), front, on_frame=tick):
+            texts += recognise(segment, phrases)
+        return texts
+
     echo_only = run(echo + floor)
     converged = int((play_at + 1.0) * SAMPLE_RATE)
     stop = int((play_at + len(played) / 2 / SAMPLE_RATE) * SAMPLE_RATE)
@@ -190,9 +266,16 @@ def echo_trial(line: str, partner_text: str, partner_voice: str, ratio_db: float
     after = samples_of(echo_only)[converged:stop]
     erle = 10 * np.log10(np.mean(before ** 2) / max(1e-9, np.mean(after ** 2)))
     mix = echo + talk + floor
+    region = slice(at, at + len(partner))
+    cleaned = samples_of(run(mix))
+    aligned = np.concatenate([np.zeros(BLOCK_DELAY), talk])[:len(cleaned)]  # the canceller's 10 ms delay
+    residual = cleaned[region.start + 0:region.stop] - aligned[region]
+    double_talk = 10 * np.log10(np.mean(echo[region] ** 2) / max(1e-9, float(np.mean(residual ** 2))))
     phrases = command_phrases()
-    raw_texts = recognise(pcm_of(mix), phrases)
-    clean_texts = recognise(run(mix), phrases)
-    own_texts = recognise(echo_only, phrases)
-    return {"erle_db": float(erle), "raw_caught": float(partner_text in raw_texts),
+    alone_texts = heard(talk + floor, False)
+    raw_texts = heard(mix, False)
+    clean_texts = heard(mix, True)
+    own_texts = heard(echo + floor, True)
+    return {"erle_db": float(erle), "double_talk_erle_db": float(double_talk),
+            "alone_caught": float(partner_text in alone_texts), "raw_caught": float(partner_text in raw_texts),
             "clean_caught": float(partner_text in clean_texts), "own_taken": float(bool(own_texts))}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
+
 from assistant.audio.base import FRAME_SAMPLES, SAMPLE_RATE
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
@@ -33,10 +35,13 @@ class EndpointSettings:
     """Probability below which a frame counts as silence again (hysteresis; silero's threshold - 0.15)."""
     onset_ms: int = 90
     """Speech this long in a row opens an utterance."""
-    short_hangover_ms: int = 240
+    short_hangover_ms: int = 300
     """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
     free_hangover_ms: int = 600
     """Silence that ends a free answer (people pause between clauses)."""
+    background_drop_db: float = 12.0
+    """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
+    babble) are speech to any VAD, so the partner's end is where their level falls away."""
 
     def hangover_ms(self, kind: str) -> int:
         return self.short_hangover_ms if kind in SHORT_KINDS else self.free_hangover_ms
@@ -58,14 +63,17 @@ class Endpointer:
         self.ended = False
         self._run = 0
         self._silence = 0
+        self._recent: list[float] = []
+        self._peak = -120.0
         self.speech_start_s: float | None = None
         """Audio seconds (from the first frame fed) where the utterance began."""
         self.speech_end_s: float | None = None
         """Audio seconds where the last speech frame of the utterance ended."""
 
-    def update(self, probability: float) -> Event:
-        """Feed the probability of the next frame."""
+    def update(self, probability: float, level_dbfs: float | None = None) -> Event:
+        """Feed the next frame's speech probability (and its level, to tell the partner from background)."""
         self.frames += 1
+        foreground = self._foreground(level_dbfs)
         now = self.frames * FRAME_S
         if self.ended:
             return Event.NONE
@@ -77,7 +85,7 @@ class Endpointer:
                 self.speech_end_s = now
                 return Event.ONSET
             return Event.NONE
-        if probability >= self.settings.release:
+        if probability >= self.settings.release and foreground:
             self._silence, self.speech_end_s = 0, now
             return Event.NONE
         self._silence += 1
@@ -85,3 +93,15 @@ class Endpointer:
             self.ended = True
             return Event.END
         return Event.NONE
+
+    def _foreground(self, level_dbfs: float | None) -> bool:
+        """Track the loudest 150 ms since onset; False when this frame is well below it."""
+        if level_dbfs is None:
+            return True
+        self._recent = (self._recent + [10 ** (level_dbfs / 10)])[-5:]
+        if not self.in_speech:
+            self._peak = -120.0
+            return True
+        smoothed = 10 * float(np.log10(sum(self._recent) / len(self._recent) + 1e-12))
+        self._peak = max(self._peak, smoothed)
+        return level_dbfs >= self._peak - self.settings.background_drop_db

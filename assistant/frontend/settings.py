@@ -16,10 +16,10 @@ class FrontEndSettings(BaseModel):
 
     echo: Literal["speex", "none"] = "speex"
     """Echo canceller fed with the speaker's samples; "none" for half-duplex setups."""
-    echo_tail_ms: int = Field(250, ge=32, le=1000)
-    """Adaptive filter length: covers `echo_lead_ms`, device latency jitter and the room's reverberation."""
+    echo_tail_ms: int = Field(128, ge=32, le=1000)
+    """Adaptive filter length after delay alignment: the room's reverberation (128 ms measured best)."""
     echo_lead_ms: int = Field(40, ge=0, le=500)
-    """The reference is placed this much earlier than its reported play-out time (late reports stay causal)."""
+    """Before the delay is measured, the reference is used this much early (late reports stay causal)."""
     denoise: Literal["webrtc", "speex", "rnnoise", "none"] = "webrtc"
     """Noise suppressor (see the README's Dependencies table for the measurement that chose it)."""
     noise_suppression: int = Field(2, ge=0, le=4)
