@@ -119,3 +119,27 @@ def test_identity_front_end_changes_nothing() -> None:
     frame = bytes(range(256)) * (FRAME_BYTES // 256) + bytes(FRAME_BYTES % 256)
     assert front.process(frame).pcm == frame
     assert isinstance(build_front_end(FrontEndSettings(vad="none")), PassthroughFrontEnd)
+
+
+def test_gate_feeds_the_recogniser_only_the_utterance_with_its_pre_roll() -> None:
+    from speech_fixtures import transcribe
+
+    from assistant.frontend import SpeechGate
+    from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
+
+    gate = SpeechGate(build_front_end(NO_ECHO))
+    gate.begin("command")
+    clean = speak("stop", voice="en-gb+m3", rate=150, lead_s=1.0, tail_s=1.5)
+    fed, ended = [], False
+    for frame in frames(add_noise(clean, "pink", 20, seed=2)):
+        step = gate.push(frame)
+        fed.append(step.feed)
+        if step.event is Event.END:
+            ended = True
+            break
+    audio = b"".join(fed)
+    assert ended and 0 < len(audio) < len(clean) // 2
+    recognizer = PocketsphinxRecognizer()
+    recognizer.set_phrases(["stop", "skip", "time out", "yes", "no"])
+    texts = [u.text for u in transcribe(recognizer, audio + bytes(FRAME_BYTES * 30))]
+    assert texts == ["stop"]
