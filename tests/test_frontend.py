@@ -143,3 +143,21 @@ def test_gate_feeds_the_recogniser_only_the_utterance_with_its_pre_roll() -> Non
     recognizer.set_phrases(["stop", "skip", "time out", "yes", "no"])
     texts = [u.text for u in transcribe(recognizer, audio + bytes(FRAME_BYTES * 30))]
     assert texts == ["stop"]
+
+
+@pytest.mark.parametrize("late_s", [0.0, 0.15])
+def test_echo_canceller_finds_the_echo_delay_of_the_room_and_device(late_s: float) -> None:
+    """The speaker's play-out report is `late_s` ahead of what the microphone hears; alignment follows."""
+    from assistant.simulate.acoustics import echo_of, pcm_of, room_impulse_response
+
+    played = speak(fm.ASSISTANT_LINES[1], voice="en-us", rate=170, lead_s=0.0, tail_s=0.0)
+    rir = room_impulse_response(seed=5)
+    mic = echo_of(played, rir, 0.3 + late_s, len(played) // 2 + 16000)
+    clock = [0.0]
+    canceller = SpeexEchoCanceller(lambda: clock[0])
+    canceller.played(played, 0.3)
+    for frame in frames(pcm_of(mic * 3000 / (np.abs(mic).max() or 1.0))):
+        clock[0] += 0.03
+        canceller.process(frame)
+    direct_path_s = int(np.argmax(np.abs(rir))) / 16000
+    assert abs(canceller.delay_s - (late_s + direct_path_s)) < 0.01

@@ -13,6 +13,7 @@ With no reference in the last tail the frame passes through untouched (no cost, 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -45,6 +46,8 @@ class SpeexEchoCanceller:
 
     def __init__(self, clock: Callable[[], float], tail_s: float = 0.128, lead_s: float = 0.04) -> None:
         self._clock = clock
+        self._lock = threading.Lock()
+        """played() comes from the speaker's thread, process() from the listening loop."""
         self._tail = int(tail_s * SAMPLE_RATE)
         self._shift = -int(lead_s * SAMPLE_RATE)
         """Far sample for mic index i is the reference at i - shift (negative: the reference's future)."""
@@ -75,10 +78,11 @@ class SpeexEchoCanceller:
     def played(self, pcm: bytes, started_at: float) -> None:
         """Remember what the speaker plays from `started_at` on (16 kHz mono int16)."""
         now = self._clock()
-        self._recent = [(p, t) for p, t in self._recent if t + len(p) / (2 * SAMPLE_RATE) > now - 1.0]
-        self._recent.append((pcm, started_at))
-        if self._anchor is not None:
-            self._place(pcm, started_at)
+        with self._lock:
+            self._recent = [(p, t) for p, t in self._recent if t + len(p) / (2 * SAMPLE_RATE) > now - 1.0]
+            self._recent.append((pcm, started_at))
+            if self._anchor is not None:
+                self._place(pcm, started_at)
 
     def _place(self, pcm: bytes, started_at: float) -> None:
         assert self._anchor is not None
@@ -105,6 +109,10 @@ class SpeexEchoCanceller:
 
     def process(self, frame: bytes) -> bytes:
         """Cancel the echo in one frame (a multiple of 10 ms); passthrough while no reference is due."""
+        with self._lock:
+            return self._process(frame)
+
+    def _process(self, frame: bytes) -> bytes:
         n = len(frame) // 2
         self._keep_anchor(n)
         self._mic = np.concatenate([self._mic, np.frombuffer(frame, dtype="<i2")])[-HISTORY:]
