@@ -75,6 +75,8 @@ def echo(results: dict, repeats: int) -> None:
             "alone_caught": f"{int(sum(t['alone_caught'] for t in trials))}/{len(trials)}",
             "raw_caught": f"{int(sum(t['raw_caught'] for t in trials))}/{len(trials)}",
             "clean_caught": f"{int(sum(t['clean_caught'] for t in trials))}/{len(trials)}",
+            "bare_grammar_alone_raw_clean": "/".join(str(int(sum(t[k] for t in trials)))
+                                                    for k in ("bare_alone", "bare_raw", "bare_clean")),
             "own_words_taken_clean": f"{int(sum(t['own_taken'] for t in trials))}/{len(trials)}"}
         print(f"echo {ratio:+.0f} dB", results[f"echo_{ratio:+.0f}dB"], flush=True)
 

@@ -245,8 +245,9 @@ def echo_trial(line: str, partner_text: str, partner_voice: str, ratio_db: float
             out.append(canceller.process(frame))
         return b"".join(out)
 
-    def heard(mic: np.ndarray, echo_cancel: bool) -> list[str]:
-        """What the barge-in step would hear: front end -> endpointer segments -> phrase grammar."""
+    def heard(mic: np.ndarray, echo_cancel: bool, bare: bool = False) -> list[str]:
+        """What the barge-in step would hear: front end -> endpointer segments -> phrase grammar
+        (the engine's, with its garbage loop; or `bare`: the phrases alone, no rejection)."""
         clock = [0.0]
         front = build_front_end(FrontEndSettings(echo="speex" if echo_cancel else "none"), lambda: clock[0])
 
@@ -257,7 +258,7 @@ def echo_trial(line: str, partner_text: str, partner_voice: str, ratio_db: float
 
         texts = []
         for segment in heard_segments(frames_of(pcm_of(mic)), front, on_frame=tick):
-            texts += recognise(segment, phrases)
+            texts += [bare_grammar_decode(segment, phrases)] if bare else recognise(segment, phrases)
         return texts
 
     echo_only = run(echo + floor)
@@ -277,7 +278,10 @@ def echo_trial(line: str, partner_text: str, partner_voice: str, ratio_db: float
     raw_texts = heard(mix, False)
     clean_texts = heard(mix, True)
     own_texts = heard(echo + floor, True)
+    bare_alone, bare_raw, bare_clean = heard(talk + floor, False, True), heard(mix, False, True), heard(mix, True, True)
     return {"erle_db": float(erle), "double_talk_erle_db": float(double_talk),
             "alone_caught": float(partner_text in alone_texts), "raw_caught": float(partner_text in raw_texts),
             "clean_caught": float(partner_text in clean_texts),
-            "own_taken": float(any(t in phrases for t in own_texts))}
+            "own_taken": float(any(t in phrases for t in own_texts)),
+            "bare_alone": float(partner_text in bare_alone), "bare_raw": float(partner_text in bare_raw),
+            "bare_clean": float(partner_text in bare_clean)}
