@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant import paths
+from assistant.frontend.settings import FrontEndSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -123,6 +124,8 @@ class Settings(_Section):
     timeout: TimeOutSettings = TimeOutSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     safety: SafetySettings = SafetySettings()
+    frontend: FrontEndSettings = FrontEndSettings()
+    """Speech front end: echo canceller, noise suppressor, VAD and endpointing (assistant/frontend/)."""
 
     @field_validator("partners")
     @classmethod

@@ -3,7 +3,7 @@
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils)
+APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils libspeexdsp1)
 EXTRAS="${1:-}"
 PYTHON="${PYTHON:-python3}"
 # Debian's python3 needs python3-venv for virtualenvs; other Pythons (pyenv, python.org) bring it.
