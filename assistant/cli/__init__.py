@@ -7,10 +7,12 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from assistant.config import ConfigError, Settings, load_settings
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
@@ -48,6 +50,8 @@ pass_app = click.make_pass_decorator(AppContext)
 def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engine: str | None,
         model_path: str | None, io_mode: str, verbose: bool) -> None:
     """Offline voice companion for couples rebuilding trust."""
+    from assistant.config import ConfigError, load_settings  # pydantic: not needed for `--help`
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     overrides: dict[str, object] = {}

@@ -8,7 +8,6 @@ import click
 
 from assistant import paths
 from assistant.cli import AppContext, pass_app
-from assistant.dialog.library import check
 
 
 @click.group("dialogs")
@@ -20,6 +19,8 @@ def dialogs_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def dialogs_check(path: Path | None) -> None:
     """Validate dialog files (default: all of dialogs/); every problem with file, step and field."""
+    from assistant.dialog.library import check
+
     target = path or paths.dialogs_dir()
     problems = check(target)
     for problem in problems:
