@@ -139,7 +139,8 @@ def test_worker_hang_raises_within_timeout_then_recovers() -> None:
 
 def test_worker_crash_restarts_once(tmp_path: Path) -> None:
     marker = tmp_path / "crashed"
-    command = patched_child(f"def stream(self, text):\n    if text != 'Ready.' and not os.path.exists({str(marker)!r}):\n"
+    command = patched_child("def stream(self, text):\n"
+                            f"    if text != 'Ready.' and not os.path.exists({str(marker)!r}):\n"
                             f"        open({str(marker)!r}, 'w').close(); os._exit(3)\n"
                             "    yield from real(self, text)\nm.Pyttsx3Engine.stream = stream")
     worker = SpeechWorker(voice_settings(tts_timeout_s=5.0), command=command)

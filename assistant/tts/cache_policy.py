@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping
 NAME_SLOTS = frozenset({"partner", "partner_a", "partner_b", "other"})
 NUMBER_SLOTS = frozenset({"number", "minutes", "days", "count", "total", "cycles", "inhale", "exhale"})
 DIALOG_TEXT_SLOTS = frozenset({"resources"})
-_NAME = r"[^\W\d_][\w'’. -]{0,39}"
+_NAME = r"[^\W\d_][\w'’-]{0,29}(?: [^\W\d_][\w'’-]{0,29}){0,2}"
+"""A name: up to three words of letters, no sentence punctuation."""
 _NUMBER = r"\d{1,6}(?:[.,]\d{1,3})?"
 
 

@@ -6,10 +6,10 @@ before the file is complete (pyttsx3 #142, #219); the old code waited up to 2 s 
 to this process as they are produced, and the end of the message is espeak-ng's own completion signal
 (`espeak_Synchronize` returns once every audio callback has run): no file, no polling, no wait. The
 stall lived in pyttsx3's save_to_file path (the WAV is written from espeak-ng's thread when an event
-callback reports the end, runAndWait polls a flag every 10 ms); that path is no longer used at all. pyttsx3 still owns the
-engine (init, voices, properties); only its callback is replaced. Also the speech worker's child program
-(`python -m assistant.tts.child`, protocol in `assistant.tts.child`). Empty text never reaches
-the engine (pyttsx3 #140 segfault).
+callback reports the end, runAndWait polls a flag every 10 ms); that path is no longer used at all.
+pyttsx3 still owns the engine (init, voices, properties); only its callback is replaced. The speech
+worker runs this in a child process (`assistant.tts.child`). Empty text never reaches the engine
+(pyttsx3 #140 segfault).
 """
 
 from __future__ import annotations
