@@ -45,12 +45,12 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
             conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
             from assistant.audio.microphone import MicrophoneSource
-            from assistant.tts.worker import FallbackSpeaker, SpeechWorker
+            from assistant.tts.factory import fallback_speaker
 
             source = MicrophoneSource(settings.audio.input_device)
             closers.append(source)
             sink = SpeakerSink(settings.audio.output_device)
-            speaker = FallbackSpeaker(SpeechWorker(settings.voice), sink)
+            speaker = fallback_speaker(settings.voice, sink, library)
             closers.append(speaker)
             conversation = pipeline.conversation(pipeline.listener(source, settings, clock), clock=clock,
                                                  settings=settings, library=library, store=store,

@@ -7,11 +7,14 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli.global_options import GlobalOptionsGroup
-from assistant.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
@@ -53,6 +56,8 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engi
 
     The options below may also follow the subcommand: `assistant checkin --io text`.
     """
+    from assistant.config import ConfigError, load_settings  # pydantic: not needed for `--help`
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     overrides: dict[str, object] = {}

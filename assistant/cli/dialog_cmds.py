@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from assistant import paths
 from assistant.cli import AppContext, pass_app
-from assistant.dialog.library import check
 
 
 @click.group("dialogs")
@@ -20,6 +18,9 @@ def dialogs_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def dialogs_check(path: Path | None) -> None:
     """Validate dialog files (default: all of dialogs/); every problem with file, step and field."""
+    from assistant import paths
+    from assistant.dialog.library import check
+
     target = path or paths.dialogs_dir()
     problems = check(target)
     for problem in problems:
@@ -51,6 +52,8 @@ def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir:
 @pass_app
 def demo_cmd(app: AppContext, out_dir: Path) -> None:
     """A full spoken check-in between two synthetic partners (no microphone needed)."""
+    from assistant import paths
+
     _run_scenario(app, paths.dialogs_dir() / "scenarios" / "demo.yaml", out_dir, None, echo=True)
     click.echo(f"\nListen to it: {out_dir / 'assistant.wav'} (assistant) and {out_dir / 'partners.wav'} "
                f"(partners); read it: {out_dir / 'transcript.jsonl'}.")
@@ -63,6 +66,7 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 @pass_app
 def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
+    from assistant import paths
     from assistant.audio.devices import AudioDeviceError
     from assistant.consent import ensure_consent
     from assistant.live import live_pipeline

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from assistant import paths
 from assistant.cli import AppContext, pass_app
 from assistant.clock import RealClock
 
@@ -17,6 +16,8 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def _directory(app: AppContext) -> Path:
+    from assistant import paths  # platformdirs: not needed for `--help`
+
     return paths.data_dir(app.settings.data_dir)
 
 
