@@ -15,6 +15,7 @@ from assistant.config import ConfigError, Settings, load_settings
 _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
     "assistant.cli.store_cmds",
+    "assistant.cli.report_cmds",
     "assistant.cli.dialog_cmds",
     "assistant.cli.audio_cmds",
     "assistant.cli.run_cmds",
