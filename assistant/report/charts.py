@@ -99,12 +99,15 @@ def ratings_figure(history: History, words: Words) -> Figure:
             xs, ys = with_gaps(series)
             ax.plot(xs, ys, linestyle=style, marker=marker, color=colour, linewidth=2, markersize=5,
                     label=words.measure(measure), gid=f"ratings-{index}-{measure}")
+        for number, day in enumerate(history.safety_days):
+            ax.axvline(date2num(day), color=ENDING_COLOURS["safety"], linestyle=":", linewidth=1.5,
+                       label=None if number else words.text("legend_safety"))
         ax.set_ylim(0.5, 5.5)
         ax.set_yticks([1, 2, 3, 4, 5])
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(partner, loc="left", color=colour, fontsize=11, fontweight="bold")
         ax.set_ylabel(words.text("axis_rating"), color=INK, fontsize=9)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=3)
         period_axis(ax, history)
     return fig
 

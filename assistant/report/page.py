@@ -21,13 +21,13 @@ _LOGGER = logging.getLogger(__name__)
 _STYLE = """
  body { font-family: Georgia, 'Times New Roman', serif; background: #fffaf3; color: %(ink)s;
         max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
- h1 { font-weight: normal; color: #c8553d; margin-bottom: .2rem; }
+ h1 { font-weight: normal; color: #9c4a3a; margin-bottom: .2rem; }
  .period { margin-top: 0; color: #6b5b5b; }
  section { background: #fff; border-radius: 12px; padding: .8rem 1.25rem; margin: 1.1rem 0;
            box-shadow: 0 1px 4px rgba(0,0,0,.08); }
  h2 { font-weight: normal; margin: .2rem 0 .4rem; }
  p { margin: .35rem 0; }
- p.flag { background: %(low)s; border-left: 4px solid #c8553d; padding: .3rem .6rem; border-radius: 4px; }
+ p.flag { background: %(low)s; border-left: 4px solid #d98c6f; padding: .3rem .6rem; border-radius: 4px; }
  p.quiet { font-size: .9rem; color: #6b5b5b; }
  figure { margin: .6rem 0; }
  figcaption { font-size: .9rem; color: #6b5b5b; }
