@@ -30,10 +30,10 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, t
 
     zone = local_zone(app.settings.schedule.timezone)
     day = today.date() if today else RealClock().now().astimezone(zone).date()
-    keep = app.settings.dialog.keep_transcripts
+    keep, words = app.settings.dialog.keep_transcripts, Words()
     with open_store(app, read_only=True) as store:
-        history = collect(store.query(), day, zone, app.settings.partners, keep_transcripts=keep)
-    words = Words()
+        history = collect(store.query(), day, zone, app.settings.partners, keep_transcripts=keep,
+                          unnamed=words.text("partner_unnamed"))
     click.echo(render_text(history, words), nl=False)
     if html_file is None and pdf_file is None:
         return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from assistant.store.records import (
@@ -132,9 +132,15 @@ class History:
 
 
 def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[str, ...] = (),
-            keep_transcripts: bool = True) -> History:
-    """The facts of every record, each dated on its local day in `tz` (the couple's schedule zone)."""
+            keep_transcripts: bool = True, unnamed: str = "?") -> History:
+    """The facts of every record, each dated on its local day in `tz` (the couple's schedule zone).
+
+    A record without a partner's name (older stores, tests) is shown under `unnamed` (report.partner_unnamed).
+    """
     records = list(records)
+
+    def who(record: StepAnswer | Appreciation | Commitment) -> str:
+        return record.partner or unnamed
 
     def day(moment: datetime) -> date:
         return moment.astimezone(tz).date()
@@ -154,19 +160,19 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
         elif isinstance(record, StepAnswer) and record.activity == "checkin":
             if record.rating is not None:
                 measure = RATING_STEPS.get(record.step, record.step)
-                ratings[(record.session_id, record.partner, measure)] = Rating(  # a later answer wins
-                    day(record.when), record.partner, measure, record.rating, record.session_id)
+                ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
+                    day(record.when), who(record), measure, record.rating, record.session_id)
             elif record.step in THEME_STEPS:
-                themes.append(ThemeAnswer(day(record.when), record.step, record.partner,
+                themes.append(ThemeAnswer(day(record.when), record.step, who(record),
                                           record.text if keep_transcripts else None))
         elif isinstance(record, Commitment):
-            made[record.id] = record
+            made[record.id] = replace(record, partner=who(record))
         elif isinstance(record, CommitmentReview):
             reviews[record.commitment_id] = record  # a later review of the same commitment wins
         elif isinstance(record, TimeOut):
             timeouts.append(record)
         elif isinstance(record, Appreciation) and not record.skipped:
-            thanks.setdefault(day(record.when), set()).add(record.partner)
+            thanks.setdefault(day(record.when), set()).add(who(record))
         elif isinstance(record, AgreementVersion):
             agreement.append(AgreementChange(day(record.when), record.change, record.items))
     safety = safety_moments(records)
