@@ -62,6 +62,8 @@ def test_the_page_shows_each_partner_on_real_dates_in_a_real_browser(couple: tup
     assert "<caption>November 2025</caption>" in page and "<caption>February 2026</caption>" in page
     assert page.count('class="both"') + page.count('class="one"') == len(written.thanks)
     assert "@media print" in page and "<script" not in page
+    title = Words().text("title")
+    assert page.count(f">{title}<") == 2  # <title> and <h1>; the subtitle is the period, not the title again
 
     png = screenshot(page, *SIZE)
     image = Image.open(io.BytesIO(png)).convert("RGB")

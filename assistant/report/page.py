@@ -55,8 +55,9 @@ _STYLE = """
  @page { size: A4; margin: 14mm; }
  @media print {
    body { background: #fff; margin: 0; max-width: none; font-size: 11pt; }
-   section { box-shadow: none; border: 1px solid #ddd; break-inside: avoid; page-break-inside: avoid; }
-   figure, table { break-inside: avoid; }
+   section { box-shadow: none; border: 1px solid #ddd; }
+   h2 { break-after: avoid; page-break-after: avoid; }
+   figure, table, p, li { break-inside: avoid; page-break-inside: avoid; }
    .print-hint { display: none; }
    * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
  }
