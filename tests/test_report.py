@@ -161,3 +161,18 @@ def test_every_report_line_is_in_the_dialogs(words: Words) -> None:
     used = set(re.findall(r'w(?:ords)?\.(?:line|text)\("([a-z_]+)"', text))
     assert used and all(words.library.has(f"report.{key}") for key in used), used
     assert date(2026, 2, 1) == TODAY
+
+
+def test_a_period_from_since_to_today_and_long_runs_of_low_ratings(stored, words: Words) -> None:
+    records, written = stored
+    since, until = date(2026, 1, 1), date(2026, 1, 25)
+    history = collect(records, until, ZoneInfo(ZONE), PARTNERS, since=since)
+    assert history.start == since and history.today == until
+    assert sorted({r.day for r in history.ratings}) == [d for d in written.rated_days if since <= d <= until]
+    assert section(history, words, "agreement")["report.agreement_current"][0]["items"] == "3 items"
+    assert section(history, words, "checkins")["report.checkins_done"][0]["checkins"] == "3 check-ins"
+    low = [StepAnswer(at=datetime(2026, 1, d, 19, tzinfo=timezone.utc).isoformat(),
+                      session_id=f"s{d}", activity="checkin", step="progress_safe", partner="Maya", rating=1)
+           for d in range(1, 21)]
+    flagged = section(history_of(low), words, "ratings")["report.low_ratings_many"]
+    assert flagged[0]["count"] == "20" and flagged[0]["values"].count(" on ") == 8

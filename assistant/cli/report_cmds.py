@@ -21,9 +21,12 @@ _LOGGER = logging.getLogger(__name__)
               help="Also write a page with charts to this file (prints well from any browser).")
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a printable PDF to this file (needs Chromium installed).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Start the report on this day (YYYY-MM-DD); default: from your first record.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True, help="For tests.")
 @pass_app
-def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, today: datetime | None) -> None:
+def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, since: datetime | None,
+               today: datetime | None) -> None:
     """How you two are doing: each partner's ratings, commitments, time outs, appreciations, agreement."""
     from assistant.report import Words, collect, render_text
     from assistant.schedule.rules import local_zone
@@ -33,7 +36,7 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, t
     keep, words = app.settings.dialog.keep_transcripts, Words()
     with open_store(app, read_only=True) as store:
         history = collect(store.query(), day, zone, app.settings.partners, keep_transcripts=keep,
-                          unnamed=words.text("partner_unnamed"))
+                          unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
     click.echo(render_text(history, words), nl=False)
     if html_file is None and pdf_file is None:
         return

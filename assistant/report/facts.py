@@ -132,18 +132,21 @@ class History:
 
 
 def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[str, ...] = (),
-            keep_transcripts: bool = True, unnamed: str = "?") -> History:
+            keep_transcripts: bool = True, unnamed: str = "?", since: date | None = None) -> History:
     """The facts of every record, each dated on its local day in `tz` (the couple's schedule zone).
 
-    A record without a partner's name (older stores, tests) is shown under `unnamed` (report.partner_unnamed).
+    The period ends `today` and starts `since` (the agreement as it stood then still counts). A record without a
+    partner's name (older stores, tests) is shown under `unnamed` (report.partner_unnamed).
     """
-    records = list(records)
 
     def who(record: StepAnswer | Appreciation | Commitment) -> str:
         return record.partner or unnamed
 
     def day(moment: datetime) -> date:
         return moment.astimezone(tz).date()
+
+    records = [r for r in records if day(r.when) <= today
+               and (since is None or day(r.when) >= since or isinstance(r, AgreementVersion))]
 
     statuses: dict[str, tuple[date, str]] = {}
     ratings: dict[tuple[str, str, str], Rating] = {}
@@ -182,7 +185,7 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
     dates = [day(r.when) for r in records]
     return History(
         today=today,
-        start=min(dates, default=today),
+        start=since or min(dates, default=today),
         partners=known,
         records=len(records),
         checkins=sorted((CheckinOutcome(d, sid, status) for sid, (d, status) in statuses.items()),

@@ -98,8 +98,13 @@ def ratings(h: History, w: Words, s: Section) -> None:
         for measure in h.measures:
             low = [r for r in h.series(partner, measure) if r.value <= LOW_RATING]
             if low:
-                values = w.listing(w.text("rating_value", value=r.value, day=short_date(r.day, True)) for r in low)
-                s.add(w.line("low_ratings", partner=partner, measure=w.measure(measure), values=values), "flag")
+                latest = low[-TEXT_SERIES:]
+                values = w.listing(w.text("rating_value", value=r.value, day=short_date(r.day, True)) for r in latest)
+                slots = {"partner": partner, "measure": w.measure(measure), "values": values}
+                if len(low) > len(latest):
+                    s.add(w.line("low_ratings_many", count=len(low), **slots), "flag")
+                else:
+                    s.add(w.line("low_ratings", **slots), "flag")
                 flagged = True
     if flagged:
         s.add(w.line("low_signpost"), "flag")
