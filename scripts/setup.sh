@@ -4,6 +4,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils libspeexdsp1)
+# The report test renders the page in a real headless browser (and `report --pdf` prints with it).
+if [[ "${1:-}" == *test* ]]; then APT_PACKAGES+=(chromium); fi
 EXTRAS="${1:-}"
 PYTHON="${PYTHON:-python3}"
 # Debian's python3 needs python3-venv for virtualenvs; other Pythons (pyenv, python.org) bring it.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
     "assistant.cli.store_cmds",
+    "assistant.cli.report_cmds",
     "assistant.cli.dialog_cmds",
     "assistant.cli.audio_cmds",
     "assistant.cli.run_cmds",

@@ -1,16 +1,14 @@
-"""`assistant export FILE`, `assistant forget [--yes]`, `assistant report [--html FILE]`."""
+"""`assistant export FILE`, `assistant forget [--yes]`; opening the store and writing outputs for read commands."""
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from assistant.cli import AppContext, pass_app
-from assistant.clock import RealClock
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,26 +85,7 @@ def forget_cmd(app: AppContext, yes: bool) -> None:
     click.echo(f"Done: everything is deleted ({removed} files). The assistant will start fresh next time.")
 
 
-@click.command("report")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a page with charts to this file.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True, help="For tests.")
-@pass_app
-def report_cmd(app: AppContext, html_file: Path | None, today: datetime | None) -> None:
-    """A short summary of how you two are doing."""
-    from assistant.store.report import render_text, summarize
-
-    with _open(app, read_only=True) as store:
-        summary = summarize(store.query(), (today or RealClock().now()).date())
-    click.echo(render_text(summary), nl=False)
-    if html_file is not None:
-        from assistant.store.report_html import render_html
-
-        write_output(html_file, render_html(summary).encode("utf-8"))
-        click.echo(f"\nThe page with charts is in {html_file}.")
-
-
 def register(group: click.Group) -> None:
     """Add this module's commands to the `assistant` group."""
-    for command in (export_cmd, forget_cmd, report_cmd):
+    for command in (export_cmd, forget_cmd):
         group.add_command(command)
