@@ -7,6 +7,7 @@ reason), never a crash at import time.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -47,8 +48,14 @@ class DeviceInfo:
 
 def sounddevice_module() -> tuple[ModuleType | None, str | None]:
     """The sounddevice module, or None and the reason it cannot be used."""
+    from assistant.audio.quiet import install_alsa_handler, quiet_stderr
+
+    if "sounddevice" in sys.modules:
+        return sys.modules["sounddevice"], None
+    install_alsa_handler()
     try:
-        import sounddevice
+        with quiet_stderr():  # the first import probes every host API (JACK, OSS, ALSA plugins)
+            import sounddevice
     except (OSError, ImportError) as exc:  # PortAudio library missing or broken
         return None, f"PortAudio is not available: {exc}"
     return sounddevice, None
