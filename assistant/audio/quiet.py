@@ -29,7 +29,7 @@ alsa_xruns = 0
 def _on_alsa_error(filename: bytes | None, line: int, function: bytes | None, err: int, fmt: bytes | None) -> None:
     global alsa_xruns
     text = (fmt or b"").decode(errors="replace")
-    if "underrun" in text or "overrun" in text:
+    if function == b"snd_pcm_recover" and "occurred" in text:  # "%s occurred" with "underrun"/"overrun"
         alsa_xruns += 1
     _LOGGER.debug("ALSA %s: %s (%d)", (function or b"?").decode(errors="replace"), text, err)
 
@@ -72,3 +72,22 @@ def quiet_stderr() -> Iterator[None]:
             text = captured.read().decode(errors="replace").strip()
             if text:
                 _LOGGER.debug("sound library messages while probing devices:\n%s", text)
+
+
+def realtime_callback(stream: object, hostapi_name: str) -> bool:
+    """Ask PortAudio's ALSA host API to run this (not yet started) stream's callback thread with real-time
+    scheduling, as desktop sound clients do, so a busy machine does not starve the device. False when not
+    possible (another host API, no permission: PortAudio then keeps a normal thread)."""
+    pointer = getattr(stream, "_ptr", None)
+    if hostapi_name != "ALSA" or pointer is None:
+        return False
+    try:
+        import sounddevice
+
+        library = ctypes.CDLL(sounddevice._libname)
+        address = int(sounddevice._ffi.cast("uintptr_t", pointer))
+        library.PaAlsa_EnableRealtimeScheduling(ctypes.c_void_p(address), 1)
+    except (OSError, AttributeError, TypeError) as exc:
+        _LOGGER.debug("no real-time scheduling for the audio callback: %s", exc)
+        return False
+    return True

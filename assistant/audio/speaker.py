@@ -21,7 +21,8 @@ import numpy as np
 import soxr
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Clip
-from assistant.audio.devices import AudioDeviceError, find_output, open_stream, sounddevice_module
+from assistant.audio.devices import AudioDeviceError, find_output, hostapi_of, open_stream, sounddevice_module
+from assistant.audio.quiet import realtime_callback
 
 _LOGGER = logging.getLogger(__name__)
 PlayedHook = Callable[[bytes, float], None]
@@ -115,12 +116,14 @@ class SpeakerSink:
         wanted = self._latency
         if wanted is None:
             info = self._sd.query_devices(self.device.index)
-            wanted = max(MIN_LATENCY_S, float(info.get("default_high_output_latency", 0.0) or 0.0))
+            high = info.get("default_high_output_latency", 0.0) if isinstance(info, dict) else 0.0
+            wanted = max(MIN_LATENCY_S, float(high or 0.0))
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)
         self._first_callback_at: float | None = None
         self._warm.clear()
+        realtime_callback(self._stream, hostapi_of(self.device.index))
         self._stream.start()
         if not self._warm.wait(WARM_UP_TIMEOUT_S):
             _LOGGER.info("speaker %r: the stream is slow to start", self.device.name)
@@ -163,8 +166,8 @@ class SpeakerSink:
                 self._first_callback_at = now_mono
             elif now_mono - self._first_callback_at >= 2 * self._block_ms / 1000:
                 self._warm.set()
-        dac = float(time_info.outputBufferDacTime)
-        now = float(time_info.currentTime)
+        dac = float(getattr(time_info, "outputBufferDacTime", 0.0))
+        now = float(getattr(time_info, "currentTime", 0.0))
         if dac <= 0.0 or now <= 0.0:  # a host API without timing: assume the stream's latency
             dac, now = self.latency, 0.0
         block_at = time.monotonic() + (dac - now)
