@@ -45,6 +45,7 @@ class SpeakerPlayback:
         self._rate = rate
         self._cursor = 0
         """Device samples handed to the stream so far."""
+        self._heard_until: float | None = None
         self._stop = threading.Event()
         self._done = threading.Event()
         self.error: str | None = None
@@ -121,7 +122,7 @@ class SpeakerSink:
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)
-        self._first_callback_at: float | None = None
+        self._first_callback_at = None
         self._warm.clear()
         realtime_callback(self._stream, hostapi_of(self.device.index))
         self._stream.start()
@@ -176,8 +177,8 @@ class SpeakerSink:
         while filled < frames and self._pending:
             playback = self._pending[0]
             if playback._stop.is_set() or playback._cursor >= len(playback._samples):
-                self._pending.popleft()
-                self._events.put((playback, b"", block_at + filled / self.rate, True))
+                self._pending.popleft()  # over: its last sample sounds where its last block ends
+                self._events.put((playback, b"", playback._heard_until or block_at + filled / self.rate, True))
                 continue
             start = playback._cursor
             take = min(frames - filled, len(playback._samples) - start)
@@ -186,6 +187,7 @@ class SpeakerSink:
             first, last = start * SAMPLE_RATE // self.rate, (start + take) * SAMPLE_RATE // self.rate
             pcm = playback.clip.pcm[first * SAMPLE_WIDTH:last * SAMPLE_WIDTH]
             self._events.put((playback, pcm, block_at + filled / self.rate, False))
+            playback._heard_until = block_at + (filled + take) / self.rate
             filled += take
         outdata[:] = out.tobytes()
 
