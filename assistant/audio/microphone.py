@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import queue
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 import soxr
 
 from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, ListenRequest
+from assistant.audio.convert import rms_dbfs
 from assistant.audio.devices import AudioDeviceError, find_input, hostapi_of, open_stream, sounddevice_module
 from assistant.audio.quiet import realtime_callback
 
@@ -57,6 +59,8 @@ class MicrophoneSource:
         self._anchor: tuple[int, float] | None = None
         self._captured = 0
         self._consumed = 0
+        self.on_level: Callable[[float], None] | None = None
+        """Called with each frame's loudness (dBFS) as it is read: a level meter (assistant.display)."""
         self._failed: str | None = None
         self._closed = False
         self._pending = bytearray()
@@ -129,6 +133,8 @@ class MicrophoneSource:
         self._note_overflows()
         frame = bytes(self._pending[:FRAME_BYTES])
         del self._pending[:FRAME_BYTES]
+        if self.on_level is not None:
+            self.on_level(rms_dbfs(frame))
         if self._clock is not None and hasattr(self._clock, "advance"):
             self._clock.advance(FRAME_BYTES / (2 * SAMPLE_RATE))
         return frame

@@ -27,8 +27,10 @@ from assistant.audio.quiet import realtime_callback
 _LOGGER = logging.getLogger(__name__)
 PlayedHook = Callable[[bytes, float], None]
 """(16 kHz mono int16 samples, time.monotonic() at which the first of them reaches the DAC)."""
-MIN_LATENCY_S = 0.06
-"""Lowest output latency asked of any device: below it a loaded 2-core machine starves a pulse/ALSA output."""
+MIN_LATENCY_S = 0.2
+"""Lowest output latency asked of any device. On the pulse rig of a loaded 2-core machine 60 ms underran in
+bursts (one xrun makes the ALSA pulse plugin restart and underrun again) and 200 ms did not; it is also the
+most a barge-in leaves audible after the stop, and it adds to every reply's start."""
 
 
 WARM_UP_TIMEOUT_S = 3.0
@@ -95,7 +97,9 @@ class SpeakerSink:
         self._latency = latency_s
         self.on_played = on_played
         self.underruns = 0
-        """Callbacks PortAudio flagged with output underflow since the sink opened."""
+        """Callbacks PortAudio flagged with output underflow once the stream was running."""
+        self.startup_underruns = 0
+        """The same while the stream started (before any clip could play; pulse may stall ~1 s there)."""
         self.rate = SAMPLE_RATE
         self._stream: Any = None
         self._pending: collections.deque[SpeakerPlayback] = collections.deque()
@@ -160,7 +164,10 @@ class SpeakerSink:
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         """PortAudio thread: fill `frames` samples from the queued clips, silence after; never block."""
         if status.output_underflow:
-            self.underruns += 1
+            if self._warm.is_set():
+                self.underruns += 1
+            else:
+                self.startup_underruns += 1
         if not self._warm.is_set():  # the first blocks only prefill the buffer (pulse may then stall ~1 s)
             now_mono = time.monotonic()
             if self._first_callback_at is None:
