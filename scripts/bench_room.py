@@ -39,6 +39,8 @@ PROMPTS = ("Did you both have a moment to talk today?", "Shall we go on to the n
 REPLIES = ("Thank you.", "Okay, let's go on.", "Good.")
 ANSWERS = (("yes", "en-gb"), ("no", "en-us"), ("yes", "en-us+f3"), ("no", "en-gb+m3"))
 YES_NO = ListenRequest(kind="yes_no", step="bench", phrases=("yes", "no"))
+MIN_SCORE = 0.5
+"""Normalised correlation above which a clip counts as found in the room recording."""
 SEARCH_S = 25.0
 """Window of the room recording searched for each clip, from the previous find on."""
 
@@ -66,6 +68,7 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
     xruns_before = quiet.alsa_xruns
     order: list[tuple[str, bytes]] = []  # what the room should hear, in order: ("answer"/"reply", pcm)
     turns = understood = 0
+    to_dac: list[float] = []  # recogniser endpoint -> the reply's first sample at the DAC (speaker's report)
     began = time.monotonic()
     while time.monotonic() - began < seconds:
         speaker.play(Clip(rng.choice(prompts))).wait(30)
@@ -74,7 +77,10 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
         heard = listener.listen(YES_NO)
         reply = rng.choice(replies)
         if heard is not None:
-            speaker.play(Clip(reply))  # at once: the figure starts at the partner's last sound
+            answered = speaker.play(Clip(reply))  # at once: the figure starts at the partner's last sound
+            answered.wait(30)
+            if answered.started_at is not None:
+                to_dac.append(answered.started_at - heard.endpoint_at)
         partner.wait(10)
         turns += 1
         if heard is None:
@@ -87,25 +93,26 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
               "speaker_startup_underruns": speaker.startup_underruns,
               "alsa_xruns": quiet.alsa_xruns - xruns_before, "mic_overflows": mic.overflows,
               "session_s": round(time.monotonic() - began, 1), "speaker_latency_ms": round(1000 * speaker.latency)}
+    if to_dac:
+        counts["endpoint_to_reply_dac_p50_ms"] = round(1000 * statistics.median(to_dac))
     mic.close()
     speaker.close()
     return counts, order
 
 
 def _latencies(recording: np.ndarray, order: list[tuple[str, bytes]]) -> list[float]:
-    """Seconds from each answer's last loud sample to the next reply's first, found in the room recording."""
-    found: list[tuple[str, int, int]] = []
+    """Seconds from each answer's last loud sample to its reply's first, both found in the room recording."""
+    found: dict[int, int] = {}  # index in `order` -> recording sample of its first/last loud sample
     cursor = 0
-    for kind, pcm in order:
+    for index, (kind, pcm) in enumerate(order):
         window = recording[cursor:cursor + int(SEARCH_S * 16000)]
         offset, score = locate(window, np.frombuffer(pcm, dtype="<i2"))
-        if score < 0.5:
+        if score < MIN_SCORE:
             continue
         first, last = _edges(pcm)
-        found.append((kind, cursor + offset + first, cursor + offset + last))
-        cursor += offset
-    return [(reply[1] - answer[2]) / 16000 for answer, reply in zip(found, found[1:], strict=False)
-            if answer[0] == "answer" and reply[0] == "reply"]
+        found[index] = cursor + offset + (last if kind == "answer" else first)
+        cursor += offset + first
+    return [(found[i + 1] - found[i]) / 16000 for i in range(0, len(order) - 1, 2) if i in found and i + 1 in found]
 
 
 def run(results: dict) -> None:
@@ -127,6 +134,8 @@ def run(results: dict) -> None:
                 else:
                     os.environ[key] = value
         recording = np.frombuffer(read_wav(work / "room.wav"), dtype="<i2")
+        if os.environ.get("ROOM_BENCH_KEEP"):
+            write_wav(Path(os.environ["ROOM_BENCH_KEEP"]), recording.tobytes())
     waits = sorted(_latencies(recording, order))
     room_results = dict(counts)
     room_results["answer_end_to_reply_start_measured"] = len(waits)
