@@ -106,7 +106,7 @@ def _latencies(recording: np.ndarray, order: list[tuple[str, bytes]]) -> list[fl
     cursor = 0
     for index, (kind, pcm) in enumerate(order):
         window = recording[cursor:cursor + int(SEARCH_S * 16000)]
-        offset, score = locate(window, np.frombuffer(pcm, dtype="<i2"))
+        offset, score = locate(window, np.frombuffer(pcm, dtype="<i2"), first_above=MIN_SCORE)
         if score < MIN_SCORE:
             continue
         first, last = _edges(pcm)

@@ -66,8 +66,11 @@ class MicRecorder:
         return self.frames[frame][1] + offset / SAMPLE_RATE
 
 
-def locate(recording: np.ndarray, clip: np.ndarray) -> tuple[int, float]:
-    """(sample offset of `clip` in `recording`, normalised correlation 0..1 there), by FFT cross-correlation."""
+def locate(recording: np.ndarray, clip: np.ndarray, first_above: float | None = None) -> tuple[int, float]:
+    """(sample offset of `clip` in `recording`, normalised correlation 0..1 there), by FFT cross-correlation.
+
+    The best match; with `first_above`, the best within 0.1 s of the first place scoring above it (a clip that
+    recurs is found at its next occurrence, not at its loudest)."""
     rec, ref = recording.astype(np.float64), clip.astype(np.float64)
     if len(ref) == 0 or len(rec) < len(ref):
         return 0, 0.0
@@ -76,5 +79,9 @@ def locate(recording: np.ndarray, clip: np.ndarray) -> tuple[int, float]:
     energy = np.concatenate([[0.0], np.cumsum(rec * rec)])
     window = np.sqrt(np.maximum(energy[len(ref):] - energy[:-len(ref)], 1e-9) * float(np.dot(ref, ref)))
     score = corr / window
-    best = int(np.argmax(score))
+    if first_above is not None and (above := np.flatnonzero(score > first_above)).size:
+        start = int(above[0])
+        best = start + int(np.argmax(score[start:start + SAMPLE_RATE // 10]))
+    else:
+        best = int(np.argmax(score))
     return best, float(score[best])
