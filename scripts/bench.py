@@ -1,6 +1,6 @@
 """Benchmark harness: runs every bench_*.py section, prints a table with goals, writes JSON.
 
-Usage: scripts/bench [--only speech,store,...] [--soak] [--json PATH]
+Usage: scripts/bench [--only speech,store,...] [--soak] [--room] [--json PATH]
 (`scripts/bench` sets up .venv, then runs this file with the project's Python.)
 """
 
@@ -57,11 +57,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
     parser.add_argument("--soak", action="store_true", help="also run the long soak (bench_soak.py)")
+    parser.add_argument("--room", action="store_true",
+                        help="also run the 5-minute session through a private PulseAudio room (bench_room.py)")
     parser.add_argument("--json", type=Path, default=HERE.parent / "bench-results" / "latest.json")
     args = parser.parse_args()
     wanted = args.only.split(",") if args.only else list(DEFAULT_SECTIONS)
     if args.soak:
         wanted.append("soak")
+    if args.room:
+        wanted.append("room")
     results: dict = {"date": datetime.now().isoformat(timespec="seconds"), "machine": platform.platform(),
                      "python": platform.python_version()}
     for name in wanted:

@@ -8,6 +8,8 @@ APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils libspeexdsp1)
 if [[ "${1:-}" == *test* ]]; then APT_PACKAGES+=(chromium); fi
 EXTRAS="${1:-}"
 PYTHON="${PYTHON:-python3}"
+# The test rig's private sound server (a virtual room; tests/conftest.py `room`): only with the test extra.
+[ "$EXTRAS" = "test" ] && APT_PACKAGES+=(pulseaudio pulseaudio-utils libasound2-plugins)
 # Debian's python3 needs python3-venv for virtualenvs; other Pythons (pyenv, python.org) bring it.
 "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || APT_PACKAGES+=(python3-venv)
 

@@ -32,9 +32,12 @@ def rescan() -> None:
     sd, _ = sounddevice_module()
     if sd is None:
         return
+    from assistant.audio.quiet import quiet_stderr
+
     try:
-        sd._terminate()
-        sd._initialize()
+        with quiet_stderr():
+            sd._terminate()
+            sd._initialize()
     except (OSError, AttributeError, sd.PortAudioError) as exc:
         _LOGGER.info("PortAudio rescan failed: %s", exc)
 
