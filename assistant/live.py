@@ -49,7 +49,8 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
             from assistant.listener import Listener
             from assistant.stt.factory import create_recognizer
             from assistant.timeout.bargein import BargeInWatcher
-            from assistant.tts.worker import FallbackSpeaker, SpeechWorker
+            from assistant.tts.factory import create_synthesizer
+            from assistant.tts.worker import FallbackSpeaker
 
             source = MicrophoneSource(settings.audio.input_device)
             closers.append(source)
@@ -57,7 +58,7 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
                                     silence_timeout_s=settings.speech.silence_timeout_s)
             listener = mic_listener
             sink = SpeakerSink(settings.audio.output_device)
-            speaker = FallbackSpeaker(SpeechWorker(settings.voice), sink)
+            speaker = FallbackSpeaker(create_synthesizer(settings.voice), sink)
             closers.append(speaker)
             hooks = voice_hooks(speaker, sink)
             say_line = hooks.pop("say_line")

@@ -36,7 +36,7 @@ def dialogs_check(path: Path | None) -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use this store instead of OUT/store (e.g. to simulate several weeks).")
 @click.option("--quiet", is_flag=True, help="Do not print the conversation.")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]),
               help="Speech-to-text engine for this run (default: the settings').")
 @pass_app
 def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool,
