@@ -17,7 +17,7 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
-from assistant.intents import IntentMatcher, normalise
+from assistant.intents import IntentMatcher, _strip_fillers, normalise
 from assistant.stt.base import Utterance
 from assistant.wyoming_client import Connection, ServiceError
 
@@ -28,6 +28,15 @@ START_FRAMES, PREROLL_FRAMES = 3, 10
 LISTED, UNLISTED, FREE = 1.0, 0.0, 1.0
 """Wyoming transcripts carry no score: a transcript the intent matcher maps to a listed phrase counts as
 heard (1.0), one it does not as out of grammar (0.0); free text is the service's own decision (1.0)."""
+
+
+def _phrase_matcher(phrases: Sequence[str]) -> IntentMatcher:
+    """The intent matcher over the listed phrases, each its own intent; phrasings the matcher itself takes
+    for one ("yes" and "yes please", fillers aside) share the first one's."""
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(_strip_fillers(normalise(phrase)), []).append(phrase)
+    return IntentMatcher({group[0]: group for key, group in groups.items() if key})
 
 
 class WyomingRecognizer:
@@ -51,7 +60,7 @@ class WyomingRecognizer:
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Remember the phrase list; the service always transcribes free text (sentinels need no pass)."""
-        self._matcher = IntentMatcher({p: [p] for p in phrases}) if phrases else None
+        self._matcher = _phrase_matcher(phrases) if phrases else None
 
     def accept(self, pcm: bytes) -> Utterance | None:
         self._pending += pcm
