@@ -39,8 +39,9 @@ from assistant.tts.wyoming_engine import WyomingSynthesizer
 SENTENCES = ("yes", "i need a time out", "four", "thank you for cooking dinner on tuesday", "go back")
 LINES = ("How safe did you feel this week?", "Take a slow breath in.", "Thank you both.", "Let us pause here.")
 REPEATS = 3
-GOALS = {"stt_added_ms.median": ("<=", 50), "tts_added_first_audio_ms.median": ("<=", 50)}
-"""Loopback goals: the hop itself must stay small next to endpointing (600 ms) and rendering."""
+GOALS = {"wyoming.stt_added_ms.median": ("<=", 100), "wyoming.tts_added_first_audio_ms.median": ("<=", 100)}
+"""Loopback goals: the hop must stay well under what a partner notices next to endpointing (600 ms);
+the team's turn-latency goal is 300 ms end of speech -> first sound, so the hop may take a third of it."""
 
 
 class _Handler(AsyncEventHandler):
