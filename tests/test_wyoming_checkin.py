@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from test_no_network import NetworkAudit
-from wyoming_server import PiperStandIn, WhisperStandIn
+from wyoming_server import PiperStandIn, WhisperStandIn, free_port
 
 from assistant.cli import cli
 from assistant.config import Settings
@@ -30,11 +30,10 @@ def services() -> Iterator[tuple[WhisperStandIn, PiperStandIn]]:
     piper.stop()
 
 
-def test_a_checkin_with_time_outs_through_the_services(services: tuple[WhisperStandIn, PiperStandIn],
-                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    whisper, piper = services
-    settings = Settings.model_validate({"speech": {"engine": "wyoming", "uri": whisper.uri},
-                                        "voice": {"engine": "wyoming", "uri": piper.uri}})
+def run_timeout_twice(tmp_path: Path, speech_uri: str, voice_uri: str) -> list[str]:
+    """The time-out scenario through Wyoming engines at these addresses; returns the dialog ids said."""
+    settings = Settings.model_validate({"speech": {"engine": "wyoming", "uri": speech_uri},
+                                        "voice": {"engine": "wyoming", "uri": voice_uri}})
     result = simulate(load_scenario(SCENARIOS / "timeout_twice.yaml"), tmp_path / "out", settings,
                       store_dir=tmp_path / "store")
     ids = result.transcript.said()
@@ -45,8 +44,23 @@ def test_a_checkin_with_time_outs_through_the_services(services: tuple[WhisperSt
     assert (first.outcome, first.interrupted_step) == ("resume", "boundaries")
     assert (second.outcome, second.interrupted_step) == ("stop", "progress_safe")
     assert (status.status, status.step, result.final_state) == ("paused", "progress_safe", "paused")
+    return ids
+
+
+def test_a_checkin_with_time_outs_through_the_services(services: tuple[WhisperStandIn, PiperStandIn],
+                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    whisper, piper = services
+    ids = run_timeout_twice(tmp_path, whisper.uri, piper.uri)
     assert whisper.answers >= 9 and piper.answers >= len(set(ids)) // 2
     assert "service problem" not in capsys.readouterr().err
+
+
+def test_the_same_checkin_with_both_services_down_is_one_line_each(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    run_timeout_twice(tmp_path, f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}")
+    err = sorted(capsys.readouterr().err.splitlines())
+    assert len(err) == 2 and err[0].startswith("Speech service problem: cannot reach")
+    assert err[1].startswith("Voice service problem: cannot reach") and "Traceback" not in "".join(err)
 
 
 def test_models_list_shows_what_the_configured_service_describes(services: tuple[WhisperStandIn, PiperStandIn],

@@ -23,9 +23,8 @@ def create_recognizer(settings: Settings, engine: str | None = None) -> Recogniz
         speech = settings.speech
         if not speech.uri:
             raise ModelError('the wyoming engine needs [speech] uri = "tcp://host:port" in the settings file')
-        local = settings.model_copy(update={"speech": speech.model_copy(update={"engine": "auto"})})
         return wyoming_with_fallback(speech.uri, speech.service_timeout_s,  # type: ignore[return-value]
-                                     lambda: create_recognizer(local))  # (no `partial`: being removed)
+                                     lambda: create_recognizer(settings, _local_choice(settings)))
     if choice not in ("auto", "vosk", "pocketsphinx"):
         raise ValueError(f"unknown speech engine {choice!r}; use auto, vosk, pocketsphinx or wyoming")
     if choice in ("auto", "vosk"):
@@ -43,6 +42,11 @@ def create_recognizer(settings: Settings, engine: str | None = None) -> Recogniz
 
     _LOGGER.info("speech engine: pocketsphinx")
     return PocketsphinxRecognizer()
+
+
+def _local_choice(settings: Settings) -> str:
+    """The engine "auto" would pick, without its notice (the fallback prints its own one line)."""
+    return "vosk" if find_model(settings.speech.model_path) is not None else "pocketsphinx"
 
 
 def describe_engines(settings: Settings) -> list[str]:
