@@ -85,3 +85,8 @@ def test_a_wyoming_engine_without_an_address_is_one_clear_line(tmp_path: Path) -
                                       "list"])
     assert result.exit_code != 0 and "speech: Value error, engine \"wyoming\" needs uri" in result.output
     assert "Traceback" not in result.output
+    simulated = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "--data-dir", str(tmp_path / "d"),
+                                         "simulate", str(SCENARIOS / "timeout_twice.yaml"), "--out",
+                                         str(tmp_path / "out"), "--engine", "wyoming"])
+    assert simulated.exit_code == 1 and simulated.output.count("\n") == 1
+    assert "--engine wyoming needs [speech] uri" in simulated.output

@@ -94,12 +94,15 @@ def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir
                   engine: str | None = None) -> None:
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
+    from assistant.stt.models import ModelError
 
+    if engine == "wyoming" and not app.settings.speech.uri:  # before the runner opens its outputs
+        raise click.ClickException('--engine wyoming needs [speech] uri = "tcp://host:port" in the settings file')
     try:
         scenario = load_scenario(scenario_path)
         result = simulate(scenario, out_dir, app.settings, base_dir=scenario_path.parent, store_dir=store_dir,
                           echo=echo, engine=engine)
-    except ScenarioError as exc:
+    except (ScenarioError, ModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
     if result.unused_turns:
