@@ -72,6 +72,8 @@ def test_models_list_shows_what_the_configured_service_describes(services: tuple
     assert result.exit_code == 0, result.output
     assert f"speech service {whisper.uri}: asr: stand-in-whisper (pocketsphinx-en-us: en)" in result.output
     assert f"voice service {piper.uri}: tts: stand-in-piper (en-us: en)" in result.output
+    devices = CliRunner().invoke(cli, ["--config", str(config), "devices"])
+    assert devices.exit_code == 0 and f"speech service {whisper.uri}: asr: stand-in-whisper" in devices.output
 
 
 def test_without_a_configured_service_nothing_connects(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
