@@ -19,6 +19,8 @@ from assistant.tts.wyoming_engine import FallbackSynthesizer, WyomingSynthesizer
 from assistant.wyoming_client import Reprobe
 
 pytestmark = pytest.mark.speech
+PATIENT_S = 60.0
+"""Timeout where the service is expected to answer: the 2 cores are shared, so never race the machine."""
 COMMANDS = ["yes", "no", "repeat", "skip", "go back", "stop", "time out", "i need a time out", "four"]
 
 
@@ -29,7 +31,7 @@ def whisper() -> Iterator[WhisperStandIn]:
     service.stop()
 
 
-def recognizer(uri: str, timeout_s: float = 5.0) -> tuple[FallbackRecognizer, list[str]]:
+def recognizer(uri: str, timeout_s: float = PATIENT_S) -> tuple[FallbackRecognizer, list[str]]:
     lines: list[str] = []
     wrapped = FallbackRecognizer(WyomingRecognizer(uri, timeout_s), PocketsphinxRecognizer,
                                  Reprobe(uri, timeout_s, first_delay_s=0.05, max_delay_s=0.2), lines.append)
@@ -51,7 +53,7 @@ def test_spoken_commands_are_recognised_through_the_service(whisper: WhisperStan
 
 
 def test_audio_streams_out_while_the_partner_speaks(whisper: WhisperStandIn) -> None:
-    engine = WyomingRecognizer(whisper.uri)
+    engine = WyomingRecognizer(whisper.uri, PATIENT_S)
     engine.set_phrases(None)
     pcm, chunks = synthesize("i will put my phone away at dinner"), whisper.chunks
     half = len(pcm) // 2 // FRAME_BYTES * FRAME_BYTES
@@ -67,7 +69,7 @@ def test_synthesis_through_the_service_matches_the_local_voice() -> None:
     service = PiperStandIn().start()
     local = SpeechWorker()
     try:
-        clip = WyomingSynthesizer(service.uri).synthesize("thank you for sharing", "d.id")
+        clip = WyomingSynthesizer(service.uri, PATIENT_S).synthesize("thank you for sharing", "d.id")
         assert clip.dialog_id == "d.id" and service.chunks > 1
         assert clip.pcm == local.synthesize("thank you for sharing").pcm
     finally:
@@ -77,7 +79,7 @@ def test_synthesis_through_the_service_matches_the_local_voice() -> None:
 
 def test_down_at_start_is_one_line_then_local_then_back(tmp_path: Path) -> None:
     port = free_port()
-    engine, lines = recognizer(f"tcp://127.0.0.1:{port}", timeout_s=1.0)
+    engine, lines = recognizer(f"tcp://127.0.0.1:{port}")
     assert len(lines) == 1 and "cannot reach" in lines[0] and "pocketsphinx" in lines[0]
     assert heard(engine, "yes") == ["yes"] and not engine.using_service
     service = WhisperStandIn(port).start()
@@ -91,7 +93,7 @@ def test_down_at_start_is_one_line_then_local_then_back(tmp_path: Path) -> None:
 
 def test_killed_mid_utterance_keeps_the_turn() -> None:
     service = WhisperStandIn().start()
-    engine, lines = recognizer(service.uri, timeout_s=1.0)
+    engine, lines = recognizer(service.uri)
     service.drop_after_chunks = service.chunks + 5
     try:
         assert heard(engine, "i need a time out") == ["i need a time out"]
@@ -108,21 +110,22 @@ def test_killed_mid_utterance_keeps_the_turn() -> None:
 
 
 def test_a_service_slower_than_the_timeout_falls_back_with_the_turn(whisper: WhisperStandIn) -> None:
-    engine, lines = recognizer(whisper.uri, timeout_s=1.5)
-    whisper.delay_s = 3.0
+    engine, lines = recognizer(whisper.uri, timeout_s=2.0)
+    whisper.delay_s = 30.0
     try:
         assert heard(engine, "yes") == ["yes"]
-        assert len(lines) == 1 and "no Transcript within 1.5 s" in lines[0]
+        assert len(lines) == 1 and "no Transcript within 2 s" in lines[0]
     finally:
         whisper.delay_s = 0.0
     wait_for(engine.reprobe.back.is_set)  # it answers Describe in time: back on the next turn
+    engine.primary.timeout_s = PATIENT_S  # type: ignore[attr-defined]  # the fault is shown; now be patient
     assert heard(engine, "no") == ["no"] and engine.using_service and "back" in lines[-1]
 
 
 def test_a_port_that_does_not_speak_wyoming_is_one_line() -> None:
     other = NotWyoming()
     try:
-        engine, lines = recognizer(other.uri, timeout_s=1.0)
+        engine, lines = recognizer(other.uri)
         assert heard(engine, "stop") == ["stop"]
         assert len(lines) == 1 and "does not speak the Wyoming protocol" in lines[0]
         synth_lines: list[str] = []
@@ -138,8 +141,8 @@ def test_a_port_that_does_not_speak_wyoming_is_one_line() -> None:
 def test_voice_service_dropped_then_back() -> None:
     service = PiperStandIn().start()
     lines: list[str] = []
-    speaker = FallbackSynthesizer(WyomingSynthesizer(service.uri, 2.0), SpeechWorker,
-                                  Reprobe(service.uri, 2.0, first_delay_s=0.05, max_delay_s=0.2), lines.append)
+    speaker = FallbackSynthesizer(WyomingSynthesizer(service.uri, PATIENT_S), SpeechWorker,
+                                  Reprobe(service.uri, PATIENT_S, first_delay_s=0.05, max_delay_s=0.2), lines.append)
     port = service.port
     try:
         assert speaker.synthesize("one").pcm and service.answers == 1 and lines == []

@@ -32,8 +32,8 @@ def services() -> Iterator[tuple[WhisperStandIn, PiperStandIn]]:
 
 def run_timeout_twice(tmp_path: Path, speech_uri: str, voice_uri: str) -> list[str]:
     """The time-out scenario through Wyoming engines at these addresses; returns the dialog ids said."""
-    settings = Settings.model_validate({"speech": {"engine": "wyoming", "uri": speech_uri},
-                                        "voice": {"engine": "wyoming", "uri": voice_uri}})
+    settings = Settings.model_validate({"speech": {"engine": "wyoming", "uri": speech_uri, "service_timeout_s": 60},
+                                        "voice": {"engine": "wyoming", "uri": voice_uri, "tts_timeout_s": 60}})
     result = simulate(load_scenario(SCENARIOS / "timeout_twice.yaml"), tmp_path / "out", settings,
                       store_dir=tmp_path / "store")
     ids = result.transcript.said()
