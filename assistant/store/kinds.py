@@ -1,0 +1,136 @@
+"""Records held by kind, in stored order: what `Store` queries without scanning the whole history.
+
+Each kind's records are a list in the order stored, with each record's position in the whole journal (so the
+whole history can be put back in order). A kind read from a snapshot stays undecoded (its JSON rows) until
+it is first asked for, so opening costs the same in year fifty as in year one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import heapq
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from assistant.store.records import RECORD_TYPES, Record
+
+
+def field_names(kind: str) -> tuple[str, ...]:
+    """The record fields of `kind` in the order a snapshot row holds them."""
+    return tuple(f.name for f in dataclasses.fields(RECORD_TYPES[kind]))
+
+
+def to_row(seq: int, record: Record) -> list[object]:
+    """A snapshot row: position, then each field (tuples become lists)."""
+    return [seq, *(list(v) if isinstance(v, tuple) else v
+                   for v in (getattr(record, name) for name in field_names(record.KIND)))]
+
+
+def _build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]]:
+    """Records from rows that were validated when the snapshot was written (its checksum vouches for them)."""
+    cls, names, new = RECORD_TYPES[kind], field_names(kind), object.__new__
+    tuples = {n for n, f in zip(names, dataclasses.fields(cls), strict=True) if str(f.type).startswith("tuple")}
+    records: list[Record] = []
+    for row in rows:
+        record = new(cls)
+        values = dict(zip(names, row[1:], strict=True))
+        for name in tuples:
+            values[name] = tuple(values[name])  # type: ignore[arg-type]
+        record.__dict__.update(values)
+        records.append(record)
+    return records, [int(row[0]) for row in rows]  # type: ignore[call-overload]
+
+
+@dataclasses.dataclass
+class _Kind:
+    records: list[Record] = dataclasses.field(default_factory=list)
+    seqs: list[int] = dataclasses.field(default_factory=list)
+    in_time_order: bool = True
+    """Every record's time >= the one before it (then `since` can bisect)."""
+    raw: bytes | None = None
+    """Undecoded JSON rows from a snapshot (decoded on first use), followed by `records`."""
+    raw_count: int = 0
+    last_when: datetime | None = None
+
+
+class KindIndex:
+    """Per-kind lists of records with their journal positions. Not thread-safe: `Store` locks around it."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, _Kind] = {}
+        self.total = 0
+        self.decoded = 0
+        """Records built from snapshot rows so far (for tests and the bench)."""
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> KindIndex:
+        index = cls()
+        index.extend(records)
+        return index
+
+    def add_raw(self, kind: str, raw: bytes, count: int, in_time_order: bool, last_at: str, total: int) -> None:
+        """A kind's undecoded snapshot section (`count` records); `total`: records in the snapshot."""
+        self._kinds[kind] = _Kind(raw=raw, raw_count=count, in_time_order=in_time_order,
+                                  last_when=datetime.fromisoformat(last_at))
+        self.total = total
+
+    def extend(self, records: Iterable[Record]) -> None:
+        for record in records:
+            entry = self._kinds.setdefault(record.KIND, _Kind())
+            when = record.when
+            if entry.in_time_order and entry.last_when is not None:
+                entry.in_time_order = entry.last_when <= when
+            entry.last_when = when
+            entry.records.append(record)
+            entry.seqs.append(self.total)
+            self.total += 1
+
+    def _decode(self, kind: str) -> _Kind:
+        entry = self._kinds.setdefault(kind, _Kind())
+        if entry.raw is not None:
+            records, seqs = _build(kind, json.loads(entry.raw))
+            entry.records[:0], entry.seqs[:0] = records, seqs
+            entry.raw, entry.raw_count = None, 0
+            self.decoded += len(records)
+        return entry
+
+    def kinds(self) -> list[str]:
+        return list(self._kinds)
+
+    def count(self, kind: str) -> int:
+        entry = self._kinds.get(kind)
+        return 0 if entry is None else entry.raw_count + len(entry.records)
+
+    def records(self, kind: str) -> list[Record]:
+        """A copy of `kind`'s records, in stored order."""
+        return list(self._decode(kind).records) if kind in self._kinds else []
+
+    def latest(self, kind: str) -> Record | None:
+        """The last stored record of `kind`."""
+        if kind not in self._kinds:
+            return None
+        entry = self._kinds[kind] if self._kinds[kind].records else self._decode(kind)
+        return entry.records[-1] if entry.records else None
+
+    def since(self, kind: str, low: datetime) -> list[Record]:
+        """`kind`'s records with time >= `low`, in stored order (bisects when they are in time order)."""
+        if kind not in self._kinds:
+            return []
+        entry = self._decode(kind)
+        if entry.in_time_order:
+            return entry.records[bisect.bisect_left(entry.records, low, key=lambda r: r.when):]
+        return [r for r in entry.records if r.when >= low]
+
+    def rows(self, kind: str) -> Iterator[list[object]]:
+        entry = self._decode(kind)
+        return (to_row(seq, r) for seq, r in zip(entry.seqs, entry.records, strict=True))
+
+    def in_time_order(self, kind: str) -> bool:
+        return self._decode(kind).in_time_order
+
+    def all(self) -> list[Record]:
+        """Every record in stored order."""
+        streams = [zip(self._decode(k).seqs, self._decode(k).records, strict=True) for k in self.kinds()]
+        return [record for _, record in heapq.merge(*streams, key=lambda pair: pair[0])]
