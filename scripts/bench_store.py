@@ -114,21 +114,37 @@ def bench_years(root: Path, years: int, results: dict) -> None:
     reports = [report_wall_ms(directory) for _ in range(REPEATS)]
     appends = bench_append(directory, real_use(1, start_year=2080)[:APPENDS])
     key = f"{years}y"
-    results[f"history_{key}_records"] = len(history)
-    results[f"history_{key}_journal_bytes"] = (directory / "store.jsonl").stat().st_size
-    results[f"store_open_{key}_first_full_read_ms"] = round(first, 1)
-    results[f"store_open_{key}_ms (Store.open() call to return, snapshot valid, warm cache)"] = _spread(opens)
-    results[f"store_open_plus_first_tick_{key}_ms (Store.open() + first idle-tick reads, fresh process state)"] = (
-        _spread(open_tick))
-    results[f"idle_tick_{key}_ms (six store reads of one tick as schedule/ calls them, store open)"] = (
-        _spread(today, 3))
+    figures = {
+        "history_records": len(history),
+        "journal_bytes": (directory / "store.jsonl").stat().st_size,
+        "store_open_first_full_read_ms": round(first, 1),
+        "store_open_ms": _spread(opens),
+        "store_open_plus_first_tick_ms": _spread(open_tick),
+        "idle_tick_ms": _spread(today, 3),
+        "report_ms": _spread(reports),
+        "store_append_p50_ms": round(_percentile(appends, 0.5), 3),
+        "store_append_p99_ms": round(_percentile(appends, 0.99), 3),
+    }
     if new:
-        results[f"idle_tick_new_methods_{key}_ms (same reads via Store.since, store open)"] = _spread(new, 3)
-    results[f"report_{key}_ms (`python -m assistant report` process start to exit)"] = _spread(reports)
-    results[f"store_append_{key}_p50_ms (Store.append call to return, fsync included)"] = round(
-        _percentile(appends, 0.5), 3)
-    results[f"store_append_{key}_p99_ms (Store.append call to return, fsync included)"] = round(
-        _percentile(appends, 0.99), 3)
+        figures["idle_tick_new_methods_ms"] = _spread(new, 3)
+    for name, value in figures.items():
+        results.setdefault(name, {})[key] = value
+
+
+CLOCKS = {
+    "store_open_first_full_read_ms": "Store.open() call to return, first open after the history was written "
+                                     "(reads and validates every record, writes snapshot and backup), once",
+    "store_open_ms": "Store.open() call to return, warm page cache (snapshot valid, if the store has one)",
+    "store_open_plus_first_tick_ms": "Store.open() + the six reads of one idle tick, as a fresh process does",
+    "idle_tick_ms": "the six store reads of one idle tick as schedule/ and safety.py call them today, "
+                    "store already open (no audio, no planning)",
+    "idle_tick_new_methods_ms": "the same reads through Store.since (today's safety/session events, 40 days "
+                                "of prompts, 30 h of time outs), store already open",
+    "report_ms": "`python -m assistant --data-dir D report` wall time, process start to exit (interpreter, "
+                 "imports, store open, report, print)",
+    "store_append_p50_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
+    "store_append_p99_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
+}
 
 
 def run(results: dict, years: tuple[int, ...] = YEARS) -> None:
@@ -138,16 +154,14 @@ def run(results: dict, years: tuple[int, ...] = YEARS) -> None:
         ours = bench_append(Path(tmp) / "ours", sample)
         theirs = bench_tinydb(Path(tmp) / "tinydb.json", sample)
         results.update({
-            "store_append_p50_ms": round(_percentile(ours, 0.50), 3),
-            "store_append_p99_ms": round(_percentile(ours, 0.99), 3),
+            "store_append_empty_p50_ms": round(_percentile(ours, 0.50), 3),
+            "store_append_empty_p99_ms": round(_percentile(ours, 0.99), 3),
             "tinydb_insert_p50_ms": round(_percentile(theirs, 0.50), 3),
             "tinydb_over_store_total_ratio": round(sum(theirs) / sum(ours), 2),
         })
         for n in years:
             bench_years(Path(tmp), n, results)
-    opens = [v for k, v in results.items() if k.startswith("store_open_") and "(" in k and "plus" not in k]
-    results["store_goal_open_ok"] = all(v["median"] <= 200.0 for v in opens)
-    results["store_goal_append_p99_ok"] = results["store_append_p99_ms"] <= 5.0
+    results["clocks"] = {name: clock for name, clock in CLOCKS.items() if name in results}
 
 
 def main() -> None:

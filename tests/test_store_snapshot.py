@@ -171,3 +171,13 @@ def test_kind_queries_match_a_full_scan_even_out_of_time_order(tmp_path: Path) -
             assert store.agreement() == store.latest(AgreementVersion)
             assert store.query(Record) == everything
             assert store.since(TimeOut, datetime(2100, 1, 1, tzinfo=timezone.utc)) == []
+
+
+def test_snapshot_from_a_program_with_other_record_fields_is_not_used(tmp_path: Path, decoded: list[int],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    with_snapshot(tmp_path)
+    fields = snapshot._fields()
+    monkeypatch.setattr(snapshot, "_fields", lambda: {**fields, "answer": [*fields["answer"], "mood"]})
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:
+        assert decoded[0] == 40 and [to_dict(r) for r in store.query()] == full_read(tmp_path)

@@ -23,24 +23,24 @@ def field_names(kind: str) -> tuple[str, ...]:
 
 
 def to_row(seq: int, record: Record) -> list[object]:
-    """A snapshot row: position, then each field (tuples become lists)."""
-    return [seq, *(list(v) if isinstance(v, tuple) else v
-                   for v in (getattr(record, name) for name in field_names(record.KIND)))]
+    """A snapshot row: each field (tuples become lists), then the record's position in the journal."""
+    return [*(list(v) if isinstance(v, tuple) else v
+              for v in (getattr(record, name) for name in field_names(record.KIND))), seq]
 
 
 def _build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]]:
     """Records from rows that were validated when the snapshot was written (its checksum vouches for them)."""
-    cls, names, new = RECORD_TYPES[kind], field_names(kind), object.__new__
-    tuples = {n for n, f in zip(names, dataclasses.fields(cls), strict=True) if str(f.type).startswith("tuple")}
+    cls, names = RECORD_TYPES[kind], field_names(kind)
+    tuples = [n for n, f in zip(names, dataclasses.fields(cls), strict=True) if str(f.type).startswith("tuple")]
+    new = cls.__new__
     records: list[Record] = []
     for row in rows:
         record = new(cls)
-        values = dict(zip(names, row[1:], strict=True))
-        for name in tuples:
-            values[name] = tuple(values[name])  # type: ignore[arg-type]
-        record.__dict__.update(values)
+        record.__dict__.update(zip(names, row, strict=False))  # the position, last, is left out
         records.append(record)
-    return records, [int(row[0]) for row in rows]  # type: ignore[call-overload]
+    for record in records if tuples else ():
+        record.__dict__.update((name, tuple(record.__dict__[name])) for name in tuples)
+    return records, [row[-1] for row in rows]  # type: ignore[misc]
 
 
 @dataclasses.dataclass

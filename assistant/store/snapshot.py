@@ -20,7 +20,7 @@ from pathlib import Path
 from assistant.store import journal, private
 from assistant.store.codec import RecordError, seal, unseal
 from assistant.store.journal import APP
-from assistant.store.kinds import KindIndex
+from assistant.store.kinds import KindIndex, field_names
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import RECORD_TYPES
 
@@ -32,6 +32,11 @@ MIN_RECORDS = 1000
 """No snapshot for a journal smaller than this (reading it whole is already fast)."""
 REFRESH_AFTER = 1000
 """Write a new snapshot when open had to read more than this many records after the last one."""
+
+
+def _fields() -> dict[str, list[str]]:
+    """Each kind's fields in row order: a snapshot written by a program with other records is not used."""
+    return {kind: list(field_names(kind)) for kind in sorted(RECORD_TYPES)}
 
 
 def _digest(data: bytes) -> str:
@@ -69,8 +74,9 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
         head, payload = content.split(b"\n", 1)
         meta = json.loads(unseal(head + b"\n"))
         end, sections = meta["end"], meta["sections"]
-        if (meta["app"], meta["snapshot"], meta["schema"]) != (APP, FORMAT, CURRENT_SCHEMA):
-            _LOGGER.info("snapshot ignored: other format or schema")
+        if (meta["app"], meta["snapshot"], meta["schema"], meta["fields"]) != (APP, FORMAT, CURRENT_SCHEMA,
+                                                                                _fields()):
+            _LOGGER.info("snapshot ignored: other format, schema or record fields")
             return None
         if not isinstance(end, int) or not 0 < end <= len(data) or _digest(data[:end]) != meta["journal_sha256"]:
             _LOGGER.info("snapshot ignored: the journal it covers has changed")
@@ -104,6 +110,7 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     payload = b"".join(parts)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
             "journal_sha256": _digest(prefix), "payload_sha256": _digest(payload), "total": index.total,
+            "fields": _fields(),
             "sections": sections}
     try:
         journal.atomic_write(directory / SNAPSHOT, seal(json.dumps(meta, separators=(",", ":")).encode()) + payload)

@@ -211,6 +211,14 @@ class Store(Queries):
             finally:
                 self._flock.release()
 
+    def _unchanged(self) -> bool:
+        """True when the journal is the very file and length last read (one stat; no lock needed)."""
+        try:
+            st = os.stat(self._path)
+        except OSError:
+            return False
+        return self._fd >= 0 and st.st_ino == self._ino and st.st_size == self._offset
+
     def _sync(self) -> None:
         """Catch up with appends by other processes; reload if another process replaced the file."""
         if self._fd < 0:
@@ -302,10 +310,10 @@ class Store(Queries):
     @contextlib.contextmanager
     def _reading(self) -> Iterator[KindIndex]:
         """The records, caught up with other processes' appends (a read-only store holds what it read)."""
-        if self.read_only:
-            with self._tlock:
+        with self._tlock:
+            if self.read_only or self._unchanged():  # nothing appended since: no need for the file lock
                 yield self._index
-            return
+                return
         with self._locked():
             self._sync()
             yield self._index
