@@ -16,14 +16,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from history_gen import real_use
 
 from assistant.store import Store
 from assistant.store.codec import to_dict
-from assistant.store.records import PromptEvent, Record, SafetyEvent, SessionEvent, TimeOut
+from assistant.store.records import (
+    Appreciation,
+    CommitmentReview,
+    PromptEvent,
+    Record,
+    SafetyEvent,
+    SessionEvent,
+    StepAnswer,
+    TimeOut,
+)
 
 APPENDS = 300
 REPEATS = 5
@@ -96,6 +105,21 @@ def report_wall_ms(directory: Path) -> float:
     return (time.perf_counter() - start) * 1000.0
 
 
+REPORT_KINDS = (SessionEvent, CommitmentReview, StepAnswer, TimeOut, Appreciation)
+"""The kinds the report's summary reads (it ignores prompts, commitments, agreements, safety, consent)."""
+
+
+def report_in_process(directory: Path, today: date, by_kind: bool) -> None:
+    """Store.open + the report's records (all, or only its kinds) + summarize: the store side of `report`."""
+    try:
+        from assistant.report import summarize  # type: ignore[attr-defined]
+    except ImportError:
+        from assistant.store.report import summarize
+    with Store.open(directory) as store:
+        records = [r for kind in REPORT_KINDS for r in store.query(kind)] if by_kind else store.query()
+        summarize(records, today)
+
+
 def bench_years(root: Path, years: int, results: dict) -> None:
     """Open, idle tick, report and append with `years` of history."""
     history = real_use(years)
@@ -107,11 +131,13 @@ def bench_years(root: Path, years: int, results: dict) -> None:
     now = datetime.fromisoformat(history[-1].at) + timedelta(hours=1)
     with Store.open(directory) as store:
         tick_as_today(store, now)  # first use decodes the kinds it reads (counted in the open+tick figure)
-        today = [_timed(functools.partial(tick_as_today, store, now)) for _ in range(REPEATS)]
+        as_today = [_timed(functools.partial(tick_as_today, store, now)) for _ in range(REPEATS)]
         new = ([_timed(functools.partial(tick_with_new_methods, store, now)) for _ in range(REPEATS)]
                if hasattr(store, "since") else [])
     open_tick = [_timed(lambda: tick_as_today(Store.open(directory), now)) for _ in range(REPEATS)]
     reports = [report_wall_ms(directory) for _ in range(REPEATS)]
+    inproc = {by_kind: [_timed(functools.partial(report_in_process, directory, now.date(), by_kind))
+                        for _ in range(REPEATS)] for by_kind in (False, True)}
     appends = bench_append(directory, real_use(1, start_year=2080)[:APPENDS])
     key = f"{years}y"
     figures = {
@@ -120,8 +146,10 @@ def bench_years(root: Path, years: int, results: dict) -> None:
         "store_open_first_full_read_ms": round(first, 1),
         "store_open_ms": _spread(opens),
         "store_open_plus_first_tick_ms": _spread(open_tick),
-        "idle_tick_ms": _spread(today, 3),
+        "idle_tick_ms": _spread(as_today, 3),
         "report_ms": _spread(reports),
+        "report_store_side_all_ms": _spread(inproc[False]),
+        "report_store_side_by_kind_ms": _spread(inproc[True]),
         "store_append_p50_ms": round(_percentile(appends, 0.5), 3),
         "store_append_p99_ms": round(_percentile(appends, 0.99), 3),
     }
@@ -142,6 +170,10 @@ CLOCKS = {
                                 "of prompts, 30 h of time outs), store already open",
     "report_ms": "`python -m assistant --data-dir D report` wall time, process start to exit (interpreter, "
                  "imports, store open, report, print)",
+    "report_store_side_all_ms": "in one process: Store.open() + query() of every record + summarize(), "
+                                "as `report` does today",
+    "report_store_side_by_kind_ms": "the same with query(kind) for the five kinds the summary reads "
+                                    "(prompt events, 40% of the history, never decoded)",
     "store_append_p50_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
     "store_append_p99_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
 }
