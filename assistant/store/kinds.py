@@ -8,13 +8,31 @@ it is first asked for, so opening costs the same in year fifty as in year one.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
+import gc
 import heapq
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from assistant.store.records import RECORD_TYPES, Record
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while building many records that hold no cycles.
+
+    With a large history in memory every automatic collection rescans it: building 100k records took 2.5x
+    longer with the collector on. Reference counting still frees everything as usual.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def field_names(kind: str) -> tuple[str, ...]:
@@ -90,7 +108,8 @@ class KindIndex:
     def _decode(self, kind: str) -> _Kind:
         entry = self._kinds.setdefault(kind, _Kind())
         if entry.raw is not None:
-            records, seqs = _build(kind, json.loads(entry.raw))
+            with paused_gc():
+                records, seqs = _build(kind, json.loads(entry.raw))
             entry.records[:0], entry.seqs[:0] = records, seqs
             entry.raw, entry.raw_count = None, 0
             self.decoded += len(records)
