@@ -29,6 +29,7 @@ SNAP = snapshot.SNAPSHOT
 def small_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot, "MIN_RECORDS", 10)
     monkeypatch.setattr(snapshot, "REFRESH_AFTER", 20)
+    monkeypatch.setattr(snapshot, "CHUNK", 4)
 
 
 @pytest.fixture
@@ -181,3 +182,14 @@ def test_snapshot_from_a_program_with_other_record_fields_is_not_used(tmp_path: 
     decoded[0] = 0
     with Store.open(tmp_path) as store:
         assert decoded[0] == 40 and [to_dict(r) for r in store.query()] == full_read(tmp_path)
+
+
+def test_recent_queries_decode_only_the_newest_chunks(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)  # 10 records of each kind, in chunks of 4
+    with Store.open(tmp_path) as store:
+        assert store.count(StepAnswer) == 10 and store._index.decoded == 0
+        recent = store.since(StepAnswer, T0 + timedelta(minutes=36))  # answer(n) is at T0 + n min
+        assert [r.id for r in recent] == ["ans-36"] and store._index.decoded == 2  # the newest chunk only
+        assert store.latest(TimeOut) is not None and store._index.decoded == 4
+        assert [r.id for r in store.query(StepAnswer)] == [f"ans-{n}" for n in range(0, 40, 4)]
+        assert store._index.decoded == 12

@@ -62,14 +62,22 @@ def _build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]
 
 
 @dataclasses.dataclass
+class _Raw:
+    """An undecoded chunk of a kind's snapshot rows."""
+
+    data: bytes
+    count: int
+    last_when: datetime
+
+
+@dataclasses.dataclass
 class _Kind:
+    raw: list[_Raw] = dataclasses.field(default_factory=list)
+    """Undecoded chunks from a snapshot, oldest first; they all come before `records`."""
     records: list[Record] = dataclasses.field(default_factory=list)
     seqs: list[int] = dataclasses.field(default_factory=list)
     in_time_order: bool = True
-    """Every record's time >= the one before it (then `since` can bisect)."""
-    raw: bytes | None = None
-    """Undecoded JSON rows from a snapshot (decoded on first use), followed by `records`."""
-    raw_count: int = 0
+    """Every record's time >= the one before it (then `since` can bisect, and decode only the newest chunks)."""
     last_when: datetime | None = None
 
 
@@ -89,9 +97,10 @@ class KindIndex:
         return index
 
     def add_raw(self, kind: str, raw: bytes, count: int, in_time_order: bool, last_at: str, total: int) -> None:
-        """A kind's undecoded snapshot section (`count` records); `total`: records in the snapshot."""
-        self._kinds[kind] = _Kind(raw=raw, raw_count=count, in_time_order=in_time_order,
-                                  last_when=datetime.fromisoformat(last_at))
+        """One undecoded snapshot chunk of `kind` (`count` rows, added oldest first); `total`: snapshot size."""
+        entry = self._kinds.setdefault(kind, _Kind())
+        entry.raw.append(_Raw(raw, count, datetime.fromisoformat(last_at)))
+        entry.in_time_order, entry.last_when = in_time_order, entry.raw[-1].last_when
         self.total = total
 
     def extend(self, records: Iterable[Record]) -> None:
@@ -105,13 +114,20 @@ class KindIndex:
             entry.seqs.append(self.total)
             self.total += 1
 
-    def _decode(self, kind: str) -> _Kind:
+    def _decode(self, kind: str, chunks: int | None = None) -> _Kind:
+        """`kind`'s entry with its newest `chunks` raw chunks decoded (all when None)."""
         entry = self._kinds.setdefault(kind, _Kind())
-        if entry.raw is not None:
+        take = len(entry.raw) if chunks is None else min(chunks, len(entry.raw))
+        if take:
+            records: list[Record] = []
+            seqs: list[int] = []
             with paused_gc():
-                records, seqs = _build(kind, json.loads(entry.raw))
+                for chunk in entry.raw[len(entry.raw) - take:]:
+                    built, numbers = _build(kind, json.loads(chunk.data))
+                    records += built
+                    seqs += numbers
+            del entry.raw[len(entry.raw) - take:]
             entry.records[:0], entry.seqs[:0] = records, seqs
-            entry.raw, entry.raw_count = None, 0
             self.decoded += len(records)
         return entry
 
@@ -120,7 +136,7 @@ class KindIndex:
 
     def count(self, kind: str) -> int:
         entry = self._kinds.get(kind)
-        return 0 if entry is None else entry.raw_count + len(entry.records)
+        return 0 if entry is None else sum(chunk.count for chunk in entry.raw) + len(entry.records)
 
     def records(self, kind: str) -> list[Record]:
         """A copy of `kind`'s records, in stored order."""
@@ -130,14 +146,20 @@ class KindIndex:
         """The last stored record of `kind`."""
         if kind not in self._kinds:
             return None
-        entry = self._kinds[kind] if self._kinds[kind].records else self._decode(kind)
+        entry = self._kinds[kind]
+        while not entry.records and entry.raw:
+            self._decode(kind, 1)
         return entry.records[-1] if entry.records else None
 
     def since(self, kind: str, low: datetime) -> list[Record]:
         """`kind`'s records with time >= `low`, in stored order (bisects when they are in time order)."""
         if kind not in self._kinds:
             return []
-        entry = self._decode(kind)
+        entry = self._kinds[kind]
+        if not entry.in_time_order:
+            self._decode(kind)
+        while entry.raw and entry.raw[-1].last_when >= low:  # older chunks end before `low`: left undecoded
+            self._decode(kind, 1)
         if entry.in_time_order:
             return entry.records[bisect.bisect_left(entry.records, low, key=lambda r: r.when):]
         return [r for r in entry.records if r.when >= low]

@@ -30,6 +30,8 @@ SNAPSHOT = "store.jsonl.index"
 FORMAT = 1
 MIN_RECORDS = 1000
 """No snapshot for a journal smaller than this (reading it whole is already fast)."""
+CHUNK = 2000
+"""Rows per snapshot chunk: a query for recent records decodes only the newest chunks of its kind."""
 REFRESH_AFTER = 1000
 """Write a new snapshot when open had to read more than this many records after the last one."""
 
@@ -98,15 +100,15 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     """Save `index` (the records of the journal bytes `prefix`, header included). True when written."""
     parts, sections, start = [], [], 0
     for kind in index.kinds():
-        if not index.count(kind):
-            continue
-        section = json.dumps(list(index.rows(kind)), ensure_ascii=False, allow_nan=False,
-                             separators=(",", ":")).encode()
-        last = index.latest(kind)
-        sections.append([kind, start, len(section), index.count(kind), index.in_time_order(kind),
-                         last.at if last else ""])
-        parts.append(section)
-        start += len(section)
+        rows, at = list(index.rows(kind)), field_names(kind).index("at")
+        in_order = index.in_time_order(kind)
+        for first in range(0, len(rows), CHUNK):
+            chunk = rows[first:first + CHUNK]
+            section = json.dumps(chunk, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            # the chunk's newest time when the kind is in time order (otherwise `since` decodes every chunk)
+            sections.append([kind, start, len(section), len(chunk), in_order, chunk[-1][at]])
+            parts.append(section)
+            start += len(section)
     payload = b"".join(parts)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
             "journal_sha256": _digest(prefix), "payload_sha256": _digest(payload), "total": index.total,
