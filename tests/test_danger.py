@@ -64,7 +64,15 @@ def test_negation_and_hypotheticals(detector: DangerDetector):
     assert detector.assess("he said if I leave he will kill me").level == "danger"
 
 
+def test_negation_reaches_only_its_own_clause(detector: DangerDetector):
+    assert detector.assess("when i said no he hit me").level == "danger"  # "no" is an answer here
+    assert detector.assess("i couldnt breathe when he had his hands on my neck").level == "danger"
+    assert detector.assess("I don't think he hit me, it was an accident").level == "none"  # "think" carries it
+    assert detector.assess("she has never laid a hand on me").level == "none"
+
+
 def test_inflections_cover_regular_doubling_and_irregular_verbs():
+    assert set(inflections("knee", {})) == {"knee", "knees", "kneed", "kneeing"}
     assert set(inflections("slap", {})) == {"slap", "slaps", "slapped", "slapping"}
     assert set(inflections("push", {})) == {"push", "pushes", "pushed", "pushing"}
     assert set(inflections("choke", {})) == {"choke", "chokes", "choked", "choking"}

@@ -19,7 +19,9 @@ import yaml
 
 LEXICON_FILE = "safety_lexicon.yaml"
 LEVELS = ("none", "ambiguous", "danger")
-GAP = r"(?:[^ /]+ ){0,3}"
+GAP = r"(?:(?:[^ /]+ ){0,3}|(?:[^ /]+ ){1,6}and )"
+"""What " ~ " stands for: up to three words, or a coordinated verb phrase sharing the subject ("he reads my
+texts and hits me")."""
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _REQUIRED_CLASSES = ("person", "phrase_end")
 
@@ -84,6 +86,8 @@ def inflections(lemma: str, irregular: Mapping[str, Sequence[str]]) -> tuple[str
         third = verb + "es" if re.search(r"(s|sh|ch|x|z|o)$", verb) else verb + "s"
         if re.search(r"[^aeiou]y$", verb):
             third, past, ing = verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+        elif re.search(r"(ee|oe|ye)$", verb):
+            past, ing = verb + "d", verb + "ing"
         elif verb.endswith("e"):
             past, ing = verb + "d", verb[:-1] + "ing"
         elif re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprtvz]", verb):

@@ -150,7 +150,8 @@ AMBIGUOUS = ["i dont feel safe at home", "i dont feel safe around {o}", "im scar
              "{s} has a gun", "i feel like giving up", "nobody would notice if i was gone",
              "{s} gets rough with me", "{s} grabbed my arm really hard", "{s} blocks the door when we argue",
              "{s} yells in my face until i cry", "i am not safe", "i hate myself", "i cant go on",
-             "{s} says im worthless and nobody else would want me", "i am frightened of {o}", "{s} doesnt let me have money",
+             "{s} says im worthless and nobody else would want me", "i am frightened of {o}",
+             "{s} doesnt let me have money",
              "i am scared", "{s} makes me feel unsafe", "i dont know how much longer i can take this",
              "{s} smashed my things", "{s} follows me everywhere", "{s} checks my phone and gets furious",
              "i wish i could just vanish", "{s} said i would regret it", "{s} threatened me",
@@ -233,11 +234,13 @@ def fill(tpl: str) -> str:
         sp = RNG.choice(["he", "she"])
     obj = {"he": "him", "she": "her", "they": "them"}
     p = {"he": "his", "she": "her", "they": "their"}[sp]
-    o = subj if subj not in obj else obj[subj]
+    o = obj.get(subj, subj)
     text = tpl.format(s=subj, sp=sp, o=o, p=p)
     if subj == "they":
         text = re.sub(r"\bthey (?!does\b|is\b|has\b|was\b)(\w+?)s\b", r"they \1", text).replace("they has", "they have")
-        text = text.replace("they is", "they are").replace("they does", "they do").replace("they doesnt", "they dont").replace("theyll", "they'll")
+        for wrong, right in (("they is", "they are"), ("they does", "they do"), ("they doesnt", "they dont"),
+                             ("theyll", "they'll")):
+            text = text.replace(wrong, right)
     if sp == "she":
         text = text.replace("forces himself", "forces herself")
     return text
