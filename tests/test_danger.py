@@ -33,11 +33,11 @@ def test_verdicts_name_level_and_category_never_the_text(detector: DangerDetecto
 
 
 def test_partner_names_join_the_person_class():
-    with_names = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"))
+    with_names = DangerDetector.load(DIALOGS, partners=("Tamsin", "Wren"))  # rare names: not in the census list
     without = DangerDetector.load(DIALOGS)
-    assert with_names.assess("im scared of jordan").level == "ambiguous"  # a transcript: no capitals
-    assert without.assess("im scared of jordan").level == "none"
-    assert with_names.assess("sam pushed me into the door").level == "danger"
+    assert with_names.assess("im scared of tamsin").level == "ambiguous"  # a transcript: no capitals
+    assert without.assess("im scared of tamsin").level == "none"
+    assert with_names.assess("wren pushed me into the door").level == "danger"
 
 
 def test_an_unknown_capitalised_word_in_typed_text_is_read_as_a_name():
@@ -69,6 +69,16 @@ def test_negation_reaches_only_its_own_clause(detector: DangerDetector):
     assert detector.assess("i couldnt breathe when he had his hands on my neck").level == "danger"
     assert detector.assess("I don't think he hit me, it was an accident").level == "none"  # "think" carries it
     assert detector.assess("she has never laid a hand on me").level == "none"
+
+
+def test_a_common_first_name_in_a_transcript_is_a_person(detector: DangerDetector):
+    assert detector.assess("chris strangles me during arguments").level == "danger"
+    assert detector.assess("the van hit me on my bike").level != "danger"  # after a determiner: a noun
+
+
+def test_transcribed_ill_is_i_will_unless_an_adjective(detector: DangerDetector):
+    assert detector.assess("if he does it again ill kill him").level in ("ambiguous", "danger")
+    assert detector.assess("i feel ill and i want to kill the headache").level == "none"
 
 
 def test_inflections_cover_regular_doubling_and_irregular_verbs():

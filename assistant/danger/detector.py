@@ -23,6 +23,7 @@ from assistant.danger.lexicon import (
     compile_pattern,
     compile_rules,
 )
+from assistant.danger.names import first_names
 from assistant.danger.sources import lexicon_candidates
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ NEGATION_REACH = 4
 SCOPE_OPENERS = ("think", "believe", "suppose", "say", "saying", "mean", "claim", "claiming", "sure", "expect")
 """Negation reaches past a new subject only through these ("I don't think he hit me"); otherwise a negator in
 an earlier clause ("when I said no he hit me") does not cancel a match that starts with its own subject."""
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "my", "our", "his", "her", "their", "your", "some",
+                         "any", "every", "each", "no", "one"})
+"""A word after one of these is a noun, not a name ("the van hit me" is not "Van hit me")."""
 ANSWER_VERBS = ("say", "said", "says", "saying", "tell", "told", "tells", "telling", "shout", "shouted",
                 "scream", "screamed", "yell", "yelled", "whisper", "whispered", "cry", "cried", "kept saying")
 """After one of these, "no" is an answer ("I said no"), not a negator."""
@@ -131,11 +135,21 @@ class DangerDetector:
             word = word.strip("'")
             if not word or word in lex.fillers:
                 continue
+            if word == "ill" and lex.adjective_ill_after and (not words or words[-1] not in lex.adjective_ill_after):
+                word = "i'll"
             words.extend(_expand(word, lex).split())
+        words = self._names_as_people(words)
         joined = " ".join("/" if word in lex.clause_breaks else word for word in words)
         for idiom in self._idioms:
             joined = idiom.sub(" / ", joined)
         return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
+
+    def _names_as_people(self, words: list[str]) -> list[str]:
+        """A common first name the lexicon does not use, not after a determiner ("the van"), is "someone"."""
+        names = first_names()
+        return ["someone" if word in names and word not in self._known_words
+                and (index == 0 or words[index - 1] not in DETERMINERS) else word
+                for index, word in enumerate(words)]
 
     def _proper_noun(self, found: re.Match[str]) -> str:
         """A capitalised word the lexicon does not know is most likely a name in typed text: "someone"."""

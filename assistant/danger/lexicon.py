@@ -63,6 +63,8 @@ class Lexicon:
     source: str
     contractions: Mapping[str, str]
     fillers: frozenset[str]
+    adjective_ill_after: frozenset[str]
+    """Words after which "ill" is the adjective ("I feel ill"); elsewhere a transcript's "ill" is "I'll"."""
     clause_breaks: frozenset[str]
     negators: frozenset[str]
     hypothetical: frozenset[str]
@@ -159,6 +161,8 @@ def load_lexicon(path: Path) -> Lexicon:
     specs = tuple(_rule(item, f"{where}: rules[{index}]") for index, item in enumerate(rules))
     lexicon = Lexicon(source=where, contractions=contractions,
                       fillers=frozenset(_strings(norm.get("fillers", []), f"{where}: normalise.fillers")),
+                      adjective_ill_after=frozenset(_strings(norm.get("adjective_ill_after", []),
+                                                             f"{where}: normalise.adjective_ill_after")),
                       clause_breaks=frozenset(_strings(norm.get("clause_breaks", []),
                                                        f"{where}: normalise.clause_breaks")),
                       negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),
