@@ -185,3 +185,16 @@ def test_check_safety_names_what_to_fix(tmp_path: Path):
     assert any("safety_lexicon.yaml: cannot read" in problem for problem in problems)
     assert any(problem.endswith("prompts.resources_GB: missing or empty; expected a list of one or more lines")
                for problem in problems)
+
+
+def test_one_detector_per_process_rebuilt_when_the_lexicon_changes(tmp_path: Path):
+    from assistant.danger import shared_detector, warm
+
+    shutil.copy(DIALOGS / "safety_lexicon.yaml", tmp_path / "safety_lexicon.yaml")
+    first = warm(tmp_path, ("Tamsin",)).result(timeout=60)
+    assert shared_detector(tmp_path, ("Tamsin",)) is first
+    assert first.assess("tamsin choked me").level == "danger"
+    (tmp_path / "safety_lexicon.yaml").write_text("rules: []\n", encoding="utf-8")  # broken: a fallback copy
+    rebuilt = shared_detector(tmp_path, ("Tamsin",))
+    assert rebuilt is not first and rebuilt.assess("tamsin choked me").level == "danger"
+
