@@ -35,7 +35,7 @@ SCOPE_OPENERS = ("think", "believe", "suppose", "say", "saying", "mean", "claim"
 """Negation reaches past a new subject only through these ("I don't think he hit me"); otherwise a negator in
 an earlier clause ("when I said no he hit me") does not cancel a match that starts with its own subject."""
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "my", "our", "his", "her", "their", "your", "some",
-                         "any", "every", "each", "no", "one"})
+                         "any", "every", "each", "one"})
 """A word after one of these is a noun, not a name ("the van hit me" is not "Van hit me")."""
 ANSWER_VERBS = ("say", "said", "says", "saying", "tell", "told", "tells", "telling", "shout", "shouted",
                 "scream", "screamed", "yell", "yelled", "whisper", "whispered", "cry", "cried", "kept saying")
