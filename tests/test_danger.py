@@ -198,3 +198,15 @@ def test_one_detector_per_process_rebuilt_when_the_lexicon_changes(tmp_path: Pat
     rebuilt = shared_detector(tmp_path, ("Tamsin",))
     assert rebuilt is not first and rebuilt.assess("tamsin choked me").level == "danger"
 
+
+
+def test_the_interpreter_danger_check_answers_a_level_and_never_fails(tmp_path: Path):
+    from assistant.danger.engine_check import LexiconDangerCheck
+
+    check = LexiconDangerCheck(DIALOGS, ("Jordan", "Sam"))
+    assert check.assess("jordan choked me") == "danger"
+    assert check.verdict("i want to end it all") == Verdict("danger", "suicide")
+    assert check.assess("I don't feel safe sharing my phone yet") == "none"
+    assert "i want to die" in check.spoken_phrases()
+    (tmp_path / "safety_lexicon.yaml").write_text("rules: [", encoding="utf-8")  # unusable: a fallback copy
+    assert LexiconDangerCheck(tmp_path).assess("he choked me") == "danger"
