@@ -24,6 +24,7 @@ from assistant.interpret import Question
 from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
+from assistant.schedule.rules import MAKEUP_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
 
@@ -123,7 +124,8 @@ class Companion:
         self.scheduler.record(action, "spoken")
         question = Question("ready", f"invite_{prompt}", INVITE_INTENTS, timeout_s=self.invite_timeout_s)
         intent = self.conversation.hear(question, "idle").intent
-        if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT)):
+        if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT,
+                                                                           MAKEUP_PROMPT)):
             self.scheduler.record(action, "answered")
             self.start(prompt)
         elif intent in ("later", "more_time"):
@@ -138,7 +140,7 @@ class Companion:
 
     def start(self, prompt: str) -> None:
         """Run the activity a prompt invites to ("return": back after a rescheduled time out)."""
-        kind = activities.for_prompt("checkin_reminder" if prompt == RETURN_PROMPT else prompt)
+        kind = activities.for_prompt("checkin_reminder" if prompt in (RETURN_PROMPT, MAKEUP_PROMPT) else prompt)
         if kind is None:
             _LOGGER.warning("no activity settles the prompt %r", prompt)
             return
