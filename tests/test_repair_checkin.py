@@ -14,14 +14,15 @@ import yaml
 
 from assistant import pipeline
 from assistant.activities.followthrough import live_commitments, open_commitments
+from assistant.activities.registry import SessionContext
 from assistant.audio.base import ListenRequest
 from assistant.blame import BlameCheck
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary
 from assistant.listening import Heard
-from assistant.sessions import new_checkin, run_session
-from assistant.store.records import Commitment, CommitmentReview, StepAnswer
+from assistant.sessions import new_checkin, new_session, run_session
+from assistant.store.records import BoundaryNote, Commitment, CommitmentReview, StepAnswer
 from assistant.store.store import Store
 from assistant.stt.base import Utterance
 from assistant.transcript import Turn
@@ -205,3 +206,29 @@ def test_who_speaks_first_alternates_week_by_week(tmp_path: Path) -> None:
         assert final == "completed"
         firsts.append(said(turns, "checkin.appreciations")[0][1])
     assert firsts == [MAYA, JORDAN, MAYA]
+
+
+# -- 3. boundary changes reach the monthly review -------------------------------------------------------------
+def test_a_boundary_change_noted_at_the_checkin_is_read_at_the_next_agreement_review(tmp_path: Path) -> None:
+    note = "sharing locations only on weekdays"
+    final, _ = checkin(tmp_path, [("boundaries", "change"), ("boundary_change", note)])
+    assert final == "completed"
+    assert [n.text for n in records(tmp_path, BoundaryNote)] == [note]
+
+    def review(start: datetime) -> list[Turn]:
+        clock = VirtualClock(start)
+        settings = Settings.model_validate({"partners": [MAYA, JORDAN]})
+        library = DialogLibrary.load(seed=0)
+        with Store.open(tmp_path) as store:
+            conversation = pipeline.conversation(Typed(clock, []), lambda line: None, clock, settings, library,
+                                                 store)
+            session = new_session("agreement_review", SessionContext(store, library, settings, clock))
+            assert run_session(conversation, session) == "completed"
+        return conversation.transcript.turns
+
+    opening = review(WEEK1 + timedelta(days=3))[0]
+    expected = DialogLibrary.load().render("agreement.boundary_note_one", count=1, notes=note).text
+    assert opening.dialog_id == "agreement_review.opening" and expected in opening.slots["overview"]
+    # Once reviewed, the note is not brought up again.
+    again = review(WEEK1 + timedelta(days=33))[0]
+    assert note not in again.slots["overview"]

@@ -19,7 +19,14 @@ from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.schema import Step
 from assistant.store.protocol import RecordStore
-from assistant.store.records import Commitment, CommitmentReview, SessionEvent, StepAnswer, new_id
+from assistant.store.records import (
+    BoundaryNote,
+    Commitment,
+    CommitmentReview,
+    SessionEvent,
+    StepAnswer,
+    new_id,
+)
 
 COMMITMENT_STEPS = ("next_commitments", "commitment_again")
 """Steps whose free answer is a commitment's wording (read back before it is kept)."""
@@ -126,6 +133,8 @@ class CheckinActivity:
         elif step.record == "commitment_unworded":
             self._keep(at, partner, None, confirmed=False)
             return
+        elif step.record == "boundary_note":  # read by the next monthly agreement review
+            self.store.append(BoundaryNote(at=at, session_id=self.session_id, text=text))
         elif step.record == "commitment_review":
             commitment_id = str(slots["commitment_id"])
             earlier = latest_reviews(r for r in self.store.query(CommitmentReview)

@@ -12,7 +12,8 @@ from assistant.safe_yaml import YamlProblem, load_yaml
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
-RecordKind = Literal["none", "answer", "commitment", "commitment_confirm", "commitment_unworded", "commitment_review"]
+RecordKind = Literal["none", "answer", "commitment", "commitment_confirm", "commitment_unworded", "commitment_review",
+                     "boundary_note"]
 Answerer = Literal["partner", "other", "both"]
 FREE_BRANCH_KEYS = {"answer", "blame"}
 """Branch keys of a free step: "blame" when the answer's wording blames (dialogs/blame_lexicon.yaml),

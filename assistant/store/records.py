@@ -104,6 +104,16 @@ class CommitmentReview(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class BoundaryNote(Record):
+    """A boundary change raised at a check-in, carried into the next monthly agreement review."""
+
+    KIND = "boundary_note"
+    session_id: str
+    text: str | None
+    """What the couple said; None when transcripts are disabled."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class TimeOut(Record):
     """A time out, logged when it ends."""
 
@@ -170,5 +180,5 @@ class Consent(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
-                AgreementVersion, PromptEvent, SafetyEvent, Consent)
+                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote)
 }
