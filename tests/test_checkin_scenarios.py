@@ -36,7 +36,9 @@ DEFAULT_ANSWERS = {"yes_no": "yes", "rating": "four", "free": "we talked about i
 TRIGGER_ACK = ["checkin.triggers", "checkin.trigger_heard", "checkin.trigger_confirm"]
 NEED_ACK = ["checkin.needs", "checkin.need_heard", "checkin.need_confirm"]
 COMMIT = ["checkin.next_commitments", "checkin.commitment_readback"]
-WEEK1_SAID = ["checkin.grounding", "checkin.appreciations", "checkin.appreciations", *TRIGGER_ACK, *TRIGGER_ACK,
+TRANSPARENCY = ["checkin.transparency", "checkin.transparency_open", "checkin.transparency_response"]
+WEEK1_SAID = ["checkin.grounding", "checkin.appreciations", "checkin.appreciations", *TRANSPARENCY, *TRANSPARENCY,
+              *TRIGGER_ACK, *TRIGGER_ACK,
               "checkin.boundaries", "checkin.progress_safe", "checkin.progress_safe",
               "checkin.progress_close", "checkin.progress_close", *NEED_ACK, *NEED_ACK, *COMMIT, *COMMIT,
               "checkin.closing"]
@@ -364,7 +366,7 @@ def test_a_no_to_a_commitment_leads_to_the_repair_prompt(week1: Run, week2: Run)
     review = index_of(lines, "checkin.commitments_review")
     got = [(line.dialog_id, partner(line)) for line in lines[review:review + 4]]
     assert got == [("checkin.commitments_review", MAYA), ("checkin.commitments_review", JORDAN),
-                   ("checkin.commitment_repair", JORDAN), ("checkin.triggers", JORDAN)]  # week 2: Jordan first
+                   ("checkin.commitment_repair", JORDAN), ("checkin.transparency", JORDAN)]  # week 2: Jordan first
     # The other partner answered whether each commitment was kept, and is stored as the one who confirmed.
     assert [t.who for t in week2.heard("commitments_review")] == [JORDAN, MAYA]
     assert (lines[review + 2].slots or {}).get("other") == MAYA
@@ -445,8 +447,8 @@ def test_cli_simulate_exits_non_zero_with_the_message(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "ran out of turns" in done.stderr
-    assert "'triggers'" not in done.stderr and "'boundaries'" in done.stderr
-    assert "choice" in done.stderr
+    assert "'triggers'" not in done.stderr and "'transparency'" in done.stderr  # the first step not free
+    assert "yes_no" in done.stderr
     assert (tmp_path / "out" / "transcript.jsonl").exists()
 
     malformed = subprocess.run([*cli, str(SCENARIOS / "malformed.yaml"), "--out", str(tmp_path / "bad")],

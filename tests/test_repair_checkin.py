@@ -232,3 +232,20 @@ def test_a_boundary_change_noted_at_the_checkin_is_read_at_the_next_agreement_re
     # Once reviewed, the note is not brought up again.
     again = review(WEEK1 + timedelta(days=33))[0]
     assert note not in again.slots["overview"]
+
+
+# -- 4. transparency ------------------------------------------------------------------------------------------
+def test_transparency_is_invited_once_per_partner_and_answered_by_the_other(tmp_path: Path) -> None:
+    final, turns = checkin(tmp_path, [
+        ("transparency", "yes"),                                                  # Maya would like to share
+        ("transparency_open", "she messaged me on tuesday and i did not reply"),
+        ("transparency_response", "thank you for telling me"),                    # Jordan responds
+        ("transparency", "no"),                                                   # Jordan: not this week
+    ])
+    assert final == "completed"
+    assert said(turns, "checkin.transparency", "checkin.triggers") == [
+        ("checkin.transparency", MAYA, JORDAN), ("checkin.transparency_open", MAYA, JORDAN),
+        ("checkin.transparency_response", MAYA, JORDAN), ("checkin.transparency", JORDAN, MAYA)]
+    assert answers(tmp_path, "transparency", "transparency_open", "transparency_response") == [
+        ("transparency", MAYA, "yes"), ("transparency_open", MAYA, "answer"),
+        ("transparency_response", JORDAN, "answer"), ("transparency", JORDAN, "no")]
