@@ -174,7 +174,7 @@ def test_full_checkin_writes_transcript_and_assistant_audio(week1: Run) -> None:
     assert [r["dialog_id"] for r in rows if r["who"] == "assistant"] == WEEK1_SAID
     for row in rows:
         assert {"who", "dialog_id", "text", "state", "listen", "intent", "time"} <= set(row)
-    assert [r["listen"] for r in rows if r["who"] == MAYA][:2] == ["free", "free"]
+    assert [r["listen"] for r in rows if r["who"] == MAYA][:2] == ["free", "yes_no"]  # appreciation, transparency
     assert rows[-1]["time"] > rows[0]["time"]  # virtual time moves on
     with wave.open(str(out / "assistant.wav"), "rb") as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
