@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
     "assistant.cli.safety_cmds",
+    "assistant.cli.activity_cmds",
 )
 
 

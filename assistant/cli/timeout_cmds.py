@@ -15,19 +15,14 @@ def timeout_cmd(app: AppContext, virtual_clock: bool) -> None:
     """Start a time out immediately: a calm pause, guided breathing, a cool-off and a check-back."""
     from assistant.activities.timeout import TimeOutFlow
     from assistant.audio.devices import AudioDeviceError
+    from assistant.cli.activity_cmds import consent_given
     from assistant.clock import VirtualClock
     from assistant.live import live_pipeline
     from assistant.sessions import paused_session
 
-    from assistant import paths
-    from assistant.consent import ensure_consent
-
     try:
         with live_pipeline(app.settings, app.io, clock=VirtualClock() if virtual_clock else None) as live:
-            consent = ensure_consent(live.store, live.library, live.clock, app.settings.partners,
-                                     paths.data_dir(app.settings.data_dir), live.conversation.say,
-                                     live.conversation.hear, country=app.settings.safety.country)
-            if not consent.agreed:  # a time out is recorded; first time here, both must agree
+            if not consent_given(app, live):  # a time out is recorded; first time here, both must agree
                 click.echo("Nothing was recorded. You can still step away, breathe slowly, and come back within "
                            "a day.")
                 return

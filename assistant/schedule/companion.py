@@ -21,6 +21,7 @@ from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Question
+from assistant.readback import READ_INTENTS, read_back
 from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
@@ -156,6 +157,10 @@ class Companion:
             self.said.append(line)
             self.conversation.say(line, "idle")
             log_safety(self.store, self.clock, "idle")
+        elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
+            for line in read_back(intent, self.library, self.store):
+                self.said.append(line)
+                self.conversation.say(line, "idle")
         elif found is None:
             self.say("always_on.help")
         else:
