@@ -18,7 +18,7 @@ from assistant.intents import IntentMatcher
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.simulate.calendar import TypedTurns
-from assistant.store.records import AgreementVersion, Appreciation, Commitment, SessionEvent
+from assistant.store.records import AgreementVersion, Appreciation, Commitment, SafetyEvent, SessionEvent
 from assistant.store.store import Store
 
 AT = datetime(2026, 1, 4, 19, 0, tzinfo=timezone.utc).isoformat()
@@ -33,6 +33,18 @@ def seed_store(directory: Path) -> None:
                                 confirmed=True))
         store.append(Commitment(at=AT, session_id="s1", partner="Sam", text=GARBLED, confirmed=False))
         store.update_agreement(["We share plans for the evening by six."], "add", AT)
+
+
+def companion(tmp_path: Path, clock: VirtualClock, replies: list[str | None]) -> tuple[Companion, list[Line], Store]:
+    """The always-on companion with typed replies, the real dialogs and a real store in tmp_path/store."""
+    said: list[Line] = []
+    settings = Settings()
+    store = Store.open(tmp_path / "store")
+    hearing = TypedTurns(clock, lambda request, now: replies.pop(0) if replies else None, NY)
+    conversation = pipeline.conversation(hearing, said.append, clock, settings, DialogLibrary.load(seed=0), store)
+    return Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock,
+                     Scheduler.from_settings(store, clock, settings.schedule, NY),
+                     IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), NY), said, store
 
 
 def invoke(tmp_path: Path, *args: str, input: str = "") -> tuple[int, str]:
@@ -54,22 +66,14 @@ def test_commitments_command_reads_back_only_confirmed_words(tmp_path: Path) -> 
 def test_voice_asks_what_we_committed_to_and_to_read_the_agreement(tmp_path: Path) -> None:
     seed_store(tmp_path / "store")
     clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
-    queue = ["what did we commit to?", "read our agreement"]
-    said: list[Line] = []
-    settings = Settings()
-    store = Store.open(tmp_path / "store")
-    conversation = pipeline.conversation(TypedTurns(clock, lambda request, now: queue.pop(0) if queue else None, NY),
-                                         said.append, clock, settings, DialogLibrary.load(seed=0), store)
-    companion = Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock,
-                          Scheduler.from_settings(store, clock, settings.schedule, NY),
-                          IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), NY)
-    assert companion.idle_once(5.0) == "read_commitments"
+    idle, said, store = companion(tmp_path, clock, ["what did we commit to?", "read our agreement"])
+    assert idle.idle_once(5.0) == "read_commitments"
     assert [line.dialog_id for line in said] == ["readback.commitments_intro", "readback.commitment_item",
                                                  "readback.commitment_item"]
     assert [line.slots["partner"] for line in said[1:]] == ["Alex", "Sam"]
     assert GARBLED not in " ".join(line.text for line in said)
     said.clear()
-    assert companion.idle_once(5.0) == "read_agreement"
+    assert idle.idle_once(5.0) == "read_agreement"
     assert [(line.dialog_id, line.slots.get("item")) for line in said] == [
         ("readback.agreement_intro_one", None), ("readback.agreement_item", "We share plans for the evening by six.")]
     store.close()
@@ -104,3 +108,16 @@ def test_forget_answered_no_keeps_everything_and_exits_calmly(tmp_path: Path) ->
     assert "Aborted" not in output and "Nothing was deleted" in output
     with Store.open(tmp_path) as store:
         assert len(store.query(Commitment)) == 2
+
+
+def test_we_both_asked_for_it_after_a_safety_hold_continues_the_checkin(tmp_path: Path) -> None:
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    with Store.open(tmp_path / "store") as store:
+        store.append(SafetyEvent(at=clock.now().isoformat(), activity="checkin"))  # earlier today
+    idle, said, store = companion(tmp_path, clock, ["start check in", "we both asked for it"])
+    assert idle.idle_once(5.0) == "start_checkin"
+    assert [line.dialog_id for line in said] == ["safety.checkin_held"]
+    assert idle.idle_once(5.0) == "both_asked"
+    assert said[1].dialog_id == "checkin.grounding"  # the check-in runs (then pauses: nobody answers)
+    assert [e.status for e in store.query(SessionEvent) if e.activity == "checkin"] == ["started", "paused"]
+    store.close()

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from assistant import paths, sessions
+from assistant import after_safety, paths, sessions
 from assistant.activities import registry as activities
+from assistant.after_safety import BOTH_ASKED
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.consent import ensure_consent
@@ -157,6 +158,8 @@ class Companion:
             self.said.append(line)
             self.conversation.say(line, "idle")
             log_safety(self.store, self.clock, "idle")
+        elif intent == BOTH_ASKED:  # after a safety hold: continue today only if the resume rule allows
+            self._continue_after_safety()
         elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
             for line in read_back(intent, self.library, self.store):
                 self.said.append(line)
@@ -166,9 +169,17 @@ class Companion:
         else:
             self._run(intent, *found)
 
-    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool) -> None:
+    def _continue_after_safety(self) -> None:
+        policy = after_safety.policy_now(self.store)
+        if not after_safety.both_asking_may_continue(self.store):
+            self.say(policy.dialog_id)
+            return
+        paused = sessions.paused_session(self.store, "checkin") is not None
+        self._run(after_safety.BOTH_ASKED, activities.activity("checkin"), paused, after_safety=True)
+
+    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool, after_safety: bool = False) -> None:
         context = activities.SessionContext(self.store, self.library, self.settings, self.clock, self.tz, self.seed)
-        session = sessions.new_session(kind.name, context, resume=resume)
+        session = sessions.new_session(kind.name, context, resume=resume, after_safety=after_safety)
         if resume and session.resume_at is None:
             if intent != "return":
                 self.say("common.nothing_to_resume")
