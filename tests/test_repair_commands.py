@@ -121,3 +121,13 @@ def test_we_both_asked_for_it_after_a_safety_hold_continues_the_checkin(tmp_path
     assert said[1].dialog_id == "checkin.grounding"  # the check-in runs (then pauses: nobody answers)
     assert [e.status for e in store.query(SessionEvent) if e.activity == "checkin"] == ["started", "paused"]
     store.close()
+
+
+def test_text_mode_speaks_of_typing_not_saying(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path, "checkin", input="yes\nyes\n\n\n")  # consent, then quiet: paused
+    assert code == 0, output
+    typed = DialogLibrary.load().for_typing()
+    assert any(typed.render("common.paused_silence").text in output for _ in range(5))
+    assert "type resume check in" in output and "say resume check in" not in output
+    spoken = DialogLibrary.load().render("common.nothing_to_resume").text
+    assert "Say start check in" in spoken  # the same line, spoken
