@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from assistant import paths, pipeline
 from assistant.cli import cli
 from assistant.clock import VirtualClock
-from assistant.config import Settings
+from assistant.config import Settings, load_settings
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.schedule.companion import Companion
@@ -131,3 +131,19 @@ def test_text_mode_speaks_of_typing_not_saying(tmp_path: Path) -> None:
     assert "type resume check in" in output and "say resume check in" not in output
     spoken = DialogLibrary.load().render("common.nothing_to_resume").text
     assert "Say start check in" in spoken  # the same line, spoken
+
+
+def test_setup_asks_names_times_and_day_and_saves_them_privately(tmp_path: Path) -> None:
+    config = tmp_path / "conf" / "config.toml"
+    answers = "maya\nyes\njordan\nno\njordan lee\nyes\nin the morning\nsaturday\n"
+    done = CliRunner().invoke(cli, ["--io", "text", "--config", str(config), "--data-dir", str(tmp_path / "data"),
+                                    "setup"], input=answers)
+    assert done.exit_code == 0, done.output
+    assert "Type the day" in done.output  # text mode speaks of typing
+    assert (config.stat().st_mode & 0o777) == 0o600
+    saved = load_settings(config)
+    assert saved.partners == ("Maya", "Jordan Lee")
+    assert (saved.schedule.appreciation_times, saved.schedule.checkin_day) == (["08:00"], "saturday")
+    # The names are used from then on (consent asks each partner by name).
+    code, output = invoke(tmp_path / "data", "--config", str(config), "checkin", input="no\n")
+    assert DialogLibrary.load().for_typing().render("consent.ask_partner", partner="Maya").text in output

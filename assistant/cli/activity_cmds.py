@@ -23,6 +23,31 @@ def consent_given(app: AppContext, live: LivePipeline) -> bool:
                           country=app.settings.safety.country).agreed
 
 
+def setup(app: AppContext, live: LivePipeline) -> bool:
+    """Run the first-run setup in this pipeline; the new settings apply at once. False: stopped."""
+    from assistant import paths
+    from assistant.activities.timeout import TimeOutFlow
+    from assistant.first_run import run_setup
+
+    result = run_setup(live.conversation, live.library, app.config_path or paths.config_file(), app.settings)
+    if result.settings is None:
+        return False
+    app.settings = live.settings = result.settings
+    live.conversation.time_out = TimeOutFlow(result.settings, live.library, live.store)
+    return True
+
+
+@click.command("setup")
+@pass_app
+def setup_cmd(app: AppContext) -> None:
+    """Your names, the appreciation time and the check-in day (spoken, or typed with --io text)."""
+    from assistant.live import live_pipeline
+
+    with live_pipeline(app.settings, app.io) as live:
+        if setup(app, live):
+            click.echo(f"Saved. Hello, {app.settings.partners[0]} and {app.settings.partners[1]}.")
+
+
 def run_activity(app: AppContext, name: str) -> str | None:
     """Run activity `name` now on the microphone and speaker (or --io text), after the first-run consent;
     returns its final state (None when consent was not given)."""
@@ -80,6 +105,7 @@ def register(group: click.Group) -> None:
     """Add `appreciation` and `commitments`, and `review` to the `agreement` group."""
     group.add_command(appreciation_cmd)
     group.add_command(commitments_cmd)
+    group.add_command(setup_cmd)
     agreement = group.commands.get("agreement")
     if isinstance(agreement, click.Group):
         agreement.add_command(review_cmd)
