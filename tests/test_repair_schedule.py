@@ -58,3 +58,10 @@ def test_the_second_chance_is_offered_once_not_every_day(tmp_path: Path) -> None
     with Store.open(tmp_path) as store:
         spoken = prompts_over(store, clock, 24 * 6, "missed")
     assert [prompt for prompt, _ in spoken] == ["checkin_reminder", MAKEUP_PROMPT]
+
+
+def test_a_checkin_held_after_a_safety_stop_is_not_offered_again(tmp_path: Path) -> None:
+    clock = VirtualClock(SUNDAY)
+    with Store.open(tmp_path) as store:
+        spoken = prompts_over(store, clock, 48, "held")
+    assert spoken == [("checkin_reminder", "Sun 19:00")]

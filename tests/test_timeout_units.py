@@ -73,8 +73,8 @@ def test_cooloff_never_below_the_minimum() -> None:
 def test_return_times_stay_within_a_day_and_after_the_cooloff() -> None:
     settings = TimeOutSettings()
     now = datetime(2026, 1, 5, 19, 50, tzinfo=timezone.utc)
-    # Rounded to the nearest quarter hour, never before the cool-off ends nor beyond a day.
-    assert return_time("in_one_hour", now, settings, time(19)) == datetime(2026, 1, 5, 20, 45, tzinfo=timezone.utc)
+    # Rounded up to a quarter hour (never sooner than agreed), never beyond a day.
+    assert return_time("in_one_hour", now, settings, time(19)) == datetime(2026, 1, 5, 21, 0, tzinfo=timezone.utc)
     assert return_time("this_evening", now, settings, time(19)) == datetime(2026, 1, 5, 20, 15, tzinfo=timezone.utc)
     assert return_time("tomorrow", now, settings, time(19)) == datetime(2026, 1, 6, 19, 0, tzinfo=timezone.utc)
     late = datetime(2026, 1, 5, 21, 0, tzinfo=timezone.utc)

@@ -123,4 +123,5 @@ def _missed(rules: Sequence[Rule], makeup: Rule, due: datetime, events: Sequence
     before = previous_due(original, due - timedelta(microseconds=1), tz)
     if before is None:
         return False
-    return not any(e.outcome == "answered" for e in events_for(events, original, before))
+    # answered: nothing to make up; held: a safety stop that day, the check-in waits until both ask
+    return not any(e.outcome in ("answered", "held") for e in events_for(events, original, before))

@@ -13,9 +13,9 @@ PERIODS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))
 
 
 def to_quarter(moment: datetime, low: datetime, high: datetime) -> datetime:
-    """`moment` rounded to the nearest quarter hour, kept within [low, high] by rounding the other way."""
+    """`moment` rounded up to a quarter hour (never sooner than agreed), or down when that passes `high`."""
     base = moment.replace(minute=0, second=0, microsecond=0)
-    steps = round((moment - base) / QUARTER)
+    steps = -(-(moment - base) // QUARTER)
     rounded = base + steps * QUARTER
     while rounded < low:
         rounded += QUARTER
