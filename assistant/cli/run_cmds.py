@@ -164,6 +164,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
             return stop.requested or (polled is not None and polled.closed)
 
         reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
+        _LOGGER.info("companion ready: listening")  # scripts/bench_coldstart.py stops its clock here
         try:
             keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
         finally:
