@@ -11,6 +11,7 @@ endpoint (compute only). Cold start is scripts/bench_coldstart.py.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -38,7 +39,7 @@ SENTENCES = (
 COMMANDS = ["yes", "no", "repeat", "skip", "go back", "help", "stop", "time out", "i need a time out",
             "one", "two", "three", "four", "five"]
 KOREAN = ("안녕하세요", "감사합니다", "네", "아니요")
-REPEATS = 5
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
 
 GOALS = {
