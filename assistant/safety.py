@@ -13,7 +13,7 @@ dialogs/safety.yaml. This module holds the bookkeeping around it:
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from assistant.clock import Clock
 from assistant.dialog.safety_message import safety_line
@@ -41,10 +41,15 @@ def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEv
     return event
 
 
-def safety_times(store: SafetyStore) -> list[datetime]:
-    """When safety responses happened: SafetyEvents and sessions that ended in the safety state."""
-    times = [record.when for record in store.query(SafetyEvent)]
-    times += [record.when for record in store.query(SessionEvent) if record.status == "safety"]
+LONGEST_DAY = timedelta(hours=26)
+"""More than any local calendar day lasts (25 h when clocks go back): `safety_earlier_today` reads no further."""
+
+
+def safety_times(store: SafetyStore, since: datetime | None = None) -> list[datetime]:
+    """When safety responses happened (at or after `since`, when given): SafetyEvents and sessions that ended
+    in the safety state. With `since`, only the newest records are read (the store's index), not the history."""
+    times = [record.when for record in store.query(SafetyEvent, since=since)]
+    times += [record.when for record in store.query(SessionEvent, since=since) if record.status == "safety"]
     return times
 
 
@@ -60,4 +65,5 @@ def safety_earlier_today(store: SafetyStore, now: datetime) -> bool:
     that local day.
     """
     today = now.date()
-    return any(moment.astimezone(now.tzinfo).date() == today and moment <= now for moment in safety_times(store))
+    return any(moment.astimezone(now.tzinfo).date() == today and moment <= now
+               for moment in safety_times(store, since=now - LONGEST_DAY))

@@ -4,15 +4,14 @@ Clock for `run`: from just before the process is spawned (a new interpreter: CLI
 opened and read, microphone and speaker opened, the TTS worker started and warming in the background,
 pocketsphinx loaded, dialogs, scheduler) to the moment its `-v` log prints "companion ready: listening" (just
 before the first listen). The microphone and speaker are a private PulseAudio room (assistant/audio/room.py):
-there is no sound card here. Two stores: consent only, and 50 years of history (scripts/bench_store.py's
-generator, ~120,000 records). Each is spawned REPEATS times; min/median/max. Also the peak RSS (VmHWM) of the
+there is no sound card here. Two stores: consent only, and 50 years of history (scripts/history_gen.py,
+~115,000 records). Each is spawned REPEATS times; min/median/max. Also the peak RSS (VmHWM) of the
 `run` process when it is ready, and `assistant --help` from spawn to exit.
 `run(results)` adds its numbers to `results`; `main()` prints them as JSON.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from history_gen import real_use
 from measure import spread
 
 from assistant.store.records import Consent
@@ -38,17 +38,9 @@ GOALS = {
 """Goals shown beside this section's figures by scripts/bench (issue 16: quiet machine)."""
 
 
-def _history(years: int) -> list:  # type: ignore[type-arg]
-    """scripts/bench_store.py's generator (owned by the store bench), loaded by path."""
-    spec = importlib.util.spec_from_file_location("bench_store", Path(__file__).with_name("bench_store.py"))
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.ten_years(years)  # type: ignore[no-any-return]
-
-
 def make_store(directory: Path, years: int) -> int:
     """A store with both partners' consent and `years` of history; returns the record count."""
-    records = _history(years) if years else []
+    records = real_use(years) if years else []
     with Store.open(directory) as store:
         store.append(Consent(at="2015-12-31T19:00:00+00:00", partners=("Alex", "Sam")))
         store.append_many(records)
