@@ -69,6 +69,16 @@ class Queries:
         with self._reading() as index:
             return index.latest(kind.KIND)  # type: ignore[return-value]
 
+    def of_kinds(self, *kinds: type[Record]) -> list[Record]:
+        """Records of these kinds in the order stored, without reading (decoding) any other kind."""
+        with self._reading() as index:
+            return index.of_kinds(k.KIND for k in kinds)
+
+    def first(self, kind: type[R]) -> R | None:
+        """The first stored record of `kind` (None when there is none), without reading the rest."""
+        with self._reading() as index:
+            return index.first(kind.KIND)  # type: ignore[return-value]
+
     def count(self, kind: type[R]) -> int:
         """How many records of `kind` are stored (without decoding them)."""
         with self._reading() as index:
