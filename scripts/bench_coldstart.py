@@ -5,8 +5,10 @@ opened and read, microphone and speaker opened, the TTS worker started and warmi
 pocketsphinx loaded, dialogs, scheduler) to the moment its `-v` log prints "companion ready: listening" (just
 before the first listen). `phases_*`: the same clock stopped when each start-up step's log line arrives
 (microphone open, speaker open, speech engine chosen, then its model loads until ready), to show where the
-time goes. The microphone and speaker are a private PulseAudio room (assistant/audio/room.py): there is no sound
-card here. Two stores: consent only, and 50 years of history (scripts/history_gen.py, ~104,000 records).
+time goes, and `cpu_of_run_process`: the CPU seconds the `run` process itself used until ready (all its
+threads; not the TTS worker process), a figure the shared machine's load disturbs far less than wall time.
+The microphone and speaker are a private PulseAudio room (assistant/audio/room.py): there is no sound card here.
+Two stores: consent only, and 50 years of history (scripts/history_gen.py, ~104,000 records).
 
 State measured: the one a user's machine is in, after one earlier untimed `run` of each store (the previous
 session): bytecode compiled (as `pip install` does; this sandbox sets PYTHONDONTWRITEBYTECODE, so the children
@@ -68,10 +70,17 @@ def _peak_rss_mb(pid: int) -> float:
     return kb / 1024
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far: its own threads, not the TTS worker process."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_to_listening(data_dir: Path, env: dict[str, str],
                      timeout_s: float = 60.0) -> tuple[float, float, dict[str, float]]:
     """Seconds from spawning `assistant run` to its ready log line, its peak RSS (MB) then, and the seconds
-    to each of PHASES; the process is then stopped (SIGTERM)."""
+    to each of PHASES (and its CPU seconds then); the process is then stopped (SIGTERM)."""
     args = [*ASSISTANT, "-v", "--engine", "pocketsphinx", "--data-dir", str(data_dir), "run"]
     phases: dict[str, float] = {}
     started = time.perf_counter()
@@ -85,6 +94,7 @@ def run_to_listening(data_dir: Path, env: dict[str, str],
                 if phase not in phases and prefix in line:
                     phases[phase] = now
             if READY in line:
+                phases["cpu_of_run_process"] = _cpu_s(proc.pid)
                 return now, _peak_rss_mb(proc.pid), phases
             if now > timeout_s:
                 break
