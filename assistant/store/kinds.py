@@ -13,7 +13,7 @@ import dataclasses
 import gc
 import json
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from assistant.store.records import RECORD_TYPES, Record
@@ -170,6 +170,22 @@ class KindIndex:
 
     def in_time_order(self, kind: str) -> bool:
         return self._decode(kind).in_time_order
+
+    def last_where(self, kind: str, test: Callable[[Record], bool]) -> Record | None:
+        """The last stored record of `kind` that passes `test`, decoding snapshot chunks newest first only
+        until one is found."""
+        entry = self._kinds.get(kind)
+        if entry is None:
+            return None
+        checked = 0  # records at the end of `entry.records` already looked at
+        while True:
+            for record in reversed(entry.records[:len(entry.records) - checked]):
+                if test(record):
+                    return record
+            checked = len(entry.records)
+            if not entry.raw:
+                return None
+            self._decode(kind, 1)  # the newest undecoded chunk goes in front of what was looked at
 
     def first(self, kind: str) -> Record | None:
         """The first stored record of `kind`, decoding only that one row when the kind is still undecoded."""

@@ -89,11 +89,10 @@ class Queries:
         return [r for r in self.query() if getattr(r, "session_id", None) == session_id]
 
     def latest_session_status(self, activity: str) -> SessionEvent | None:
-        """The newest SessionEvent for `activity` (check-in, appreciation, ...)."""
-        for record in reversed(self.query(SessionEvent)):
-            if record.activity == activity:
-                return record
-        return None
+        """The newest SessionEvent for `activity` (check-in, appreciation, ...), reading back only as far as it."""
+        with self._reading() as index:
+            found = index.last_where(SessionEvent.KIND, lambda r: getattr(r, "activity", None) == activity)
+        return found if isinstance(found, SessionEvent) else None
 
     def agreement(self) -> AgreementVersion | None:
         """The newest version of the agreement."""
