@@ -6,11 +6,12 @@ grammatical, not a list of sentences: inside a longer utterance a command phrase
 
 - nothing ties it to a noun phrase on its left: it does not follow a determiner, possessive or preposition
   ("*the* time out", "*during* time out", "*our* break"); and
-- it closes its clause on the right: the utterance or a punctuated clause ends there, a new clause starts
-  (a conjunction or a subject: "time out, *I* can't do this", "take a break *and* come back"), or only
-  politeness, "now", or a duration follows ("time out *please*", "take a break *for ten minutes*").
+- nothing ties it to the rest of the sentence on the right: it is not followed by a preposition that takes it as
+  a noun ("time out *for the kids*", "a break *from* work") or by a verb it is the subject of ("time out *is*
+  hard"). A duration is the exception ("take a break *for ten minutes*").
 
-A phrase that is the whole utterance is always a command (the matcher's whole-utterance match).
+Only positive evidence of a noun phrase rejects: in a heated moment, unpunctuated speech ("time out this is too
+much") must still be a time out, so anything else after the phrase leaves it a command.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?\u2026\u2013\u2014()]+|\s-+\s")
 NOUN_PHRASE_LEFT = frozenset({
     "the", "this", "that", "these", "those", "my", "our", "your", "his", "her", "their", "its", "every", "each",
     "last", "next", "another", "any", "some", "no", "of", "during", "after", "before", "about", "since", "from",
-    "on", "in", "at", "with", "without", "for", "into", "until", "till", "kids'", "kid's", "children's"})
+    "on", "in", "at", "with", "without", "for", "into", "until", "till"})
 """Determiners, possessives and prepositions: a command phrase right after one is a noun ("the time out")."""
-CLAUSE_OPENERS = frozenset({
-    "and", "but", "so", "because", "cause", "cos", "then", "or", "i", "i'm", "im", "we", "we're", "let's",
-    "lets", "you", "you're", "please", "now", "okay", "ok", "right", "thanks", "thank", "seriously", "honestly"})
-"""Conjunctions, subjects, politeness and "now": after the phrase, a new clause (or nothing of the phrase's own)."""
+ATTACHES_ON_THE_RIGHT = frozenset({
+    "for", "of", "at", "in", "on", "with", "from", "about", "during", "after", "before", "since", "until", "till",
+    "by", "to", "is", "was", "has", "had", "were", "are", "went", "felt", "seems", "seemed", "helped",
+    "worked", "did", "does"})
+"""Prepositions and verbs of which the phrase is the subject: after the phrase, they make it a noun."""
 _DURATION = re.compile(
     r"^(?:for|in) (?:a|an|one|two|three|four|five|ten|fifteen|twenty|thirty|half|few|couple|some|\d+)"
     r"(?: (?:of|an|a|few|couple|more))* (?:minute|minutes|min|mins|moment|moments|bit|while|second|seconds|sec"
@@ -59,11 +61,13 @@ def _words(text: str) -> str:
 
 
 def _free_on_the_left(before: list[str]) -> bool:
-    return not before or before[-1] not in NOUN_PHRASE_LEFT
+    if not before:
+        return True
+    last = before[-1]
+    return last not in NOUN_PHRASE_LEFT and not last.endswith(("'s", "s'"))  # "the kids' time out"
 
 
 def _closed_on_the_right(after: str) -> bool:
-    if not after:
+    if not after or _DURATION.match(after) is not None:
         return True
-    first = after.split()[0]
-    return first in CLAUSE_OPENERS or _DURATION.match(after) is not None
+    return after.split()[0] not in ATTACHES_ON_THE_RIGHT
