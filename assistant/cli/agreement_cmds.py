@@ -1,7 +1,8 @@
 """`assistant agreement add|list|edit|remove|history`: the couple's written agreement, every version kept.
 
 A change needs both partners: each is asked by name ("yes" from both changes the agreement now); otherwise it is
-kept as a proposal that the next monthly review puts to both (`AgreementProposal`). An item's wording is read from the terminal (or piped on standard input) when it is not given as arguments:
+kept as a proposal that the next monthly review puts to both (`AgreementProposal`). An item's wording is read
+from the terminal (or the first line piped on standard input) when it is not given as arguments:
 arguments are visible to every local user in the process list while the command runs, so that form still works
 but warns.
 """
