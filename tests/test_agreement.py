@@ -47,7 +47,7 @@ def review(tmp_path: Path, answers: list[str], proposals: tuple[AgreementProposa
 
 def test_review_changes_one_item_removes_one_keeps_the_rest_and_keeps_history(tmp_path: Path) -> None:
     final, store, said = review(tmp_path, ["keep", "change", "phones are open to each other on request",
-                                           "remove", "keep it", "yes", "yes", "yes", "yes"])
+                                           "remove", "keep it", "no", "yes", "yes", "yes", "yes"])
     assert final == "completed"
     versions = store.query(AgreementVersion)
     assert [v.change for v in versions] == ["add", "review"]
@@ -62,7 +62,7 @@ def test_review_changes_one_item_removes_one_keeps_the_rest_and_keeps_history(tm
 
 
 def test_a_change_needs_a_yes_from_both_partners(tmp_path: Path) -> None:
-    final, store, said = review(tmp_path, ["change", "we share plans by five", "keep", "remove", "keep",
+    final, store, said = review(tmp_path, ["change", "we share plans by five", "keep", "remove", "keep", "no",
                                            "yes", "yes", "no", "yes"])
     assert final == "completed"
     current = store.agreement()
@@ -89,7 +89,7 @@ def test_building_the_summary_saves_nothing_until_the_review_completes(tmp_path:
 
 
 def test_keeping_everything_stores_no_new_version(tmp_path: Path) -> None:
-    final, store, _ = review(tmp_path, ["keep"] * 4)
+    final, store, _ = review(tmp_path, ["keep"] * 4 + ["no"])
     assert final == "completed"
     assert len(store.query(AgreementVersion)) == 1
 
@@ -136,7 +136,7 @@ def test_the_next_review_puts_command_line_proposals_to_both(tmp_path: Path) -> 
                  AgreementProposal(at=at, action="add", wording="We walk together on Saturdays."),
                  AgreementProposal(at=at, action="edit", item="An item that no longer reads so", wording="x"))
     #            items: keep x4 (the remove proposal for item 4 stands); then each proposal to each partner
-    final, store, said = review(tmp_path, ["keep"] * 4 + ["yes", "yes", "yes", "no"], proposals)
+    final, store, said = review(tmp_path, ["keep"] * 4 + ["no"] + ["yes", "yes", "yes", "no"], proposals)
     assert final == "completed"
     opening = next(line for line in said if line.dialog_id == "agreement_review.opening")
     assert DialogLibrary.load().render("agreement.proposals_waiting_many", count=2).text in opening.text
@@ -145,4 +145,24 @@ def test_the_next_review_puts_command_line_proposals_to_both(tmp_path: Path) -> 
                      ("agreement_review.confirm_second", "4"), ("agreement_review.confirm_second", "5")]
     versions = store.query(AgreementVersion)
     assert versions[-1].items == tuple(ITEMS[:3]) and versions[-1].change == "review"  # removed; the add had a no
+    store.close()
+
+
+def test_a_new_item_by_voice_is_read_back_then_put_to_both(tmp_path: Path) -> None:
+    final, store, said = review(tmp_path, ["keep"] * 4 + ["yes", "we walk together on saturdays", "yes",
+                                                          "yes", "yes"])
+    assert final == "completed"
+    readback = next(line for line in said if line.dialog_id == "agreement_review.add_readback")
+    assert readback.slots["heard"] == "we walk together on saturdays"
+    confirms = [(line.dialog_id, line.slots.get("number")) for line in said if "confirm" in line.dialog_id]
+    assert confirms == [("agreement_review.confirm_first", "5"), ("agreement_review.confirm_second", "5")]
+    assert store.query(AgreementVersion)[-1].items == (*ITEMS, "we walk together on saturdays")
+    store.close()
+
+
+def test_a_new_item_heard_wrong_is_left_out(tmp_path: Path) -> None:
+    final, store, said = review(tmp_path, ["keep"] * 4 + ["yes", "we walk to get her on sad hours", "no"])
+    assert final == "completed"
+    assert [line.dialog_id for line in said][-2:] == ["agreement_review.add_not_kept", "agreement_review.closing"]
+    assert len(store.query(AgreementVersion)) == 1  # nothing kept, nothing put to the vote
     store.close()

@@ -93,7 +93,7 @@ def test_appreciation_command_runs_today_s_appreciation_after_consent(tmp_path: 
 
 def test_agreement_review_is_a_command_not_a_suggestion_to_remove(tmp_path: Path) -> None:
     seed_store(tmp_path)
-    code, output = invoke(tmp_path, "agreement", "review", input="yes\nyes\nkeep\n")
+    code, output = invoke(tmp_path, "agreement", "review", input="yes\nyes\nkeep\nno\n")
     assert code == 0, output
     assert "Did you mean" not in output and "Agreement review completed." in output
     with Store.open(tmp_path) as store:

@@ -104,6 +104,8 @@ class AgreementReviewActivity:
     saved: AgreementVersion | None = None
     _summary: str | None = None
     _agreed_items: list[str] | None = None
+    _draft: str = ""
+    """A new item's words as heard, held until they are read back and confirmed."""
 
     def __post_init__(self) -> None:
         current = self.store.agreement()
@@ -151,6 +153,8 @@ class AgreementReviewActivity:
             return {"overview": f"{notes} {overview}" if notes else overview}
         if "{summary}" in text:
             return {"summary": self.conclude()}
+        if "{heard}" in text:
+            return {"heard": self._draft}
         return {}
 
     def record(self, step: Step, slots: dict[str, object], answer: Answer) -> None:
@@ -159,6 +163,11 @@ class AgreementReviewActivity:
             self.proposals[index] = Proposal(index, answer.key)  # type: ignore[arg-type]
         elif step.id == "new_wording" and index in self.proposals:
             self.proposals[index].wording = (answer.text or "").strip()
+        elif step.id == "add_wording":
+            self._draft = " ".join((answer.text or "").split())
+        elif step.id == "add_readback" and answer.key == "yes" and self._draft:
+            added = len(self.items_at_start) + sum(p.action == "add" for p in self.proposals.values())
+            self.proposals[added] = Proposal(added, "add", self._draft)
         elif step.id in CONFIRM_STEPS and index in self.proposals:
             partner = self.partners[CONFIRM_STEPS.index(step.id)]
             self.proposals[index].votes[partner] = answer.key == "yes"
