@@ -104,13 +104,16 @@ class AgreementReviewActivity:
     saved: AgreementVersion | None = None
     _summary: str | None = None
     _agreed_items: list[str] | None = None
+    proposals_waiting: bool = True
+    """Take up the command line's proposals (the monthly review); False: only what is said now."""
     _draft: str = ""
     """A new item's words as heard, held until they are read back and confirmed."""
 
     def __post_init__(self) -> None:
         current = self.store.agreement()
         self.items_at_start = list(current.items) if current else []
-        self.proposals = waiting_proposals(self.store, self.items_at_start)
+        if self.proposals_waiting:
+            self.proposals = waiting_proposals(self.store, self.items_at_start)
 
     def _item(self, index: int) -> dict[str, object]:
         added = index >= len(self.items_at_start)
@@ -213,3 +216,8 @@ register(ActivityKind(
     "agreement_review", "agreement_review", starts_on=("agreement_review",),
     build=lambda ctx: AgreementReviewActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
                                               keep_transcripts=ctx.settings.dialog.keep_transcripts)))
+register(ActivityKind(  # "add to our agreement", any day: a new item only (no scheduled prompt is settled)
+    "agreement_add", "agreement_add", starts_on=("agreement_add",),
+    build=lambda ctx: AgreementReviewActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
+                                              keep_transcripts=ctx.settings.dialog.keep_transcripts,
+                                              name="agreement_add", proposals_waiting=False)))
