@@ -191,10 +191,21 @@ class Consent(Record):
     partners: tuple[str, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordingConsent(Record):
+    """Both partners' say on keeping their own recordings of commitments (assistant.recordings); the latest
+    counts: agreed only when both said yes, and either partner's no withdraws it."""
+
+    KIND = "recording_consent"
+    partners: tuple[str, ...]
+    agreed: bool
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
-                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote, AgreementProposal)
+                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote, AgreementProposal,
+                RecordingConsent)
 }
 
 
