@@ -178,3 +178,14 @@ def test_voice_item_heard_wrong_or_refused_by_one_partner_is_not_kept(tmp_path: 
     assert idle.idle_once(5.0) == "agreement_add"
     assert [v.items for v in store.query(AgreementVersion)] == [("We share plans for the evening by six.",)]
     store.close()
+
+
+def test_every_answer_instruction_speaks_of_typing_in_text_mode() -> None:
+    """A line that tells people what to answer uses {say}/{Say} (typed: "type"), in every dialog file."""
+    import re
+
+    instruction = re.compile(r"\b[Ss]ay (yes|no\b|a number|keep|change|ready|skip|stop|time out|resume|the |"
+                             r"\{options\}|your commitment|it again)")
+    found = [(dialog_id, text) for dialog_id, variants in LIBRARY.prompts.items() for text in variants
+             if instruction.search(text.replace("{say}", "").replace("{Say}", ""))]
+    assert found == []
