@@ -225,3 +225,16 @@ def test_a_theme_is_the_same_words_named_again_whatever_the_case_or_punctuation(
     found = section(history_of(said), words, "themes")
     assert [(t["text"], t["who"]) for t in found["report.theme_item"]] == [
         ("Late messages", "Maya 2 times, Jordan once"), ("the phone face down", "Jordan once")]
+
+
+def test_the_wording_said_again_after_blame_coaching_is_the_theme_not_the_blaming_one(words: Words) -> None:
+    def said(step: str, minute: int, text: str) -> StepAnswer:
+        return StepAnswer(at=f"2026-01-04T20:{minute:02d}:00+00:00", session_id="s1", activity="checkin", step=step,
+                          partner="Maya", text=text)
+
+    found = section(history_of([said("triggers", 1, "you always assume the worst"),
+                                said("trigger_coach", 2, "when the phone buzzed late i felt uneasy"),
+                                said("needs", 9, "i need a quick text when plans change")]), words, "themes")
+    assert found["report.themes_partner"][0] == {"partner": "Maya", "triggers": "1 trigger", "needs": "1 need"}
+    assert [t["text"] for t in found["report.theme_item"]] == ["when the phone buzzed late i felt uneasy",
+                                                             "i need a quick text when plans change"]

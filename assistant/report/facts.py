@@ -26,8 +26,9 @@ _LOGGER = logging.getLogger(__name__)
 
 RATING_STEPS = {"progress_safe": "safety", "progress_close": "closeness"}
 """Check-in rating steps (dialogs/checkin.yaml) -> the measure they rate; other rating steps keep their id."""
-THEME_STEPS = ("triggers", "needs")
-"""Check-in steps whose answers are counted as themes (their words only when transcripts are kept)."""
+THEME_STEPS = {"triggers": "triggers", "needs": "needs", "trigger_coach": "triggers", "need_coach": "needs"}
+"""Check-in steps whose answers are counted as themes (their words only when transcripts are kept) -> the theme;
+a wording said again after the blame coaching replaces the first one."""
 LOW_RATING = 2
 """A rating at or below this is flagged gently with the therapy signpost (the scale is 1 to 5)."""
 DayOf = Callable[[datetime], date]
@@ -176,8 +177,9 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
                 ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
                     day(record.when), who(record), measure, record.rating, record.session_id)
             elif record.step in THEME_STEPS:
-                themes[(record.session_id, record.step, who(record))] = ThemeAnswer(  # "go back": a later answer wins
-                    day(record.when), record.step, who(record), record.text if keep_transcripts else None)
+                step = THEME_STEPS[record.step]
+                themes[(record.session_id, step, who(record))] = ThemeAnswer(  # go back, coaching: the later wins
+                    day(record.when), step, who(record), record.text if keep_transcripts else None)
         elif isinstance(record, Commitment):
             made[record.id] = replace(record, partner=who(record))
         elif isinstance(record, CommitmentReview):
