@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assistant.audio.base import ListenRequest
 from assistant.cli import cli
-from assistant.config import load_settings
-from assistant.dialog.library import DialogLibrary
+from assistant.config import Settings, load_settings
+from assistant.dialog.library import DialogLibrary, Line
 from assistant.store import Store
 from assistant.store.records import Appreciation, Consent, SessionEvent
 
@@ -86,3 +87,36 @@ def test_the_always_on_companion_runs_the_setup_before_its_schedule_and_consent(
     assert settings.partners == ("Sam", "Robin") and settings.schedule.appreciation_times == ["12:30"]
     with Store.open(data) as store:
         assert store.query(Consent) == [] and store.query(SessionEvent) == []
+
+
+def test_the_setup_spoken_through_the_real_recogniser_keeps_only_confirmed_names(tmp_path: Path) -> None:
+    """espeak-ng partners -> Listener -> pocketsphinx: a name is kept only when its read-back was confirmed
+    (each partner says no to a misheard one); the time and the day come through the choice grammar."""
+    from test_run_spoken import pipeline
+
+    from assistant import pipeline as build
+    from assistant.first_run import run_setup
+
+    answers = {"setup_appreciation": "in the evening", "setup_checkin_day": "thursday",
+               "setup_first_name": "maya", "setup_second_name": "jordan"}
+    said: list[Line] = []
+
+    def reply(request: ListenRequest) -> str | None:
+        if request.step in answers:
+            return answers[request.step]
+        meant = "Maya" if request.step.startswith("setup_first") else "Jordan"
+        return "yes" if said[-1].slots.get("name") == meant else "no"  # a partner checks the read-back
+
+    clock, listener, _ = pipeline(reply)
+    store = Store.open(tmp_path / "store")
+    conversation = build.conversation(listener, said.append, clock, Settings(), DialogLibrary.load(seed=0), store)
+    config = tmp_path / "config.toml"
+    result = run_setup(conversation, DialogLibrary.load(seed=0), config, Settings())
+    store.close()
+    assert result.settings is not None and listener.frames_decoded > 0
+    saved = load_settings(config)
+    assert (saved.schedule.appreciation_times, saved.schedule.checkin_day) == (["20:00"], "thursday")
+    for saved_name, meant, default in zip(saved.partners, ("Maya", "Jordan"), DEFAULTS, strict=True):
+        kept_default = any(line.dialog_id == "setup.name_kept_default" and line.slots["name"] == default
+                           for line in said)
+        assert saved_name == meant or (saved_name == default and kept_default)  # confirmed, or said aloud
