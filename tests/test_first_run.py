@@ -89,6 +89,7 @@ def test_the_always_on_companion_runs_the_setup_before_its_schedule_and_consent(
         assert store.query(Consent) == [] and store.query(SessionEvent) == []
 
 
+@pytest.mark.speech
 def test_the_setup_spoken_through_the_real_recogniser_keeps_only_confirmed_names(tmp_path: Path) -> None:
     """espeak-ng partners -> Listener -> pocketsphinx: a name is kept only when its read-back was confirmed
     (each partner says no to a misheard one); the time and the day come through the choice grammar."""
