@@ -16,6 +16,8 @@ import re
 import wave
 from pathlib import Path
 
+from assistant.audio.base import Clip
+from assistant.dialog.library import Line
 from assistant.store.private import ensure_private_dir, open_private, read_private
 from assistant.store.protocol import RecordStore
 from assistant.store.records import Commitment, RecordingConsent
@@ -109,3 +111,23 @@ class RecordingKeeper:
         if self._last and recording_allowed(self.store, self.partners):
             self.recordings.save(commitment.id, self._last)
         self._last = None
+
+
+class RecordedVoice:
+    """Wire for the live Conversation (`clip_after`) and check-in (`has_recording`): last week's commitment, when
+    only its recording was kept, is played in the partner's own voice right after the review question."""
+
+    REVIEW_STEP = "checkin.commitments_review"
+
+    def __init__(self, recordings: CommitmentRecordings) -> None:
+        self.recordings = recordings
+
+    def has_recording(self, commitment_id: str) -> bool:
+        return (self.recordings.folder / f"{commitment_id}.wav").is_file()
+
+    def __call__(self, line: Line) -> Clip | None:
+        commitment_id = line.slots.get("commitment_id", "")
+        if line.dialog_id != self.REVIEW_STEP or not commitment_id:
+            return None
+        pcm = self.recordings.load(commitment_id)
+        return Clip(pcm, dialog_id="recording.commitment") if pcm else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +15,13 @@ from click.testing import CliRunner
 from test_repair_checkin import DEFAULTS, WEEK1
 
 from assistant import pipeline
+from assistant.audio.base import Clip
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.dialog.library import DialogLibrary
+from assistant.dialog.library import DialogLibrary, Line
 from assistant.listening import Heard, ListenRequest
-from assistant.recordings import CommitmentRecordings, RecordingKeeper, recording_allowed
+from assistant.recordings import CommitmentRecordings, RecordedVoice, RecordingKeeper, recording_allowed
 from assistant.sessions import new_checkin, run_session
 from assistant.store import Store
 from assistant.store.private import PrivacyError
@@ -48,18 +50,25 @@ class Spoken:
         return Heard(Utterance(text, 1.0, 0.0, 1.0), self.clock.monotonic(), 0.0)
 
 
-def spoken_checkin(data: Path) -> str:
-    clock, library = VirtualClock(WEEK1), DialogLibrary.load(seed=0)
+def spoken_checkin(data: Path, start: datetime = WEEK1, turns: list[tuple[str, str]] = UNWORDED,
+                   played: list[Clip] | None = None) -> tuple[str, list[Line]]:
+    """One check-in wired as the live caller wires it: recordings kept, and played back (into `played`)."""
+    clock, library = VirtualClock(start), DialogLibrary.load(seed=0)
     settings = Settings.model_validate({"partners": list(PARTNERS)})
+    said: list[Line] = []
     with Store.open(data) as store:
         keeper = RecordingKeeper(store, PARTNERS, CommitmentRecordings(data))
-        hearing = Spoken(clock, UNWORDED, keeper)
-        conversation = pipeline.conversation(hearing, lambda line: None, clock, settings, library, store)
+        voice = RecordedVoice(CommitmentRecordings(data))
+        hearing = Spoken(clock, turns, keeper)
+        conversation = pipeline.conversation(hearing, said.append, clock, settings, library, store)
+        conversation.play_clip = lambda clip: (played if played is not None else []).append(clip) or clip.duration
+        conversation.clip_after = voice
         session = new_checkin(store, library, settings, clock)
-        session.activity.keep_recording = keeper  # type: ignore[attr-defined]  # the live caller's wiring
+        session.activity.keep_recording = keeper  # type: ignore[attr-defined]
+        session.activity.has_recording = voice.has_recording  # type: ignore[attr-defined]
         final = run_session(conversation, session)
     assert hearing.turns == []
-    return final
+    return final, said
 
 
 def consent(data: Path, answers: str) -> str:
@@ -80,7 +89,7 @@ def test_recordings_need_both_partners_yes(tmp_path: Path, answers: str, agreed:
 def test_an_unworded_commitment_keeps_the_partners_own_voice_privately_and_forget_erases_it(tmp_path: Path) -> None:
     data = tmp_path / "store"
     consent(data, "yes\nyes\n")
-    assert spoken_checkin(data) == "completed"
+    assert spoken_checkin(data)[0] == "completed"
     with Store.open(data) as store:
         kept = [c for c in store.query(Commitment) if not c.confirmed]
     assert len(kept) == 1
@@ -88,6 +97,15 @@ def test_an_unworded_commitment_keeps_the_partners_own_voice_privately_and_forge
     path = recordings.folder / f"{kept[0].id}.wav"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(recordings.folder.stat().st_mode) == 0o700
     assert recordings.load(kept[0].id) == SPEECH  # the wording's own audio, not the "no" after it
+    # Next week the other partner hears Alex's own voice instead of words nobody confirmed.
+    played: list[Clip] = []
+    final, said = spoken_checkin(data, WEEK1 + timedelta(days=7), [], played)
+    review = [line for line in said if line.dialog_id == "checkin.commitments_review"]
+    assert [line.slots["partner"] for line in review] == ["Alex", "Sam"]
+    recorded = DialogLibrary.load().render("followthrough.recorded_commitment", partner="Alex").text
+    assert review[0].slots["commitment"] == recorded and review[1].slots["commitment"] != recorded
+    assert [clip.pcm for clip in played if clip.dialog_id == "recording.commitment"] == [SPEECH]
+    assert [line.dialog_id for line in said if "oh we are bigger" in line.text or "oh away at then" in line.text] == []
     done = CliRunner().invoke(cli, ["--data-dir", str(data), "forget", "--yes"])
     assert done.exit_code == 0, done.output
     assert not recordings.folder.exists()

@@ -75,6 +75,9 @@ class CheckinActivity:
     keep_recording: Callable[[Commitment], None] | None = None
     """Set by the live caller (assistant.recordings.RecordingKeeper): told of each commitment kept without
     confirmed words, it keeps the partner's own recording when both consented. None: text, simulation."""
+    has_recording: Callable[[str], bool] | None = None
+    """Set with `keep_recording`: a commitment with a recording is said as "what you'll hear in <partner>'s own
+    voice", and the Conversation plays it after the line (Conversation.clip_after)."""
 
     def items(self, step: Step) -> list[dict[str, object]]:
         if step.for_each == "partner":
@@ -85,7 +88,8 @@ class CheckinActivity:
             if self._commitments is None:
                 self._commitments = open_commitments(self.store, self.session_id)
             return [{"partner": c.partner, "other": self._other(c.partner),
-                     "commitment": wording(self.library, c), "commitment_id": c.id}
+                     "commitment": wording(self.library, c, bool(self.has_recording and self.has_recording(c.id))),
+                     "commitment_id": c.id}
                     for c in self._commitments]
         return [{}]
 
