@@ -15,12 +15,16 @@ import os
 import re
 import wave
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.audio.base import Clip
 from assistant.dialog.library import Line
 from assistant.store.private import ensure_private_dir, open_private, read_private
 from assistant.store.protocol import RecordStore
 from assistant.store.records import Commitment, RecordingConsent
+
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -131,3 +135,13 @@ class RecordedVoice:
             return None
         pcm = self.recordings.load(commitment_id)
         return Clip(pcm, dialog_id="recording.commitment") if pcm else None
+
+
+def wire_playback(conversation: Conversation, activity: object, data_dir: Path) -> None:
+    """For a live check-in: commitments kept only as a recording are played back in the partner's own voice.
+    (Keeping new recordings also needs the Listener's audio: `RecordingKeeper`, wired by the live caller.)"""
+    if not hasattr(activity, "has_recording") or not conversation.plays_audio:
+        return
+    voice = RecordedVoice(CommitmentRecordings(data_dir))
+    activity.has_recording = voice.has_recording
+    conversation.clip_after = voice
