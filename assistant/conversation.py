@@ -106,6 +106,8 @@ class Conversation:
     play_line: Callable[[Line], Playback] | None = None
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
+    clip_after: Callable[[Line], Clip | None] | None = None
+    """Audio that belongs after a step's line, e.g. a partner's own recorded commitment (assistant.recordings)."""
     """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
     barge_in: BargeInWatching | None = None
     max_turns: int | None = None
@@ -292,3 +294,5 @@ class Conversation:
             self.say(line, model.state, interruptible)
             if self._barged is not None:
                 return  # the rest of the outbox is dropped: the partner interrupted
+            if self.clip_after is not None and self.play_clip is not None and (clip := self.clip_after(line)):
+                self.play(clip, model.state)

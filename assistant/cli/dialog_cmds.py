@@ -81,6 +81,10 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
             if resume and session.resume_at is None:
                 click.echo(live.library.render("common.nothing_to_resume").text)
                 return
+            from assistant import paths
+            from assistant.recordings import wire_playback
+
+            wire_playback(live.conversation, session.activity, paths.data_dir(app.settings.data_dir))
             final = run_session(live.conversation, session)
     except AudioDeviceError as exc:
         raise click.ClickException(f"{exc}\nTry --io text to type instead of speaking.") from exc
