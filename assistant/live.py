@@ -44,21 +44,34 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
 
             conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
-            from assistant.audio.microphone import MicrophoneSource
-            from assistant.tts.factory import fallback_speaker
-
-            source = MicrophoneSource(settings.audio.input_device)
-            closers.append(source)
-            sink = SpeakerSink(settings.audio.output_device)
-            speaker = fallback_speaker(settings.voice, sink, library)
-            closers.append(speaker)
-            conversation = pipeline.conversation(pipeline.listener(source, settings, clock), clock=clock,
-                                                 settings=settings, library=library, store=store,
-                                                 **voice_hooks(speaker, sink))
+            conversation = _audio_conversation(settings, clock, library, store, closers)
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):
             closer.close()
+
+
+def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
+                        closers: list[Closable]) -> Conversation:
+    """Microphone -> front end -> recogniser, and TTS -> speaker whose played samples feed the front end's
+    echo canceller (full duplex when it is on); the terminal shows what is said, heard and the level."""
+    from assistant.audio.microphone import MicrophoneSource
+    from assistant.display import Display
+    from assistant.listener import Listener
+    from assistant.tts.factory import fallback_speaker
+
+    display = Display(keep_transcripts=settings.dialog.keep_transcripts)
+    source = MicrophoneSource(settings.audio.input_device)
+    closers.append(source)
+    source.on_level = display.listening
+    hearer: list[Listener] = []
+    front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
+    sink = SpeakerSink(settings.audio.output_device, on_played=front.played)
+    speaker = fallback_speaker(settings.voice, sink, library)
+    closers.append(speaker)
+    hearer.append(pipeline.listener(source, settings, clock, front=front))
+    return pipeline.conversation(hearer[0], clock=clock, settings=settings, library=library, store=store,
+                                 display=display, **voice_hooks(speaker, sink))
 
 
 def _print(line: Line) -> None:

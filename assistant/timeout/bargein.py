@@ -123,14 +123,14 @@ class BargeInWatcher:
         source: AudioSource = self.listener.source
         live = bool(getattr(source, "live", False))
         self.listener.set_phrases(self.phrases())
-        self.listener.recognizer.reset()
+        self.listener.begin(BARGE_IN_KIND)  # through the front end: the canceller removes our own voice
         context = self.duplex.overlapped() if self.duplex is not None else _nothing()
         with context:
             while not playback.wait(0.0 if live else FRAME_S):
                 frame = source.read()
                 if frame is None:
                     continue
-                utterance = self.listener.recognizer.accept(frame)
+                utterance = self.listener.push(frame)
                 if utterance is None:
                     continue
                 detected_wall = time.perf_counter()
