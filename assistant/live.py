@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import paths, pipeline
 from assistant.audio.sinks import SpeakerSink
@@ -14,6 +14,11 @@ from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.store.store import Store
+
+if TYPE_CHECKING:
+    from assistant.audio.microphone import MicrophoneSource
+    from assistant.frontend import FrontEnd
+    from assistant.listener import Listener
 
 
 class Closable(Protocol):
@@ -51,27 +56,45 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
             closer.close()
 
 
-def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
-                        closers: list[Closable]) -> Conversation:
-    """Microphone -> front end -> recogniser, and TTS -> speaker whose played samples feed the front end's
-    echo canceller (full duplex when it is on); the terminal shows what is said, heard and the level."""
-    from assistant.audio.microphone import MicrophoneSource
-    from assistant.display import Display
-    from assistant.listener import Listener
-    from assistant.tts.factory import fallback_speaker
+@dataclass
+class AudioEnds:
+    """The live hearing and voice: microphone -> front end -> recogniser, and the speaker whose played samples
+    feed the front end's echo canceller."""
 
-    display = Display(keep_transcripts=settings.dialog.keep_transcripts)
+    source: MicrophoneSource
+    front: FrontEnd
+    sink: SpeakerSink
+    listener: Listener
+
+
+def open_audio(settings: Settings, clock: Clock, closers: list[Closable]) -> AudioEnds:
+    """Open the configured microphone and speaker and wire them through the process's one front end (full
+    duplex when it cancels echo); what was opened is appended to `closers`."""
+    from assistant.audio.microphone import MicrophoneSource
+
     source = MicrophoneSource(settings.audio.input_device)
     closers.append(source)
-    source.on_level = display.listening
     hearer: list[Listener] = []
     front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
     sink = SpeakerSink(settings.audio.output_device, on_played=front.played)
-    speaker = fallback_speaker(settings.voice, sink, library)
-    closers.append(speaker)
+    closers.append(sink)
     hearer.append(pipeline.listener(source, settings, clock, front=front))
-    return pipeline.conversation(hearer[0], clock=clock, settings=settings, library=library, store=store,
-                                 display=display, **voice_hooks(speaker, sink))
+    return AudioEnds(source, front, sink, hearer[0])
+
+
+def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
+                        closers: list[Closable]) -> Conversation:
+    """The audio ends, TTS into the speaker, and the terminal showing what is said, heard and the level."""
+    from assistant.display import Display
+    from assistant.tts.factory import fallback_speaker
+
+    ends = open_audio(settings, clock, closers)
+    display = Display(keep_transcripts=settings.dialog.keep_transcripts)
+    ends.source.on_level = display.listening
+    speaker = fallback_speaker(settings.voice, ends.sink, library)
+    closers.append(speaker)
+    return pipeline.conversation(ends.listener, clock=clock, settings=settings, library=library, store=store,
+                                 display=display, **voice_hooks(speaker, ends.sink))
 
 
 def _print(line: Line) -> None:

@@ -1,0 +1,97 @@
+"""Hearing through a real sound server, wired as `run` wires it (assistant.live.open_audio): the microphone
+(`room.monitor`) -> the front end (echo canceller fed by the speaker's played samples and the microphone's
+capture times, webrtc-noise-gain, silero, endpointer) -> pocketsphinx -> the interpreter.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from speech_fixtures import synthesize
+
+from assistant import pipeline
+from assistant.audio.base import Clip
+from assistant.audio.convert import write_wav
+from assistant.audio.room import PulseRoom
+from assistant.clock import RealClock
+from assistant.config import AudioSettings, Settings, SpeechSettings
+from assistant.live import AudioEnds, Closable, open_audio
+from assistant.timeout.bargein import BargeInWatcher
+
+pytestmark = [pytest.mark.audio_rig, pytest.mark.speech]
+ASSISTANT_LINE = ("Before we begin, here is how our check in works. I will ask each of you a few questions, "
+                  "one at a time, and I keep only what you agree to keep.")
+PARTNER_AT_S = 2.5
+"""Seconds into the assistant's line when the partner speaks (the canceller has converged by then)."""
+
+
+def rig_settings() -> Settings:
+    return Settings(audio=AudioSettings(input_device="pulse", output_device="pulse"),
+                    speech=SpeechSettings(engine="pocketsphinx"))
+
+
+@pytest.fixture
+def ends(room: PulseRoom) -> Iterator[AudioEnds]:
+    closers: list[Closable] = []
+    try:
+        opened = open_audio(rig_settings(), RealClock(), closers)
+        assert opened.sink.play(Clip(bytes(3200))).wait(10)  # the output stream runs (pulse stalls at first)
+        yield opened
+    finally:
+        for closer in reversed(closers):
+            closer.close()
+
+
+def partner_wav(tmp_path: Path, text: str, voice: str) -> Path:
+    path = tmp_path / f"{text.replace(' ', '_')}_{voice}.wav"
+    write_wav(path, synthesize(text, voice=voice))
+    return path
+
+
+def _speak_into(room: PulseRoom, partner: Path, playback, players: list) -> None:  # type: ignore[no-untyped-def]
+    """`paplay` the partner PARTNER_AT_S after the line is first heard in the room."""
+    deadline = time.monotonic() + 10
+    while playback.started_at is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(max(0.0, (playback.started_at or time.monotonic()) + PARTNER_AT_S - time.monotonic()))
+    players.append(room.play(partner))
+
+
+def speak_and_watch(ends: AudioEnds, room: PulseRoom, partner: Path | None):  # type: ignore[no-untyped-def]
+    """Play the assistant's line through the speaker while the barge-in watcher listens through the front
+    end; `partner` (a WAV) is played into the room PARTNER_AT_S into the line."""
+    watcher = BargeInWatcher(ends.listener, pipeline.interpreter())
+    line = Clip(synthesize(ASSISTANT_LINE, voice="en-us+m3"), ASSISTANT_LINE)
+    playback = ends.sink.play(line)
+    players: list = []
+    if partner is not None:
+        threading.Thread(target=_speak_into, args=(room, partner, playback, players), daemon=True).start()
+    event = watcher.watch(playback, line.text, line.duration)
+    playback.wait(15)
+    deadline = time.monotonic() + 10
+    while partner is not None and not players and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for player in players:
+        player.wait(10)
+    return event, watcher, playback, line
+
+
+@pytest.mark.parametrize("voice", ["en-gb", "en-us+f3"])
+def test_time_out_said_while_the_assistant_speaks_is_caught_through_the_room(
+        ends: AudioEnds, room: PulseRoom, tmp_path: Path, voice: str) -> None:
+    event, watcher, playback, line = speak_and_watch(ends, room, partner_wav(tmp_path, "time out", voice))
+    assert event is not None, watcher.rejected
+    assert event.intent == "time_out"
+    assert playback.stopped and PARTNER_AT_S < event.played_s < line.duration
+    assert ends.sink.underruns == 0 and ends.source.overflows == 0
+
+
+def test_the_assistant_s_own_line_alone_is_never_taken_as_a_command(ends: AudioEnds, room: PulseRoom) -> None:
+    assert ends.listener.full_duplex  # the echo canceller is on: the microphone stays open while it speaks
+    event, watcher, playback, line = speak_and_watch(ends, room, None)
+    assert event is None, event
+    assert not playback.stopped and playback.played_seconds == pytest.approx(line.duration, abs=0.05)
