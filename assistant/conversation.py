@@ -100,6 +100,8 @@ class Conversation:
     """The time-out flow (assigned by assistant.pipeline). None: "time out" only pauses the session."""
     safety_check: SafetyCheckHook | None = None
     """Asked about ambiguous utterances. None: they are ordinary answers."""
+    help_line: Callable[[], Line] | None = None
+    """The quiet "help line" answer (the support numbers, without saying why)."""
     play_line: Callable[[Line], Playback] | None = None
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
@@ -204,8 +206,17 @@ class Conversation:
         if event.trigger == "time_out" and self.time_out is not None:
             self._take_time_out(model)
             return
-        if event.danger == "ambiguous" and self.safety_check is not None and self.safety_check(self, model, event):
-            model.fire("safety")
+        if event.trigger == "help_line":  # the quiet path: the numbers, then the same step goes on
+            if self.help_line is not None:
+                self.say(self.help_line(), model.state)
+            return
+        if event.danger == "ambiguous" and self.safety_check is not None:
+            if self.safety_check(self, model, event):
+                model.fire("safety")
+            elif event.trigger == "answer":
+                model.fire("skip")  # "no, it's just hard to talk about": the answer's words are not kept
+            else:
+                model.fire(event.trigger, answer=event.answer)
             return
         misses = self._count_miss(model, event)
         if misses >= MOVE_ON_AFTER_MISSES:

@@ -21,7 +21,7 @@ from assistant.listening import Heard
 
 _LOGGER = logging.getLogger(__name__)
 
-GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop")
+GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop", "help_line")
 """Understood in every listening state; each intent's name is also its machine trigger."""
 SENTINEL_INTENTS = ("time_out", "safety")
 KIND_INTENTS = {"yes_no": ("yes", "no"), "ready": ("ready", "more_time"), "rating": ("rating",)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.acceptance import AcceptancePolicy
@@ -18,7 +18,7 @@ from assistant.audio.base import AudioSource, Clip, Playback
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.conversation import Conversation
-from assistant.danger_check import DangerCheck
+from assistant.danger_check import DangerCheck, EitherDangerCheck
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.display import Display
 from assistant.frontend import FrontEnd, SpeechFrontEnd, SpeechGate, build_front_end
@@ -31,7 +31,6 @@ from assistant.stt.base import Recognizer
 from assistant.transcript import Transcript
 
 _LOGGER = logging.getLogger(__name__)
-
 
 
 def front_end(settings: Settings, clock: Callable[[], float] = time.monotonic) -> FrontEnd:
@@ -56,7 +55,17 @@ def interpreter(*, policy: AcceptancePolicy | None = None, danger: DangerCheck |
                 commands: Path | None = None) -> Interpreter:
     """The interpreter over dialogs/commands.yaml, assistant/acceptance.json and the given DangerCheck
     (default: the safety phrases)."""
-    return Interpreter(IntentMatcher.load(commands), policy or AcceptancePolicy.load(), danger)
+    matcher = IntentMatcher.load(commands)
+    return Interpreter(matcher, policy or AcceptancePolicy.load(), danger or lexicon_danger_check(matcher))
+
+
+def lexicon_danger_check(matcher: IntentMatcher, partners: Sequence[str] = ()) -> DangerCheck:
+    """The danger detector over dialogs/safety_lexicon.yaml (shared per process), with the listed safety
+    phrasings as a floor (see EitherDangerCheck)."""
+    from assistant import paths
+    from assistant.danger.engine_check import LexiconDangerCheck
+
+    return EitherDangerCheck(LexiconDangerCheck(paths.dialogs_dir(), partners), matcher)
 
 
 def activation() -> IntentMatcher:
@@ -104,6 +113,13 @@ def conversation(hearing: Listening, say_line: Callable[[Line], None], clock: Cl
         from assistant.timeout.bargein import BargeInWatcher, DuplexClock
 
         watcher = BargeInWatcher(hearing, interpret, clock if isinstance(clock, DuplexClock) else None)
+    from assistant.activities.safety_check import SafetyCheckFlow
+    from assistant.danger.resources import help_line_text
+
+    country = settings.safety.country
     return Conversation(hearing, interpret, say_line, clock, transcript=transcript or Transcript(),
-                        time_out=TimeOutFlow(settings, library, store), play_line=play_line, play_clip=play_clip,
-                        barge_in=watcher, max_turns=max_turns, display=display)
+                        time_out=TimeOutFlow(settings, library, store),
+                        safety_check=SafetyCheckFlow(library, country),
+                        help_line=lambda: Line("safety.help_line", {}, help_line_text(country)),
+                        play_line=play_line, play_clip=play_clip, barge_in=watcher, max_turns=max_turns,
+                        display=display)

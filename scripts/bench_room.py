@@ -1,6 +1,7 @@
 """Room benchmark: a conversation-like session through a private PulseAudio virtual room (assistant/audio/room.py).
 
-The assistant (real SpeakerSink) says a line and listens (real MicrophoneSource on room.monitor, Listener,
+The assistant (real SpeakerSink) says a line and listens (real MicrophoneSource on room.monitor through the
+front end, as `run` wires it: assistant.live.open_audio, echo canceller fed by the speaker, full duplex; Listener,
 pocketsphinx); a partner answers by `paplay` into the room; on the endpoint the assistant plays its reply at once.
 Counts underruns (PortAudio's flags and ALSA's xrun reports) and microphone overflows, and measures
 `end of the partner's speech -> first sample of the reply`, both ends read from one independent recording of the
@@ -26,12 +27,11 @@ from assistant.audio import quiet
 from assistant.audio.base import Clip, ListenRequest
 from assistant.audio.capture import locate
 from assistant.audio.convert import read_wav, write_wav
-from assistant.audio.microphone import MicrophoneSource
 from assistant.audio.reconnect import rescan
 from assistant.audio.room import PulseRoom
-from assistant.audio.speaker import SpeakerSink
 from assistant.clock import RealClock
-from assistant.listener import Listener
+from assistant.config import AudioSettings, Settings, SpeechSettings
+from assistant.live import Closable, open_audio
 from assistant.simulate.voices import speak
 
 PROMPTS = ("Did you both have a moment to talk today?", "Shall we go on to the next step?",
@@ -65,11 +65,11 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
         path = work / f"answer{index}.wav"
         write_wav(path, speak(word, voice=voice))
         answers.append((word, path))
-    from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
-
-    speaker = SpeakerSink("pulse")
-    mic = MicrophoneSource("pulse")
-    listener = Listener(mic, PocketsphinxRecognizer(), RealClock(), silence_timeout_s=6.0)
+    settings = Settings(audio=AudioSettings(input_device="pulse", output_device="pulse"),
+                        speech=SpeechSettings(engine="pocketsphinx", silence_timeout_s=6.0))
+    closers: list[Closable] = []
+    ends = open_audio(settings, RealClock(), closers)  # as `run` wires it: front end, echo reference, full duplex
+    speaker, mic, listener = ends.sink, ends.source, ends.listener
     xruns_before = quiet.alsa_xruns
     order: list[tuple[str, bytes]] = []  # what the room should hear, in order: ("answer"/"reply", pcm)
     turns = understood = 0
@@ -100,8 +100,8 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
               "session_s": round(time.monotonic() - began, 1), "speaker_latency_ms": round(1000 * speaker.latency)}
     if to_dac:
         counts["endpoint_to_reply_dac_p50_ms"] = round(1000 * statistics.median(to_dac))
-    mic.close()
-    speaker.close()
+    for closer in reversed(closers):
+        closer.close()
     return counts, order
 
 

@@ -37,7 +37,7 @@ def dialogs_check(path: Path | None) -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use this store instead of OUT/store (e.g. to simulate several weeks).")
 @click.option("--quiet", is_flag=True, help="Do not print the conversation.")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]),
               help="Speech-to-text engine for this run (default: the settings').")
 @pass_app
 def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool,
@@ -97,12 +97,15 @@ def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir
     from assistant.conversation import STALLED
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
+    from assistant.stt.models import ModelError
 
+    if engine == "wyoming" and not app.settings.speech.uri:  # before the runner opens its outputs
+        raise click.ClickException('--engine wyoming needs [speech] uri = "tcp://host:port" in the settings file')
     try:
         scenario = load_scenario(scenario_path)
         result = simulate(scenario, out_dir, app.settings, base_dir=scenario_path.parent, store_dir=store_dir,
                           echo=echo, engine=engine)
-    except ScenarioError as exc:
+    except (ScenarioError, ModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
     if result.final_state == STALLED:
