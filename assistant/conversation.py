@@ -95,7 +95,7 @@ class Conversation:
     """The voice: speak one line to its end (wired by assistant.pipeline)."""
     clock: Clock
     transcript: Transcript = field(default_factory=Transcript)
-    speaker_of: Callable[[DialogModel], str] = lambda model: str(model.slots().get("partner", "user"))
+    speaker_of: Callable[[DialogModel], str] = lambda model: model.answerer()
     time_out: TimeOutHook | None = None
     """The time-out flow (assigned by assistant.pipeline). None: "time out" only pauses the session."""
     safety_check: SafetyCheckHook | None = None

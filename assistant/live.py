@@ -41,6 +41,8 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
     """Open devices (or typed text), engines and the store; close them all on exit."""
     clock = clock or RealClock()
     library = DialogLibrary.load()
+    if io == "text":
+        library.for_typing()  # "type resume check in", not "say"
     store = Store.open(paths.data_dir(settings.data_dir), keep_transcripts=settings.dialog.keep_transcripts)
     closers: list[Closable] = [store]
     try:

@@ -22,6 +22,7 @@ from assistant.schedule.rules import parse_hhmm
 from assistant.store.records import SessionEvent, SessionStatus, TimeOut, new_id
 from assistant.timeout.breathing import plan_breathing, render_cues
 from assistant.timeout.cooloff import RETURN_CHOICES, cooloff_seconds, return_time, wait_cooloff
+from assistant.timeout.spoken import spoken_time
 
 if TYPE_CHECKING:
     from assistant.activities.checkin import RecordStore
@@ -192,7 +193,7 @@ class TimeOutFlow:
                 break
         now = conversation.clock.now()
         when = return_time(choice, now, self.settings.timeout, parse_hhmm(self.settings.schedule.checkin_time))
-        voice.say(f"timeout.rescheduled_{choice}", time=when.strftime("%H:%M"))
+        voice.say(f"timeout.rescheduled_{choice}", time=spoken_time(self.library, when))
         return when
 
     def _close(self, voice: ConversationVoice, outcome: Outcome, activity: str) -> None:

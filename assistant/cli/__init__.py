@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
     "assistant.cli.safety_cmds",
+    "assistant.cli.activity_cmds",
 )
 
 
@@ -36,6 +37,8 @@ class AppContext:
     settings: Settings
     io: str
     """"audio" (microphone and speaker) or "text" (typed input, printed output)."""
+    config_path: Path | None = None
+    """--config, when given (first-run setup writes there; default: the user's settings file)."""
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -75,7 +78,7 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engi
         settings = load_settings(config_path, overrides)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    ctx.obj = AppContext(settings=settings, io=io_mode)
+    ctx.obj = AppContext(settings=settings, io=io_mode, config_path=config_path)
 
 
 for _name in _COMMAND_MODULES:

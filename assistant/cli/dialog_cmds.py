@@ -66,19 +66,14 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 @pass_app
 def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
-    from assistant import paths
     from assistant.audio.devices import AudioDeviceError
-    from assistant.consent import ensure_consent
+    from assistant.cli.activity_cmds import consent_given
     from assistant.live import live_pipeline
     from assistant.sessions import new_checkin, run_session
 
     try:
         with live_pipeline(app.settings, app.io) as live:
-            conversation = live.conversation
-            consent = ensure_consent(live.store, live.library, live.clock, app.settings.partners,
-                                     paths.data_dir(app.settings.data_dir), conversation.say, conversation.hear,
-                                     country=app.settings.safety.country)
-            if not consent.agreed:
+            if not consent_given(app, live):
                 click.echo("No check-in without both partners' agreement; nothing was recorded.")
                 return
             session = new_checkin(live.store, live.library, app.settings, live.clock, resume=resume,

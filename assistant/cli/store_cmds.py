@@ -74,10 +74,11 @@ def forget_cmd(app: AppContext, yes: bool) -> None:
     if not store_files(directory):
         click.echo(f"Nothing is stored in {directory}.")
         return
-    if not yes:
-        click.confirm(f"This permanently deletes everything the assistant has stored in {directory}: "
-                      "check-ins, commitments, time outs, appreciations, the agreement and all backups. "
-                      "Continue?", abort=True)
+    if not yes and not click.confirm(f"This permanently deletes everything the assistant has stored in "
+                                     f"{directory}: check-ins, commitments, time outs, appreciations, the "
+                                     "agreement and all backups. Continue?"):
+        click.echo("Nothing was deleted; everything is kept as it was.")
+        return
     try:
         removed = forget_directory(directory)
     except StoreError as exc:

@@ -150,6 +150,6 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
 
 
 def _partner_of(model: DialogModel, feeder: TurnFeeder) -> str:
-    partner = str(model.slots().get("partner", ""))
-    feeder.current_partner = partner
-    return partner or "both"
+    partner = model.answerer()  # who answers this step (the other partner, when saying back what they heard)
+    feeder.current_partner = "" if partner == "both" else partner
+    return partner
