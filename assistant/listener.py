@@ -52,6 +52,7 @@ class Listener:
         self._phrases: tuple[tuple[str, ...] | None, tuple[str, ...]] | None = None
         self._kind = "command"
         self._utterance_frames = 0
+        self._overflows_seen = 0
         self.frames_decoded = 0
         """Frames handed to the recogniser since creation (the gate's effect is visible here)."""
 
@@ -108,7 +109,7 @@ class Listener:
         """
         timeout_s = self.silence_timeout_s if timeout_s is None else timeout_s
         self.set_phrases(request.phrases or None, request.sentinel if not request.phrases else ())
-        if not self.full_duplex:
+        if not self.full_duplex or self._lost_audio():
             self.source.discard_pending()
         self.begin(request.kind)
         self.source.begin(request)
@@ -129,6 +130,13 @@ class Listener:
                 return Heard(result, self.clock.monotonic(), heard_s)
             if heard_s >= timeout_s and not self.in_speech:
                 return None
+
+    def _lost_audio(self) -> bool:
+        """True when the source dropped audio since the last listen (nobody read it through a long line): what
+        is buffered no longer lines up with the speaker's reference, so it is dropped as half-duplex would."""
+        overflows = getattr(self.source, "overflows", 0)
+        lost, self._overflows_seen = overflows != self._overflows_seen, overflows
+        return lost
 
     def _end_of_input(self, started: float, timeout_s: float) -> Heard | None:
         """A finite source ran out: finish the utterance, or let the rest of the timeout pass silently."""

@@ -99,3 +99,32 @@ def test_the_assistant_s_own_line_alone_is_never_taken_as_a_command(ends: AudioE
     event, watcher, playback, line = speak_and_watch(ends, room, None)
     assert event is None, event
     assert not playback.stopped and playback.played_seconds == pytest.approx(line.duration, abs=0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="measured 12:51: Alex's yes is taken after the 40 s disclaimer, Sam's yes "
+                                       "(en-us+f3) is decoded as 'no' (cause not yet found: grammar or prompt residual)")
+def test_spoken_consent_through_the_room_stores_the_consent(room: PulseRoom, tmp_path: Path) -> None:
+    """`live_pipeline` as `assistant checkin` opens it; each partner answers by `paplay` once it listens."""
+    from assistant import paths
+    from assistant.consent import run_consent
+    from assistant.live import live_pipeline
+    from assistant.store.records import Consent
+
+    settings = rig_settings().model_copy(update={"data_dir": str(tmp_path / "data")})
+    answers = iter([("yes", "en-gb"), ("yes", "en-us+f3")])
+    with live_pipeline(settings) as live:
+        hearer = live.conversation.listener
+        listen = hearer.listen
+
+        def answered(request, timeout_s=None):  # type: ignore[no-untyped-def]
+            text, voice = next(answers)
+            threading.Timer(0.4, room.play, (partner_wav(tmp_path, text, voice),)).start()
+            return listen(request, timeout_s)
+
+        hearer.listen = answered  # type: ignore[method-assign]
+        result = run_consent(live.store, live.library, live.clock, settings.partners,
+                             paths.data_dir(settings.data_dir), live.conversation.say, live.conversation.hear)
+        records = [r for r in live.store.query(Consent) if isinstance(r, Consent)]
+    assert result.outcome == "agreed", result
+    assert [r.partners for r in records] == [tuple(settings.partners)]
