@@ -103,7 +103,7 @@ def test_the_assistant_s_own_line_alone_is_never_taken_as_a_command(ends: AudioE
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="measured 12:51: Alex's yes is taken after the 40 s disclaimer, Sam's yes "
-                                       "(en-us+f3) is decoded as 'no' (cause not yet found: grammar or prompt residual)")
+                                       "(en-us+f3) is decoded as 'no' (cause not found: grammar or residual)")
 def test_spoken_consent_through_the_room_stores_the_consent(room: PulseRoom, tmp_path: Path) -> None:
     """`live_pipeline` as `assistant checkin` opens it; each partner answers by `paplay` once it listens."""
     from assistant import paths
