@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypedDict
 
 from assistant.audio.base import AudioSink, Clip, ListenRequest, Playback
@@ -34,8 +34,10 @@ UNANSWERED = "unanswered"
 
 TimeOutHook = Callable[["Conversation", DialogModel | None, Position | None], str]
 """The time-out flow: returns "resume", "reschedule", "stop" or "safety"."""
-SafetyCheckHook = Callable[["Conversation", DialogModel, Event], bool]
-"""Asked when the DangerCheck found an utterance ambiguous; True: give the safety response."""
+SafetyCheckHook = Callable[["Conversation", str], bool]
+"""Asked (with the current state) when the DangerCheck found an utterance ambiguous; True: give the safety
+response. Its own question listens at the step SAFETY_CHECK_STEP, which is never checked again."""
+SAFETY_CHECK_STEP = "safety_check"
 
 
 class Speaker(Protocol):
@@ -148,6 +150,9 @@ class Conversation:
                                 phrases=self.interpreter.phrases_for(question.intents, extra))
         heard = self.listener.listen(request, question.timeout_s)
         decision = self.interpreter.decide(heard, question.kind, question.intents, dict(question.options))
+        if (decision.danger == "ambiguous" and decision.intent is None and self.safety_check is not None
+                and question.step != SAFETY_CHECK_STEP and self.safety_check(self, state)):
+            decision = replace(decision, intent="safety", reason="danger")
         self._log_heard(heard, question.who, state, question.kind, decision.intent,
                         decision.intent or ("silence" if heard is None else "ignored"))
         return decision
@@ -211,7 +216,7 @@ class Conversation:
                 self.say(self.help_line(), model.state)
             return
         if event.danger == "ambiguous" and self.safety_check is not None:
-            if self.safety_check(self, model, event):
+            if self.safety_check(self, model.state):
                 model.fire("safety")
             elif event.trigger == "answer":
                 model.fire("skip")  # "no, it's just hard to talk about": the answer's words are not kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -14,6 +14,7 @@ from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.store.store import Store
+from assistant.stt.base import Recognizer
 
 if TYPE_CHECKING:
     from assistant.audio.microphone import MicrophoneSource
@@ -37,8 +38,10 @@ class LivePipeline:
 
 
 @contextmanager
-def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = None) -> Iterator[LivePipeline]:
-    """Open devices (or typed text), engines and the store; close them all on exit."""
+def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = None,
+                  recognizer: Callable[[], Recognizer] | None = None) -> Iterator[LivePipeline]:
+    """Open devices (or typed text), engines and the store; close them all on exit. `recognizer`: where the
+    speech engine comes from (`assistant run` keeps one across device retries); default: a new one."""
     clock = clock or RealClock()
     library = DialogLibrary.load()
     if io == "text":
@@ -51,7 +54,8 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
 
             conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
-            conversation = _audio_conversation(settings, clock, library, store, closers)
+            conversation = _audio_conversation(settings, clock, library, store, closers,
+                                               recognizer() if recognizer else None)
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):
@@ -69,9 +73,10 @@ class AudioEnds:
     listener: Listener
 
 
-def open_audio(settings: Settings, clock: Clock, closers: list[Closable]) -> AudioEnds:
+def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
+               recognizer: Recognizer | None = None) -> AudioEnds:
     """Open the configured microphone and speaker and wire them through the process's one front end (full
-    duplex when it cancels echo); what was opened is appended to `closers`."""
+    duplex when it cancels echo); what was opened is appended to `closers`. `recognizer`: default a new one."""
     from assistant.audio.microphone import MicrophoneSource
 
     source = MicrophoneSource(settings.audio.input_device)
@@ -80,17 +85,17 @@ def open_audio(settings: Settings, clock: Clock, closers: list[Closable]) -> Aud
     front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
     sink = SpeakerSink(settings.audio.output_device, on_played=front.played)
     closers.append(sink)
-    hearer.append(pipeline.listener(source, settings, clock, front=front))
+    hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
     return AudioEnds(source, front, sink, hearer[0])
 
 
 def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
-                        closers: list[Closable]) -> Conversation:
+                        closers: list[Closable], recognizer: Recognizer | None) -> Conversation:
     """The audio ends, TTS into the speaker, and the terminal showing what is said, heard and the level."""
     from assistant.display import Display
     from assistant.tts.factory import fallback_speaker
 
-    ends = open_audio(settings, clock, closers)
+    ends = open_audio(settings, clock, closers, recognizer)
     display = Display(keep_transcripts=settings.dialog.keep_transcripts)
     ends.source.on_level = display.listening
     speaker = fallback_speaker(settings.voice, ends.sink, library)

@@ -45,9 +45,11 @@ def prompt_events(store: Store) -> list[PromptEvent]:
 
 
 def test_after_a_safety_response_prompts_are_held_for_the_rest_of_that_local_day(tmp_path: Path) -> None:
-    respond = scripted({(date(2026, 3, 8), "invite_checkin_reminder"): ["i don't feel safe"]})
+    respond = scripted({(date(2026, 3, 8), "invite_checkin_reminder"): ["i don't feel safe"],
+                        (date(2026, 3, 8), "safety_check"): ["yes"]})  # the calm question first (issue 12)
     result = simulate_calendar(tmp_path / "store", Settings(), SUNDAY, 2, tz=NY, responder=respond)
-    assert lines_on(result, 8) == [("19:00", "always_on.checkin_reminder_due"), ("19:00", "safety.message")]
+    assert lines_on(result, 8) == [("19:00", "always_on.checkin_reminder_due"), ("19:00", "safety.check_question"),
+                                   ("19:00", "safety.message")]
     assert [(e.activity, e.when.astimezone(NY).strftime("%d %H:%M")) for e in result.store.query(SafetyEvent)
             if isinstance(e, SafetyEvent)] == [("idle", "08 19:00")]
     held = [(e.prompt, datetime.fromisoformat(e.due_at).astimezone(NY).strftime("%d %H:%M"))

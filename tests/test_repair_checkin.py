@@ -110,11 +110,12 @@ def test_a_trigger_is_said_back_by_the_other_partner_and_confirmed_or_added_to(t
 
 
 def test_blaming_wording_gets_one_coaching_prompt_never_two(tmp_path: Path) -> None:
+    # (words of fear would get the calm safety question first: tests/test_safety_tiers.py)
     final, turns = checkin(tmp_path, [
         ("triggers", "you always assume the worst"),                               # Maya blames
         ("trigger_coach", "you obviously never listen"),                           # still blaming: no 2nd prompt
         ("needs", "you never tell me where you are and you obviously do not care"),  # Maya's need blames
-        ("need_coach", "when i do not know where you are i feel scared and i need a text"),
+        ("need_coach", "when i do not know where you are i feel anxious and i need a text"),
     ])
     assert final == "completed"
     ids = [dialog_id for dialog_id, _, _ in said(turns, "checkin.triggers", "checkin.boundaries")]

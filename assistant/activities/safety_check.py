@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from assistant.conversation import SAFETY_CHECK_STEP
 from assistant.danger.resources import resources_text
 from assistant.dialog.library import DialogLibrary
-from assistant.interpret import Event, Question
+from assistant.interpret import Question
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
-    from assistant.dialog.machine import DialogModel
 
 _LOGGER = logging.getLogger(__name__)
 ASKS = 2
@@ -31,16 +31,16 @@ class SafetyCheckFlow:
         self.library = library
         self.country = country
 
-    def __call__(self, conversation: Conversation, model: DialogModel, event: Event) -> bool:
-        question = Question(kind="yes_no", step="safety_check", intents=("yes", "no"))
+    def __call__(self, conversation: Conversation, state: str) -> bool:
+        question = Question(kind="yes_no", step=SAFETY_CHECK_STEP, intents=("yes", "no"))
         for _ in range(ASKS):
-            decision = conversation.ask(self.library.render("safety.check_question"), question, model.state)
+            decision = conversation.ask(self.library.render("safety.check_question"), question, state)
             if decision.intent in ("yes", "safety"):
                 return True
             if decision.intent == "no":
-                conversation.say(self.library.render("safety.check_continue"), model.state)
+                conversation.say(self.library.render("safety.check_continue"), state)
                 return False
         _LOGGER.info("safety check unanswered; resources given quietly")
         conversation.say(self.library.render("safety.check_unanswered", resources=resources_text(self.country)),
-                         model.state)
+                         state)
         return False

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli import AppContext, pass_app
+
+if TYPE_CHECKING:  # the store (pydantic) is imported by the commands: `--help` stays light
+    from assistant.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -19,7 +23,7 @@ def _directory(app: AppContext) -> Path:
     return paths.data_dir(app.settings.data_dir)
 
 
-def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
+def _open(app: AppContext, read_only: bool = False) -> Store:
     """Open the store; `read_only` for commands that only read: they also work on a full or read-only disk."""
     from assistant.store import Store, StoreError
 

@@ -6,6 +6,7 @@ one where that matters (e.g. a new agreement version, a session's final status).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -182,3 +183,10 @@ RECORD_TYPES: dict[str, type[Record]] = {
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
                 AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote)
 }
+
+
+def without_free_text(record: Record) -> Record:
+    """`record` with its free text dropped (what is kept when transcripts are off); other kinds unchanged."""
+    if isinstance(record, (StepAnswer, Commitment, Appreciation)) and record.text is not None:
+        return dataclasses.replace(record, text=None)
+    return record

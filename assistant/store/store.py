@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import filelock
 
 from assistant.store import forget, journal, private, readonly, recovery, snapshot
+from assistant.store.agreement_edits import AgreementEdits
 from assistant.store.codec import RecordError, encode_line
 from assistant.store.errors import (
     NewerSchemaError,
@@ -25,23 +25,14 @@ from assistant.store.errors import (
 from assistant.store.journal import JOURNAL, LOCK
 from assistant.store.kinds import KindIndex
 from assistant.store.migrations import CURRENT_SCHEMA
-from assistant.store.queries import Queries
-from assistant.store.records import (
-    AgreementVersion,
-    Appreciation,
-    Commitment,
-    Record,
-    StepAnswer,
-)
+from assistant.store.records import Record, without_free_text
 
 _LOGGER = logging.getLogger(__name__)
 
 R = TypeVar("R", bound=Record)
-_FREE_TEXT = (StepAnswer, Commitment, Appreciation)
-"""Record kinds whose `text` is dropped when transcripts are off."""
 
 
-class Store(Queries):
+class Store(AgreementEdits):
     """Records of one couple, in one private directory. Thread-safe; safe across processes."""
 
     def __init__(self, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0,
@@ -252,7 +243,7 @@ class Store(Queries):
 
     def append_many(self, records: Iterable[Record]) -> None:
         """Store several records with one fsync. Readers see all or none; a crash may keep a prefix."""
-        stored = [self._strip(record) for record in records]
+        stored = [record if self.keep_transcripts else without_free_text(record) for record in records]
         try:
             data = b"".join(encode_line(record) for record in stored)
         except RecordError as exc:
@@ -282,28 +273,6 @@ class Store(Queries):
             os.fsync(self._fd)
         except OSError:
             _LOGGER.warning("could not cut back a failed write; it is dropped on the next open")
-
-    def _strip(self, record: Record) -> Record:
-        if not self.keep_transcripts and isinstance(record, _FREE_TEXT) and record.text is not None:
-            return dataclasses.replace(record, text=None)
-        return record
-
-    def change_agreement(self, edit: Callable[[list[str]], str], at: str) -> AgreementVersion:
-        """Read the agreement, let `edit` change its items in place (it returns the change's name), store it.
-
-        All under one lock, so parallel changes never overwrite one another; `edit` may raise to store nothing.
-        """
-        with self._locked():
-            current = self.agreement()
-            items = list(current.items) if current else []
-            change = edit(items)
-            return self.update_agreement(items, change, at)
-
-    def update_agreement(self, items: Sequence[str], change: str, at: str) -> AgreementVersion:
-        """Store a new version of the whole agreement and return it."""
-        version = AgreementVersion(at=at, items=tuple(items), change=change)
-        self.append(version)
-        return version
 
     # -- reading ----------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from typing import Literal, Protocol
 
 from assistant.config import TimeOutSettings
-from assistant.listener import Heard
+from assistant.listening import Heard
 from assistant.timeout.spoken import to_quarter
 
 _LOGGER = logging.getLogger(__name__)
