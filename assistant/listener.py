@@ -7,7 +7,8 @@ alone; the gate's END ends the utterance (`flush()`), whichever engine decodes i
 utterance earlier by its own endpointing is taken as it is.
 
 Time is audio time: seconds of frames read, so a scripted source with a virtual clock and a live
-microphone behave the same.
+microphone behave the same. A live source is drained continuously through the front end by a reader
+thread (FrontEndStream), so the device never overflows and the echo canceller sees every frame.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Sequence
 from assistant.audio.base import FRAME_BYTES, AudioSource, ListenRequest, duration_of
 from assistant.clock import Clock
 from assistant.frontend import Event, FrontEndSettings, SpeechGate, build_front_end
+from assistant.frontend.gate import GateStep
+from assistant.frontend.stream import FrontEndStream
 from assistant.listening import Heard
 from assistant.stt.base import Recognizer, Utterance
 
@@ -37,15 +40,17 @@ class Listener:
 
     `full_duplex`: the front end cancels the assistant's own voice, so audio heard while it spoke is kept
     (and passes through the canceller, which needs it continuous) instead of being discarded.
+    A live source (`source.live`) is wrapped in a FrontEndStream over the gate's front end, now and
+    whenever `source` is replaced (a reopened microphone).
     """
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock, *,
                  gate: SpeechGate | None = None, silence_timeout_s: float = 8.0,
                  max_utterance_s: float = 45.0, full_duplex: bool = False) -> None:
-        self.source = source
         self.recognizer = recognizer
         self.clock = clock
         self.gate = gate or default_gate()
+        self.source = source
         self.silence_timeout_s = silence_timeout_s
         self.max_utterance_s = max_utterance_s
         self.full_duplex = full_duplex
@@ -55,6 +60,16 @@ class Listener:
         self._overflows_seen = 0
         self.frames_decoded = 0
         """Frames handed to the recogniser since creation (the gate's effect is visible here)."""
+
+    @property
+    def source(self) -> AudioSource:
+        return self._source
+
+    @source.setter
+    def source(self, source: AudioSource) -> None:
+        if getattr(source, "live", False) and not isinstance(source, FrontEndStream):
+            source = FrontEndStream(source, self.gate.front_end)
+        self._source = source
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Switch the recogniser's phrase list (and free-text sentinel phrases) when they change."""
@@ -68,7 +83,7 @@ class Listener:
         """Start hearing one utterance of listening `kind` (its hang-over); the echo path is kept."""
         self._kind = kind
         self.recognizer.reset()
-        self.gate.begin(kind)
+        self.gate.begin(kind, reset_front=not isinstance(self._source, FrontEndStream))
         self._utterance_frames = 0
 
     @property
@@ -81,7 +96,22 @@ class Listener:
 
         After an END (with or without an utterance) the gate starts over for the same kind.
         """
-        step = self.gate.push(frame)
+        return self._advance(self.gate.push(frame))
+
+    def step(self) -> tuple[float, Utterance | None]:
+        """Read the next frame from the source and push it: (its seconds, 0.0 when there was none; the
+        utterance when it ended). A drained live source hands over frames its thread already processed."""
+        if isinstance(self._source, FrontEndStream):
+            out = self._source.read_processed()
+            if out is None:
+                return 0.0, None
+            return duration_of(out.pcm), self._advance(self.gate.push_processed(out))
+        frame = self._source.read()
+        if frame is None:
+            return 0.0, None
+        return duration_of(frame), self.push(frame)
+
+    def _advance(self, step: GateStep) -> Utterance | None:
         result = self._feed(step.feed) if step.feed else None
         if self.in_speech:
             self._utterance_frames += 1
@@ -111,25 +141,34 @@ class Listener:
         self.set_phrases(request.phrases or None, request.sentinel if not request.phrases else ())
         if not self.full_duplex or self._lost_audio():
             self.source.discard_pending()
+        else:
+            self._drop_unwatched_echo()
         self.begin(request.kind)
         self.source.begin(request)
         live = bool(getattr(self.source, "live", False))
         started = self.clock.monotonic()
         heard_s = 0.0
         while True:
-            frame = self.source.read()
-            if frame is None:
+            seconds, result = self.step()
+            if not seconds:
                 if not live:
                     return self._end_of_input(started, timeout_s)
                 if self.clock.monotonic() - started >= timeout_s and not self.in_speech:
                     return None
                 continue
-            heard_s += duration_of(frame)
-            result = self.push(frame)
+            heard_s += seconds
             if result is not None:
                 return Heard(result, self.clock.monotonic(), heard_s)
             if heard_s >= timeout_s and not self.in_speech:
                 return None
+
+    def _drop_unwatched_echo(self) -> None:
+        """Full duplex keeps what was heard before this listen, except what the room heard while the speaker
+        played: only the barge-in watcher, which knows the line, may take words from under the assistant's
+        voice; unwatched, the canceller's residue of a line would be decoded as (part of) an answer."""
+        until = getattr(self.gate.front_end, "speaking_until", None)
+        if until is not None and isinstance(self._source, FrontEndStream):
+            self._source.discard_before(until)
 
     def _lost_audio(self) -> bool:
         """True when the source dropped audio since the last listen (nobody read it through a long line): what

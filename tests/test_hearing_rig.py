@@ -102,8 +102,6 @@ def test_the_assistant_s_own_line_alone_is_never_taken_as_a_command(ends: AudioE
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured 12:51: Alex's yes is taken after the 40 s disclaimer, Sam's yes "
-                                       "(en-us+f3) is decoded as 'no' (cause not found: grammar or residual)")
 def test_spoken_consent_through_the_room_stores_the_consent(room: PulseRoom, tmp_path: Path) -> None:
     """`live_pipeline` as `assistant checkin` opens it; each partner answers by `paplay` once it listens."""
     from assistant import paths
@@ -126,5 +124,7 @@ def test_spoken_consent_through_the_room_stores_the_consent(room: PulseRoom, tmp
         result = run_consent(live.store, live.library, live.clock, settings.partners,
                              paths.data_dir(settings.data_dir), live.conversation.say, live.conversation.hear)
         records = [r for r in live.store.query(Consent) if isinstance(r, Consent)]
+        overflows = hearer.source.overflows
     assert result.outcome == "agreed", result
     assert [r.partners for r in records] == [tuple(settings.partners)]
+    assert overflows == 0  # the reader drained the microphone through the 40 s disclaimer nobody listened to

@@ -83,6 +83,11 @@ class SpeexEchoCanceller:
         return SpeexEcho(BLOCK, self._tail, SAMPLE_RATE)
 
     @property
+    def tail_s(self) -> float:
+        """Seconds of echo the filter models after the aligned reference (the room's reverberation)."""
+        return self._tail / SAMPLE_RATE
+
+    @property
     def delay_s(self) -> float:
         """The current alignment: seconds from reported play-out to the far signal used."""
         return self._shift / SAMPLE_RATE
