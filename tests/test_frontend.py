@@ -108,6 +108,7 @@ def test_echo_canceller_passes_audio_through_without_a_reference() -> None:
     assert b"".join(out)[delay:] == b"".join(frames(pcm))[:-delay]
 
 
+@pytest.mark.speech  # espeak-ng renders the line and the partner (fm.echo_trial)
 def test_echo_is_removed_while_the_partner_talks_at_0_db() -> None:
     trial = fm.echo_trial(fm.ASSISTANT_LINES[0], "time out", "en-us+f4", 0.0, seed=11)
     assert trial["erle_db"] > 10.0  # echo alone, after the first second
