@@ -79,7 +79,7 @@ def chatter(seconds: float) -> bytes:
 
 
 class PacedSource:
-    """A microphone stand-in: frame k of `pcm` is handed out at start + k x 30 ms of wall time, then None.
+    """A microphone stand-in: frame k of `pcm` is handed out at start + k x 30 ms of wall time, then silence.
 
     `live`, as a microphone: the Listener drains it through the front end on its reader thread (FrontEndStream),
     exactly as `run` hears a microphone."""
@@ -95,14 +95,12 @@ class PacedSource:
         """A microphone keeps running between listens: nothing to select."""
 
     def read(self) -> bytes | None:
-        if self.offset >= len(self.pcm):
-            time.sleep(FRAME_BYTES / 32000)  # a device blocks until its next block
-            return None
+        """After the audio, paced silence: a microphone never stops (an utterance under way still ends)."""
         if self.started is None:
             self.started = time.monotonic()
         due = self.started + self.offset / 32000
         time.sleep(max(0.0, due - time.monotonic()))
-        frame = self.pcm[self.offset:self.offset + FRAME_BYTES]
+        frame = self.pcm[self.offset:self.offset + FRAME_BYTES] if self.offset < len(self.pcm) else b""
         self.offset += FRAME_BYTES
         return frame.ljust(FRAME_BYTES, b"\0")
 
