@@ -17,6 +17,7 @@ from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import Line
 from assistant.dialog.machine import DialogModel, Position
+from assistant.display import Display
 from assistant.interpret import Decision, Event, Interpreter, Question
 from assistant.listening import Heard, Listening
 from assistant.transcript import Transcript, Turn
@@ -110,6 +111,8 @@ class Conversation:
     """Audio that belongs after a step's line, e.g. a partner's own recorded commitment (assistant.recordings)."""
     """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
     barge_in: BargeInWatching | None = None
+    display: Display | None = None
+    """The terminal in audio mode: what is said and what the interpreter decided was heard."""
     max_turns: int | None = None
     """Turn budget: utterances listened for in `run` before it gives up with STALLED (None: no limit)."""
     timings: list[TurnTiming] = field(default_factory=list)
@@ -126,6 +129,8 @@ class Conversation:
             self._pending_endpoint = None
         self.transcript.add(Turn(who="assistant", text=line.text, state=state, time=self.clock.now().isoformat(),
                                  dialog_id=line.dialog_id, slots=dict(line.slots)))
+        if self.display is not None:
+            self.display.said(line.text)
         if not interruptible or self.barge_in is None or self.play_line is None:
             self.say_line(line)
             return
@@ -135,6 +140,8 @@ class Conversation:
         if event is not None:
             self._barged = event.intent
             self._pending_endpoint = event.endpoint_at
+            if self.display is not None:
+                self.display.heard(event.text, event.intent)
             self.transcript.add(Turn(who="both", text=event.text, state=state, time=self.clock.now().isoformat(),
                                      listen="barge_in", intent=event.intent, event=event.intent))
 
@@ -283,6 +290,8 @@ class Conversation:
                    event: str) -> None:
         if heard is not None:
             self._pending_endpoint = heard.endpoint_at
+            if self.display is not None:
+                self.display.heard(heard.utterance.text, intent)
         self.transcript.add(Turn(
             who=who, text=heard.utterance.text if heard else "", state=state, time=self.clock.now().isoformat(),
             listen=kind, intent=intent, event=event,
