@@ -107,9 +107,11 @@ class Conversation:
     play_line: Callable[[Line], Playback] | None = None
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
+    """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
     clip_after: Callable[[Line], Clip | None] | None = None
     """Audio that belongs after a step's line, e.g. a partner's own recorded commitment (assistant.recordings)."""
-    """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
+    on_heard: Callable[[Heard | None, str], None] | None = None
+    """Told of each answer heard at a step (with its audio, when the hearer has it) and the step's id."""
     barge_in: BargeInWatching | None = None
     display: Display | None = None
     """The terminal in audio mode: what is said and what the interpreter decided was heard."""
@@ -282,6 +284,8 @@ class Conversation:
         prompt_ended = self.clock.monotonic()
         heard = self.listener.listen(request)
         self.turns_heard += 1
+        if self.on_heard is not None:
+            self.on_heard(heard, step.id)
         event = self.interpreter.interpret(heard, step, self.clock.monotonic() - prompt_ended)
         self._log_heard(heard, who, model.state, step.listen, event.intent, event.trigger)
         return event

@@ -57,6 +57,9 @@ class Listener:
         self._phrases: tuple[tuple[str, ...] | None, tuple[str, ...]] | None = None
         self._kind = "command"
         self._utterance_frames = 0
+        self._audio = bytearray()
+        self.utterance_audio = b""
+        """The audio the recogniser was fed for the last utterance that ended."""
         self._overflows_seen = 0
         self.frames_decoded = 0
         """Frames handed to the recogniser since creation (the gate's effect is visible here)."""
@@ -85,6 +88,7 @@ class Listener:
         self.recognizer.reset()
         self.gate.begin(kind, reset_front=not isinstance(self._source, FrontEndStream))
         self._utterance_frames = 0
+        self._audio = bytearray()
 
     @property
     def in_speech(self) -> bool:
@@ -119,11 +123,13 @@ class Listener:
         if result is None and ended:
             result = self.recognizer.flush()
         if result is not None or ended:
+            self.utterance_audio = bytes(self._audio)
             self.begin(self._kind)
         return result
 
     def _feed(self, pcm: bytes) -> Utterance | None:
         result = None
+        self._audio += pcm
         for offset in range(0, len(pcm), FRAME_BYTES):
             self.frames_decoded += 1
             got = self.recognizer.accept(pcm[offset:offset + FRAME_BYTES])
@@ -158,7 +164,7 @@ class Listener:
                 continue
             heard_s += seconds
             if result is not None:
-                return Heard(result, self.clock.monotonic(), heard_s)
+                return Heard(result, self.clock.monotonic(), heard_s, self.utterance_audio)
             if heard_s >= timeout_s and not self.in_speech:
                 return None
 

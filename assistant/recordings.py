@@ -137,11 +137,17 @@ class RecordedVoice:
         return Clip(pcm, dialog_id="recording.commitment") if pcm else None
 
 
-def wire_playback(conversation: Conversation, activity: object, data_dir: Path) -> None:
-    """For a live check-in: commitments kept only as a recording are played back in the partner's own voice.
-    (Keeping new recordings also needs the Listener's audio: `RecordingKeeper`, wired by the live caller.)"""
+def wire_recordings(conversation: Conversation, activity: object, data_dir: Path, store: RecordStore,
+                    partners: tuple[str, str]) -> None:
+    """For a live check-in: a commitment kept without confirmed words keeps the partner's own recording (only
+    while both consent; the audio comes from the Listener through `Conversation.on_heard`), and commitments kept
+    only as a recording are played back in the partner's own voice."""
     if not hasattr(activity, "has_recording") or not conversation.plays_audio:
         return
-    voice = RecordedVoice(CommitmentRecordings(data_dir))
+    recordings = CommitmentRecordings(data_dir)
+    voice = RecordedVoice(recordings)
     activity.has_recording = voice.has_recording
     conversation.clip_after = voice
+    keeper = RecordingKeeper(store, partners, recordings)
+    activity.keep_recording = keeper  # type: ignore[attr-defined]
+    conversation.on_heard = lambda heard, step: keeper.heard(heard.pcm if heard is not None else None, step)

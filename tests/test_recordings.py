@@ -21,7 +21,7 @@ from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.listening import Heard, ListenRequest
-from assistant.recordings import CommitmentRecordings, RecordedVoice, RecordingKeeper, recording_allowed
+from assistant.recordings import CommitmentRecordings, RecordingKeeper, recording_allowed, wire_recordings
 from assistant.sessions import new_checkin, run_session
 from assistant.store import Store
 from assistant.store.private import PrivacyError
@@ -36,18 +36,17 @@ UNWORDED = [("next_commitments", "i put my oh we are bigger"), ("commitment_read
 
 
 class Spoken:
-    """Answers as the live Listener would give them: the words and the utterance's audio, which the caller
-    hands to the keeper (a real microphone's audio is 16 kHz int16 like SPEECH)."""
+    """Answers as the live Listener gives them: the words and the utterance's audio (16 kHz int16 like SPEECH)."""
 
-    def __init__(self, clock: VirtualClock, turns: list[tuple[str, str]], keeper: RecordingKeeper) -> None:
-        self.clock, self.turns, self.keeper = clock, list(turns), keeper
+    def __init__(self, clock: VirtualClock, turns: list[tuple[str, str]]) -> None:
+        self.clock, self.turns = clock, list(turns)
 
     def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
         self.clock.advance(3.0)
         asked = bool(self.turns) and self.turns[0][0] == request.step
         text = self.turns.pop(0)[1] if asked else DEFAULTS[request.kind]
-        self.keeper.heard(SPEECH if asked and request.step != "commitment_readback" else b"\0\0" * 800, request.step)
-        return Heard(Utterance(text, 1.0, 0.0, 1.0), self.clock.monotonic(), 0.0)
+        pcm = SPEECH if asked and request.step != "commitment_readback" else b"\0\0" * 800
+        return Heard(Utterance(text, 1.0, 0.0, 1.0), self.clock.monotonic(), 0.0, pcm)
 
 
 def spoken_checkin(data: Path, start: datetime = WEEK1, turns: list[tuple[str, str]] = UNWORDED,
@@ -57,15 +56,11 @@ def spoken_checkin(data: Path, start: datetime = WEEK1, turns: list[tuple[str, s
     settings = Settings.model_validate({"partners": list(PARTNERS)})
     said: list[Line] = []
     with Store.open(data) as store:
-        keeper = RecordingKeeper(store, PARTNERS, CommitmentRecordings(data))
-        voice = RecordedVoice(CommitmentRecordings(data))
-        hearing = Spoken(clock, turns, keeper)
+        hearing = Spoken(clock, turns)
         conversation = pipeline.conversation(hearing, said.append, clock, settings, library, store)
         conversation.play_clip = lambda clip: (played if played is not None else []).append(clip) or clip.duration
-        conversation.clip_after = voice
         session = new_checkin(store, library, settings, clock)
-        session.activity.keep_recording = keeper  # type: ignore[attr-defined]
-        session.activity.has_recording = voice.has_recording  # type: ignore[attr-defined]
+        wire_recordings(conversation, session.activity, data, store, PARTNERS)  # as `checkin` and `run` wire it
         final = run_session(conversation, session)
     assert hearing.turns == []
     return final, said

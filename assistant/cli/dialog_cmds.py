@@ -82,9 +82,10 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
                 click.echo(live.library.render("common.nothing_to_resume").text)
                 return
             from assistant import paths
-            from assistant.recordings import wire_playback
+            from assistant.recordings import wire_recordings
 
-            wire_playback(live.conversation, session.activity, paths.data_dir(app.settings.data_dir))
+            wire_recordings(live.conversation, session.activity, paths.data_dir(app.settings.data_dir), live.store,
+                            app.settings.partners)
             final = run_session(live.conversation, session)
     except AudioDeviceError as exc:
         raise click.ClickException(f"{exc}\nTry --io text to type instead of speaking.") from exc
