@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import HELD_OUT, TUNING, TUNING2, TUNING3, TUNING4, read_corpus, score  # noqa: E402
+from danger_corpus import HELD_OUT, TUNING, TUNING2, TUNING3, TUNING4, TUNING5, read_corpus, score  # noqa: E402
 from safety_spoken import HELD_OUT_VOICES, TUNED_VOICES, hear_and_judge, spoken_lines  # noqa: E402
 
 from assistant.danger import DangerDetector  # noqa: E402
@@ -48,6 +48,7 @@ def run(results: dict) -> None:
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
     for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("tuning3", TUNING3), ("tuning4", TUNING4),
+                       ("tuning5", TUNING5),
                        ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"

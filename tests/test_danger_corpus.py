@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import TUNING_FILES, read_corpus, score
+from danger_corpus import EVERY_TUNING_FILE, TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -41,3 +41,9 @@ def test_everyday_sentences_do_not_stop_the_checkin(figures: dict[str, float | i
 
 def test_ambiguous_statements_get_at_least_the_calm_question(figures: dict[str, float | int]):
     assert figures["ambiguous_caught_pct"] >= 90.0, figures
+
+
+@pytest.mark.parametrize("path", EVERY_TUNING_FILE, ids=lambda path: path.stem)
+def test_no_tuning_corpus_stops_on_more_than_two_percent_of_everyday_lines(path, detector: DangerDetector):
+    figures = score(read_corpus(path), lambda line: detector.assess(line).level)
+    assert figures["false_stop_pct"] <= 2.0, figures

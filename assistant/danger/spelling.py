@@ -67,8 +67,10 @@ class TypoMender:
         english = list(english_words() if english is None else english)
         self.active = bool(english)
         """False without an English word list: then nothing is mended (a real word could be changed)."""
+        keys = self._index.keys()
         near = {word for word in english if len(word) >= MIN_LENGTH and word not in self._targets
-                and any(key in self._index for key in (word, *_deletes(word)))}
+                and (word in keys or any(word[:at] + word[at + 1:] in keys for at in range(len(word))))}
+        # (a short-circuiting scan, not a set of deletes per word: the same set at about half the cost)
         self._keep = frozenset(near) | frozenset(keep)
         """Real words one edit from a target, and the lexicon's own words: never mended."""
 
