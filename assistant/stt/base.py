@@ -8,17 +8,33 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
+class Spotted:
+    """A sentinel phrase (time out, safety) found inside free speech, with its own score."""
+
+    phrase: str
+    confidence: float
+    """Same scale as Utterance.confidence, over the frames of the phrase's words only."""
+
+
+@dataclass(frozen=True)
 class Utterance:
     """One recognised stretch of speech."""
 
     text: str
     """Lower-case words; empty or "[unk]"-free when nothing matched."""
     confidence: float
-    """0..1, the engine's own confidence for the whole utterance."""
+    """0..1, a calibrated acceptance score: higher means the words heard are more likely what was said.
+
+    pocketsphinx: a logistic of the log-likelihood ratio per frame between the hypothesis path and a free
+    phone loop on the same audio (0.5: as good as the best unconstrained phone sequence; speech outside a
+    grammar scores low). vosk: the mean word confidence (Kaldi lattice posteriors), 0 when the grammar's
+    "[unk]" won. Compare it only with thresholds chosen for the same engine (assistant/acceptance.json)."""
     start: float
     """Seconds from the start of the stream where speech began."""
     end: float
     """Seconds from the start of the stream where speech ended (the endpoint)."""
+    spotted: Spotted | None = None
+    """Free text only: a sentinel phrase the engine found inside the speech (the interpreter decides)."""
 
 
 class Recognizer(Protocol):
@@ -36,9 +52,6 @@ class Recognizer(Protocol):
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed a frame; returns an utterance when the engine detects the end of speech."""
-
-    def partial(self) -> str:
-        """Words heard so far in the current utterance."""
 
     def flush(self) -> Utterance | None:
         """Force the end of the current utterance (end of audio)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -18,8 +19,12 @@ UNKNOWN = "[unk]"
 
 
 def load_model(path: str | Path) -> vosk.Model:
-    """Load a vosk model by path; a missing or corrupt directory raises ModelError with the fix."""
-    path = check_model_dir(Path(path).expanduser())
+    """Load a vosk model by path, once per process; a missing or corrupt directory raises ModelError."""
+    return _load_model(check_model_dir(Path(path).expanduser()).resolve())
+
+
+@functools.lru_cache(maxsize=2)
+def _load_model(path: Path) -> vosk.Model:
     vosk.SetLogLevel(-1)
     try:
         return vosk.Model(str(path))
@@ -43,11 +48,18 @@ class VoskRecognizer:
         self._samples = 0
         self._offset = 0.0
         self._utt_start: float | None = None
-        self._rec = self._new_recognizer()
+        self._built: dict[tuple[str, ...] | None, vosk.KaldiRecognizer] = {}
+        self._rec = self._recognizer()
 
-    def _new_recognizer(self) -> vosk.KaldiRecognizer:
+    def _recognizer(self) -> vosk.KaldiRecognizer:
+        """The recogniser for the current phrase set, built once per set and reset on reuse."""
         self._offset = self._samples / SAMPLE_RATE
         self._utt_start = None
+        key = tuple(self._phrases) if self._phrases else None
+        rec = self._built.get(key)
+        if rec is not None:
+            rec.Reset()
+            return rec
         if self._phrases:
             unknown = [UNKNOWN] if self._model.vosk_model_find_word(UNKNOWN) >= 0 else []
             grammar = json.dumps([*self._phrases, *unknown], ensure_ascii=False)
@@ -55,13 +67,14 @@ class VoskRecognizer:
         else:
             rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
         rec.SetWords(True)
+        self._built[key] = rec
         return rec
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Restrict to `phrases` plus "[unk]"; None or empty means free text. Drops the current utterance."""
         cleaned = [" ".join(p.lower().split()) for p in phrases or [] if p.strip()]
         self._phrases = list(dict.fromkeys(cleaned)) or None
-        self._rec = self._new_recognizer()
+        self._rec = self._recognizer()
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio; returns an utterance when vosk's endpoint (trailing silence) fires."""
@@ -80,19 +93,17 @@ class VoskRecognizer:
         text = " ".join(result.get("text", "").split())
         if not text and not words:
             return None
+        unknown = any(word == UNKNOWN for word in text.split())
         if all(word == UNKNOWN for word in text.split()):
             text = ""
         if words:
-            confidence = sum(float(w.get("conf", 0.0)) for w in words) / len(words)
+            # The acceptance score: mean word posterior; "[unk]" anywhere means the grammar did not hold it.
+            confidence = 0.0 if unknown else sum(float(w.get("conf", 0.0)) for w in words) / len(words)
             start = self._offset + float(words[0]["start"])
             end = self._offset + float(words[-1]["end"])
         else:
             confidence, start, end = 0.0, fallback_start, self._samples / SAMPLE_RATE
         return Utterance(text=text, confidence=round(confidence, 3), start=round(start, 3), end=round(end, 3))
-
-    def partial(self) -> str:
-        """Words heard so far in the current utterance."""
-        return str(json.loads(self._rec.PartialResult()).get("partial", ""))
 
     def flush(self) -> Utterance | None:
         """End the current utterance now (end of audio)."""
@@ -100,4 +111,4 @@ class VoskRecognizer:
 
     def reset(self) -> None:
         """Forget the current utterance; the stream clock keeps running."""
-        self._rec = self._new_recognizer()
+        self._rec = self._recognizer()
