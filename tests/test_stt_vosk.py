@@ -13,6 +13,7 @@ from assistant.cli import cli
 from assistant.stt.models import ModelError
 from assistant.stt.vosk_engine import VoskRecognizer, load_model
 
+pytestmark = pytest.mark.speech
 WORDS = ["안녕하세요", "감사합니다", "네", "아니요"]
 
 
@@ -83,3 +84,22 @@ def test_cli_listen_with_vosk(tmp_path: Path, ko_model_dir: Path):
                                       "--engine", "vosk", "--phrases", ",".join(WORDS)])
     assert result.exit_code == 0, result.output
     assert '"text": "감사합니다"' in result.output and '"start"' in result.output
+
+
+def test_speech_outside_the_grammar_scores_zero(ko_model):
+    recognizer = VoskRecognizer(model=ko_model)
+    recognizer.set_phrases(WORDS)
+    heard = transcribe(recognizer, synthesize("오늘은 날씨가 정말 좋고 바람이 시원하네요", voice="ko"))
+    in_grammar = transcribe(recognizer, synthesize("감사합니다", voice="ko"))
+    assert max((u.confidence for u in heard), default=0.0) < max(u.confidence for u in in_grammar)
+
+
+def test_models_and_recognisers_are_built_once_and_reused(ko_model_dir):
+    assert load_model(ko_model_dir) is load_model(ko_model_dir)
+    recognizer = VoskRecognizer(model=load_model(ko_model_dir))
+    recognizer.set_phrases(WORDS)
+    first = recognizer._rec
+    recognizer.set_phrases(["네"])
+    recognizer.set_phrases(WORDS)
+    assert recognizer._rec is first
+    assert [u.text for u in transcribe(recognizer, synthesize("아니요", voice="ko")) if u.text] == ["아니요"]

@@ -158,10 +158,10 @@ class PocketsphinxRecognizer:
     def _finish(self, early: bool) -> Utterance:
         self._decoder.end_utt()
         self._in_utt, self._speech_run, self.completed_early = False, 0, early
-        hyp = self._decoder.hyp()
-        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
-        grammar, _ = phone_loop.frame_scores(self._decoder, self._decoder.n_frames())
         audio, self._utt_audio = b"".join(self._utt_audio), []
+        # Decode the utterance again whole, like the phone loop, so both passes share one normalisation
+        # (the streaming pass's live CMN is poor on a first utterance); the stream only found the endpoint.
+        text, grammar, _ = phone_loop.decode(self._decoder, self._search, audio)
         score, spotted = 0.0, None
         if text:
             _, loop, _ = phone_loop.decode(self._decoder, phone_loop.ALLPHONE, audio)
