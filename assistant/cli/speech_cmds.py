@@ -15,9 +15,10 @@ from assistant.stt.base import Utterance
 
 
 def _utterance_json(utterance: Utterance, matcher: IntentMatcher) -> str:
+    spotted = [utterance.spotted.phrase, utterance.spotted.confidence] if utterance.spotted else None
     return json.dumps({"text": utterance.text, "intent": matcher.match(utterance.text),
                        "confidence": utterance.confidence, "start": utterance.start, "end": utterance.end,
-                       "spotted": [utterance.spotted.phrase, utterance.spotted.confidence] if utterance.spotted else None},
+                       "spotted": spotted},
                       ensure_ascii=False)
 
 
