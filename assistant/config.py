@@ -10,12 +10,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant import paths
+from assistant.frontend.settings import FrontEndSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
+
+
+def known_zone(name: str) -> str:
+    """`name` when zoneinfo knows it; ValueError otherwise (a typo must not fall back to another zone)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{name!r} is not a known time zone (IANA name like 'Europe/Paris')") from None
+    return name
 
 class ConfigError(ValueError):
     """The settings file cannot be used; the message names the file and key."""
@@ -83,13 +93,7 @@ class ScheduleSettings(_Section):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"{value!r} is not a known time zone (IANA name like 'Europe/Paris')") from None
-        return value
+        return None if value is None else known_zone(value)
 
     @field_validator("appreciation_times", "checkin_time", "agreement_review_time", "quiet_hours")
     @classmethod
@@ -120,6 +124,8 @@ class Settings(_Section):
     timeout: TimeOutSettings = TimeOutSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     safety: SafetySettings = SafetySettings()
+    frontend: FrontEndSettings = FrontEndSettings()
+    """Speech front end: echo canceller, noise suppressor, VAD and endpointing (assistant/frontend/)."""
 
     @field_validator("partners")
     @classmethod

@@ -1,10 +1,11 @@
 """First-run consent: explain what is recorded, where, and how to export or erase it; both partners agree.
 
 The disclaimer and questions live in dialogs/consent.yaml. Every line goes through `say` (wire it to the
-speaker *and* to printed text: `both(speak, echo)`); answers come from `hear(partner)`, which returns the
-text heard (None for silence), e.g. `listener_hear` over the real Listener. Each partner is asked by name
-and must say yes; only then is a Consent record stored. A safety phrase heard instead stops the flow
-with the safety message (and a SafetyEvent), like everywhere else.
+speaker *and* to printed text: `both(speak, echo)`); answers come from `hear(question)`, normally
+`Conversation.hear`, so the interpreter decides what was said with the yes/no acceptance threshold: a
+mumbled, low-confidence "yes" is not consent. Each partner is asked by name and must say yes; only then is
+a Consent record stored. A danger statement heard instead stops the flow with the safety message (and a
+SafetyEvent), like everywhere else.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from assistant.audio.base import ListenRequest
 from assistant.clock import Clock
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.listener import Listener
+from assistant.interpret import Decision, Question
 from assistant.safety import SafetyStore, log_safety, safety_line
 from assistant.store.records import Consent
 
 _LOGGER = logging.getLogger(__name__)
 
 Say = Callable[[Line], None]
-Hear = Callable[[str], "str | None"]
+Hear = Callable[[Question], Decision]
+"""Listen for a question and return the interpreter's decision (Conversation.hear)."""
 ANSWER_INTENTS = ("yes", "no")
-LISTEN_INTENTS = ("yes", "no", "safety", "repeat")
+LISTEN_INTENTS = ("yes", "no", "repeat")
 """What a consent question listens for (safety is always on)."""
 
 
@@ -50,7 +50,7 @@ class ConsentResult:
 def has_consent(store: SafetyStore, partners: tuple[str, str]) -> bool:
     """True when these two partners (in any order) have both agreed before."""
     wanted = sorted(partners)
-    return any(isinstance(r, Consent) and sorted(r.partners) == wanted for r in store.query(Consent))
+    return any(sorted(r.partners) == wanted for r in store.query(Consent))
 
 
 def both(*outputs: Say) -> Say:
@@ -61,23 +61,11 @@ def both(*outputs: Say) -> Say:
     return say
 
 
-def listener_hear(listener: Listener, matcher: IntentMatcher) -> Hear:
-    """`hear` over the real pipeline: a yes/no grammar (plus safety and repeat) per question."""
-    phrases = tuple(matcher.phrases_for(LISTEN_INTENTS))
-
-    def hear(partner: str) -> str | None:
-        heard = listener.listen(ListenRequest(kind="yes_no", step="consent", phrases=phrases))
-        return heard.utterance.text if heard is not None else None
-    return hear
-
-
-def _ask(partner: str, library: DialogLibrary, matcher: IntentMatcher, say: Say, hear: Hear,
-         attempts: int) -> str | None:
+def _ask(partner: str, library: DialogLibrary, say: Say, hear: Hear, attempts: int) -> str | None:
     """The intent ("yes", "no", "safety") a partner answered, None when no usable answer came."""
     say(library.render("consent.ask_partner", partner=partner))
     for attempt in range(attempts):
-        text = hear(partner)
-        intent = matcher.match(text, set(LISTEN_INTENTS)) if text else None
+        intent = hear(Question("yes_no", "consent", LISTEN_INTENTS, who=partner)).intent
         if intent in (*ANSWER_INTENTS, "safety"):
             return intent
         if attempt + 1 < attempts:
@@ -85,13 +73,13 @@ def _ask(partner: str, library: DialogLibrary, matcher: IntentMatcher, say: Say,
     return None
 
 
-def run_consent(store: SafetyStore, library: DialogLibrary, matcher: IntentMatcher, clock: Clock,
+def run_consent(store: SafetyStore, library: DialogLibrary, clock: Clock,
                 partners: tuple[str, str], data_dir: Path, say: Say, hear: Hear, *,
                 country: str = "US", attempts: int = 2) -> ConsentResult:
     """Say the disclaimer, ask each partner by name; store Consent only when both said yes."""
     say(library.render("consent.disclaimer", data_dir=str(data_dir)))
     for partner in partners:
-        answer = _ask(partner, library, matcher, say, hear, attempts)
+        answer = _ask(partner, library, say, hear, attempts)
         if answer == "safety":
             say(safety_line(library, country))
             log_safety(store, clock, "consent")
@@ -106,10 +94,10 @@ def run_consent(store: SafetyStore, library: DialogLibrary, matcher: IntentMatch
     return ConsentResult("agreed", "", record)
 
 
-def ensure_consent(store: SafetyStore, library: DialogLibrary, matcher: IntentMatcher, clock: Clock,
+def ensure_consent(store: SafetyStore, library: DialogLibrary, clock: Clock,
                    partners: tuple[str, str], data_dir: Path, say: Say, hear: Hear, *,
                    country: str = "US") -> ConsentResult:
     """The first-run gate: agreed at once when these partners consented before, else `run_consent`."""
     if has_consent(store, partners):
         return ConsentResult("agreed")
-    return run_consent(store, library, matcher, clock, partners, data_dir, say, hear, country=country)
+    return run_consent(store, library, clock, partners, data_dir, say, hear, country=country)

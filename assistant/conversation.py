@@ -1,22 +1,40 @@
-"""The listen-speak loop: speak the machine's outbox, listen for the step, fire the matching trigger."""
+"""The turn engine: speak the machine's outbox, listen for the step, fire what the interpreter decided.
+
+Flows outside a dialog machine (time out, consent, invitations, the idle companion) speak and listen
+through the same object: `say(line)`, `hear(question)`, `ask(line, question)`; every utterance is
+interpreted by the one Interpreter and logged in the one transcript.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from assistant.audio.base import AudioSink, Clip, ListenRequest, Playback
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import Line
 from assistant.dialog.machine import DialogModel, Position
-from assistant.interpret import Event, Interpreter
-from assistant.listener import Heard, Listener
+from assistant.interpret import Decision, Event, Interpreter, Question
+from assistant.listening import Heard, Listening
 from assistant.transcript import Transcript, Turn
 
 _LOGGER = logging.getLogger(__name__)
+
+STALLED = "stalled"
+"""`run`'s result when the turn budget ran out (the session is paused at its place)."""
+WAY_OUT_AFTER_MISSES = 2
+"""Misses in a row at one step (no match, low confidence) after which the way out is offered."""
+MOVE_ON_AFTER_MISSES = 3
+"""Misses in a row after which the step is left, its answer recorded as unanswered."""
+UNANSWERED = "unanswered"
+
+TimeOutHook = Callable[["Conversation", DialogModel | None, Position | None], str]
+"""The time-out flow: returns "resume", "reschedule", "stop" or "safety"."""
+SafetyCheckHook = Callable[["Conversation", DialogModel, Event], bool]
+"""Asked when the DangerCheck found an utterance ambiguous; True: give the safety response."""
 
 
 class Speaker(Protocol):
@@ -25,7 +43,21 @@ class Speaker(Protocol):
     def say(self, text: str, dialog_id: str = "") -> Playback: ...
 
 
-def voice_hooks(speaker: Speaker, sink: AudioSink) -> dict[str, Any]:
+class BargeInWatching(Protocol):
+    """Listens while a line plays (assistant.timeout.bargein.BargeInWatcher)."""
+
+    def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> Any:
+        """None, or an event with `intent`, `text` and `endpoint_at` when a partner interrupted."""
+        ...
+
+
+class VoiceHooks(TypedDict):
+    say_line: Callable[[Line], None]
+    play_line: Callable[[Line], Playback]
+    play_clip: Callable[[Clip], float]
+
+
+def voice_hooks(speaker: Speaker, sink: AudioSink) -> VoiceHooks:
     """`say_line`, `play_line` and `play_clip` for a Conversation speaking through `speaker` into `sink`."""
 
     def play_clip(clip: Clip) -> float:
@@ -33,8 +65,11 @@ def voice_hooks(speaker: Speaker, sink: AudioSink) -> dict[str, Any]:
         playback.wait()
         return playback.played_seconds
 
-    return {"say_line": lambda line: speaker.say(line.text, line.dialog_id).wait(),
-            "play_line": lambda line: speaker.say(line.text, line.dialog_id), "play_clip": play_clip}
+    def say_line(line: Line) -> None:
+        speaker.say(line.text, line.dialog_id).wait()
+
+    return {"say_line": say_line, "play_line": lambda line: speaker.say(line.text, line.dialog_id),
+            "play_clip": play_clip}
 
 
 @dataclass
@@ -51,34 +86,91 @@ class TurnTiming:
 
 @dataclass
 class Conversation:
-    """Runs one dialog model to a final state through a listener and a voice."""
+    """Runs dialog models to a final state, and speaks and listens for flows, through one hearer and voice."""
 
-    listener: Listener
+    listener: Listening
     interpreter: Interpreter
     say_line: Callable[[Line], None]
+    """The voice: speak one line to its end (wired by assistant.pipeline)."""
     clock: Clock
     transcript: Transcript = field(default_factory=Transcript)
     speaker_of: Callable[[DialogModel], str] = lambda model: str(model.slots().get("partner", "user"))
-    timings: list[TurnTiming] = field(default_factory=list)
-    time_out: Callable[[Conversation, DialogModel | None, Position | None], str] | None = None
-    """The time-out flow (assistant.timeout.activity.TimeOutFlow): returns "resume", "reschedule", "stop"
-    or "safety". None: "time out" only pauses the session (the machine's own transition)."""
+    time_out: TimeOutHook | None = None
+    """The time-out flow (assigned by assistant.pipeline). None: "time out" only pauses the session."""
+    safety_check: SafetyCheckHook | None = None
+    """Asked about ambiguous utterances. None: they are ordinary answers."""
     play_line: Callable[[Line], Playback] | None = None
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
     """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
-    barge_in: Any = None
-    """A BargeInWatcher (assistant.timeout.bargein): listens for time out/stop while a line plays."""
+    barge_in: BargeInWatching | None = None
+    max_turns: int | None = None
+    """Turn budget: utterances listened for in `run` before it gives up with STALLED (None: no limit)."""
+    timings: list[TurnTiming] = field(default_factory=list)
+    turns_heard: int = 0
     _pending_endpoint: float | None = None
     _barged: str | None = None
+    _misses: tuple[Position | None, int] = (None, 0)
 
+    # -- flows: say, hear, ask, play ---------------------------------------------------------------
+    def say(self, line: Line, state: str = "", interruptible: bool = False) -> None:
+        """Say one line (logged, timed); `interruptible`: a time out or stop may cut it short (barge-in)."""
+        if self._pending_endpoint is not None:
+            self.timings.append(TurnTiming(self._pending_endpoint, self.clock.monotonic()))
+            self._pending_endpoint = None
+        self.transcript.add(Turn(who="assistant", text=line.text, state=state, time=self.clock.now().isoformat(),
+                                 dialog_id=line.dialog_id, slots=dict(line.slots)))
+        if not interruptible or self.barge_in is None or self.play_line is None:
+            self.say_line(line)
+            return
+        playback = self.play_line(line)
+        clip = getattr(playback, "clip", None)
+        event = self.barge_in.watch(playback, line.text, clip.duration if clip is not None else 0.0)
+        if event is not None:
+            self._barged = event.intent
+            self._pending_endpoint = event.endpoint_at
+            self.transcript.add(Turn(who="both", text=event.text, state=state, time=self.clock.now().isoformat(),
+                                     listen="barge_in", intent=event.intent, event=event.intent))
+
+    def hear(self, question: Question, state: str = "") -> Decision:
+        """Listen once for `question` and decide (via the interpreter) which of its intents was said."""
+        extra = (*question.extra_phrases, *(p for _, phrasings in question.options for p in phrasings))
+        request = ListenRequest(kind=question.kind, step=question.step,
+                                phrases=self.interpreter.phrases_for(question.intents, extra))
+        heard = self.listener.listen(request, question.timeout_s)
+        decision = self.interpreter.decide(heard, question.kind, question.intents, dict(question.options))
+        self._log_heard(heard, question.who, state, question.kind, decision.intent,
+                        decision.intent or ("silence" if heard is None else "ignored"))
+        return decision
+
+    def ask(self, line: Line, question: Question, state: str = "") -> Decision:
+        """Say `line`, then hear the answer to `question`."""
+        self.say(line, state)
+        return self.hear(question, state)
+
+    def play(self, clip: Clip, state: str = "") -> float:
+        """Play a non-speech clip; without an audio output the clock simply waits its length."""
+        self.transcript.add(Turn(who="assistant", text="", state=state, time=self.clock.now().isoformat(),
+                                 dialog_id=clip.dialog_id))
+        if self.play_clip is None:
+            self.clock.sleep(clip.duration)
+            return clip.duration
+        return self.play_clip(clip)
+
+    @property
+    def plays_audio(self) -> bool:
+        """True when clips are really played (False: text mode, where cues are spoken as words)."""
+        return self.play_clip is not None
+
+    # -- dialog machines ---------------------------------------------------------------------------
     def run(self, model: DialogModel, resume_at: Position | None = None) -> str:
-        """Drive `model` until it is completed, paused, stopped or in a safety response; return that state."""
+        """Drive `model` until it is completed, paused, stopped or in a safety response; return that state
+        (STALLED when the turn budget ran out: the model is then paused at its place)."""
         if resume_at is not None:
             model.outbox.append(model.library.render("common.resumed"))
             model.machine_set(resume_at)
         elif model.state == "idle":
-            model.start()  # type: ignore[attr-defined]
+            model.fire("start")
         while True:
             self._speak(model)
             if self._barged is not None:
@@ -89,18 +181,52 @@ class Conversation:
             step = model.step
             assert step is not None
             if not model.items():
-                model.trigger("skip")  # type: ignore[attr-defined]
+                model.fire("skip")
                 continue
             if step.pause_s:
                 self.clock.sleep(step.pause_s)
             if step.listen == "none":
-                model.trigger("answer", answer=Answer())  # type: ignore[attr-defined]
+                model.fire("answer", answer=Answer())
                 continue
-            event = self._listen(model)
-            if event.trigger == "time_out" and self.time_out is not None:
-                self._take_time_out(model)
-                continue
-            model.trigger(event.trigger, answer=event.answer)  # type: ignore[attr-defined]
+            if self.max_turns is not None and self.turns_heard >= self.max_turns:
+                return self._stall(model)
+            self._take(model, self._listen(model))
+
+    def _take(self, model: DialogModel, event: Event) -> None:
+        """Act on one event: time out, safety check, never stuck, or the machine's own trigger."""
+        if event.trigger == "time_out" and self.time_out is not None:
+            self._take_time_out(model)
+            return
+        if event.danger == "ambiguous" and self.safety_check is not None and self.safety_check(self, model, event):
+            model.fire("safety")
+            return
+        misses = self._count_miss(model, event)
+        if misses >= MOVE_ON_AFTER_MISSES:
+            model.outbox.append(model.library.render("common.moving_on"))
+            model.fire("answer", answer=Answer(intent=UNANSWERED))
+            return
+        model.fire(event.trigger, answer=event.answer)
+        if misses == WAY_OUT_AFTER_MISSES:
+            model.outbox.append(model.library.render("common.way_out"))
+
+    def _count_miss(self, model: DialogModel, event: Event) -> int:
+        """Misses in a row at the current step and item (0 after anything else)."""
+        if event.trigger != "no_match":
+            self._misses = (None, 0)
+            return 0
+        here = Position(model.state, model.item)
+        where, count = self._misses
+        count = count + 1 if where == here else 1
+        self._misses = (here, 0 if count >= MOVE_ON_AFTER_MISSES else count)
+        return count
+
+    def _stall(self, model: DialogModel) -> str:
+        _LOGGER.warning("turn budget of %s exhausted at step %s", self.max_turns, model.state)
+        position = Position(model.state, model.item)
+        model.fire("pause")
+        model.take_outbox()
+        model.paused_at, model.pause_reason = position, STALLED
+        return STALLED
 
     def _take_time_out(self, model: DialogModel) -> None:
         """Run the time-out flow; then resume at the exact step, or leave the session paused there."""
@@ -110,9 +236,9 @@ class Conversation:
         if outcome == "resume":
             model.machine_set(position)
         elif outcome == "safety":
-            model.trigger("safety")  # type: ignore[attr-defined]
+            model.fire("safety")
         else:
-            model.trigger("pause")  # type: ignore[attr-defined]
+            model.fire("pause")
             model.pause_reason = "time_out"
 
     def _after_barge_in(self, model: DialogModel, intent: str) -> None:
@@ -120,7 +246,7 @@ class Conversation:
         if intent == "time_out" and self.time_out is not None:
             self._take_time_out(model)
         else:
-            model.trigger("time_out" if intent == "time_out" else intent)  # type: ignore[attr-defined]
+            model.fire(intent)
 
     def _listen(self, model: DialogModel) -> Event:
         step = model.step
@@ -129,43 +255,24 @@ class Conversation:
                                 sentinel=self.interpreter.sentinel(step))
         who = self.speaker_of(model)
         prompt_ended = self.clock.monotonic()
-        heard: Heard | None = self.listener.listen(request)
-        duration = self.clock.monotonic() - prompt_ended
-        event = self.interpreter.interpret(heard, step, duration)
+        heard = self.listener.listen(request)
+        self.turns_heard += 1
+        event = self.interpreter.interpret(heard, step, self.clock.monotonic() - prompt_ended)
+        self._log_heard(heard, who, model.state, step.listen, event.intent, event.trigger)
+        return event
+
+    def _log_heard(self, heard: Heard | None, who: str, state: str, kind: str, intent: str | None,
+                   event: str) -> None:
         if heard is not None:
             self._pending_endpoint = heard.endpoint_at
         self.transcript.add(Turn(
-            who=who, text=heard.utterance.text if heard else "", state=model.state,
-            time=self.clock.now().isoformat(), listen=step.listen, intent=event.intent, event=event.trigger,
+            who=who, text=heard.utterance.text if heard else "", state=state, time=self.clock.now().isoformat(),
+            listen=kind, intent=intent, event=event,
             confidence=round(heard.utterance.confidence, 3) if heard else None))
-        return event
 
     def _speak(self, model: DialogModel) -> None:
         interruptible = self.barge_in is not None and self.play_line is not None and model.step is not None
         for line in model.take_outbox():
-            self.speak(line, model.state, interruptible)
+            self.say(line, model.state, interruptible)
             if self._barged is not None:
                 return  # the rest of the outbox is dropped: the partner interrupted
-
-    def speak(self, line: Line, state: str, interruptible: bool = False) -> None:
-        """Say one line (logged, timed); `interruptible`: a time out or stop may cut it short (barge-in)."""
-        if self._pending_endpoint is not None:
-            self.timings.append(TurnTiming(self._pending_endpoint, self.clock.monotonic()))
-            self._pending_endpoint = None
-        self.transcript.add(Turn(who="assistant", text=line.text, state=state,
-                                 time=self.clock.now().isoformat(), dialog_id=line.dialog_id,
-                                 slots=dict(line.slots)))
-        if not interruptible:
-            self.say_line(line)
-            return
-        assert self.play_line is not None
-        playback = self.play_line(line)
-        clip = getattr(playback, "clip", None)
-        duration = clip.duration if clip is not None else 0.0
-        event = self.barge_in.watch(playback, line.text, duration)
-        if event is not None:
-            self._barged = event.intent
-            self._pending_endpoint = event.endpoint_at
-            self.transcript.add(Turn(who="both", text=event.text, state=state, time=self.clock.now().isoformat(),
-                                     listen="barge_in", intent=event.intent, event=event.intent,
-                                     confidence=None))

@@ -34,7 +34,7 @@ def notify(conversation: Conversation, line: Line, state: str = "notice",
     """Print `line` and speak it if the speaker still works; True when it was spoken."""
     printer(line.text)
     try:
-        conversation.speak(line, state)
+        conversation.say(line, state)
     except Exception as exc:  # noqa: BLE001 - the speaker may have gone with the microphone
         _LOGGER.warning("could not speak %s: %s", line.dialog_id, exc)
         return False
@@ -47,7 +47,7 @@ def pause_here(model: DialogModel, reason: str) -> Position | None:
         return model.paused_at if model.state == "paused" else None
     position = Position(model.state, model.item)
     try:
-        model.trigger("pause")  # type: ignore[attr-defined]
+        model.fire("pause")
     except (MachineError, AttributeError) as exc:
         _LOGGER.info("pausing %s by hand: %s", model.state, exc)
         model.state = "paused"

@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from assistant import paths
+from assistant.safe_yaml import YamlProblem, load_yaml
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,9 +70,9 @@ class IntentMatcher:
         """Read `path` (default: dialogs/commands.yaml); IntentError names the file and field."""
         path = path or paths.dialogs_dir() / COMMANDS_FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise IntentError(f"{path}: cannot read: {exc}") from exc
+            data = load_yaml(path)
+        except YamlProblem as exc:
+            raise IntentError(str(exc)) from None
         if not isinstance(data, dict) or not isinstance(data.get("intents"), dict):
             raise IntentError(f"{path}: intents: missing; expected 'intents: {{name: [phrasings...]}}'")
         intents: dict[str, list[str]] = {}

@@ -1,18 +1,65 @@
-"""From what was heard to a machine event: which trigger to fire, with which answer."""
+"""The one seat where what was heard (text + a score) becomes what it means (an intent or a machine event).
+
+Every caller goes through `Interpreter`: dialog steps (`interpret`), and the time out, consent,
+invitations, the idle companion and barge-in (`decide`). Thresholds come from an AcceptancePolicy (one per
+listening kind); the safety override from a DangerCheck, which no threshold can silence.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
+from assistant.acceptance import AcceptancePolicy
+from assistant.danger_check import Assessment, DangerCheck, PhraseDangerCheck
 from assistant.dialog.activity import Answer
 from assistant.dialog.schema import Step
 from assistant.intents import IntentMatcher, normalise, rating
-from assistant.listener import Heard
+from assistant.listening import Heard
+
+_LOGGER = logging.getLogger(__name__)
 
 GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop")
 """Understood in every listening state; each intent's name is also its machine trigger."""
 SENTINEL_INTENTS = ("time_out", "safety")
 KIND_INTENTS = {"yes_no": ("yes", "no"), "ready": ("ready", "more_time"), "rating": ("rating",)}
+
+Reason = Literal["accepted", "silence", "no_match", "low_confidence", "danger"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a flow outside a dialog machine listens for (time out, consent, invitations, idle)."""
+
+    kind: str
+    """Listening kind: picks the acceptance threshold ("yes_no", "ready", "choice", "command"...)."""
+    step: str
+    """Where the flow is (for scripted hearers and the transcript)."""
+    intents: tuple[str, ...]
+    """Intents that count as an answer (safety is always listened for)."""
+    extra_phrases: tuple[str, ...] = ()
+    """More phrases for the recogniser (e.g. choice wordings the caller matches itself)."""
+    timeout_s: float | None = None
+    """Longest silence before giving up (None: the hearer's default)."""
+    who: str = "both"
+    """Who is expected to answer (for the transcript)."""
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Named choices and their phrasings (whole-utterance match), e.g. the time-out return times."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one utterance means to a caller listening for a set of intents."""
+
+    intent: str | None
+    """The accepted intent ("safety" when the DangerCheck said danger), None otherwise."""
+    heard: Heard | None
+    """What was heard (None: silence)."""
+    reason: Reason
+    danger: Assessment = "none"
+    """The DangerCheck's verdict on the text ("ambiguous": the conversation may check)."""
 
 
 @dataclass(frozen=True)
@@ -22,44 +69,90 @@ class Event:
     trigger: str
     answer: Answer | None = None
     intent: str | None = None
+    danger: Assessment = "none"
+    """The DangerCheck's verdict ("ambiguous" routes to Conversation.safety_check)."""
 
 
 class Interpreter:
-    """Knows the phrases each step listens for and what an utterance means there."""
+    """Knows the phrases each listening context uses and what an utterance means there."""
 
-    def __init__(self, matcher: IntentMatcher, min_confidence: float = 0.3) -> None:
+    def __init__(self, matcher: IntentMatcher, policy: AcceptancePolicy | None = None,
+                 danger: DangerCheck | None = None) -> None:
         self.matcher = matcher
-        self.min_confidence = min_confidence
+        self.policy = policy or AcceptancePolicy.load()
+        self.danger: DangerCheck = danger or PhraseDangerCheck(matcher)
+
+    def learn(self, vocabulary: IntentMatcher) -> None:
+        """Also understand `vocabulary`'s intents (e.g. the companion's activation phrases); idempotent.
+        A phrasing claimed by two intents raises IntentError naming both files."""
+        new = {name: list(p) for name, p in vocabulary.intents.items() if name not in self.matcher.intents}
+        if new:
+            self.matcher = IntentMatcher({**{n: list(p) for n, p in self.matcher.intents.items()}, **new},
+                                         f"{self.matcher.source} + {vocabulary.source}")
+
+    # -- phrases for the recogniser ----------------------------------------------------------------
+    def phrases_for(self, intents: Collection[str], extra: Collection[str] = ()) -> tuple[str, ...]:
+        """Phrase list for a restricted grammar over `intents` (safety always included) plus `extra`."""
+        names = [*intents, *(() if "safety" in intents else ("safety",))]
+        return tuple(dict.fromkeys([*self.matcher.phrases_for(names), *extra]))
 
     def phrases(self, step: Step) -> tuple[str, ...]:
-        """Phrase list for a restricted grammar; empty for a free answer."""
+        """Phrase list for a step's restricted grammar; empty for a free answer."""
         if step.listen == "free":
             return ()
-        phrases = self.matcher.phrases_for([*GLOBAL_COMMANDS, *KIND_INTENTS.get(step.listen, ())])
-        if step.listen == "choice":
-            phrases += [normalise(p) for options in step.options.values() for p in options]
-        return tuple(dict.fromkeys(phrases))
+        options = [normalise(p) for phrasings in step.options.values() for p in phrasings] \
+            if step.listen == "choice" else []
+        return self.phrases_for([*GLOBAL_COMMANDS, *KIND_INTENTS.get(step.listen, ())], options)
 
     def sentinel(self, step: Step) -> tuple[str, ...]:
         """Phrases to catch inside a free answer: time out and safety are never lost in free speech."""
         return tuple(self.matcher.phrases_for(SENTINEL_INTENTS)) if step.listen == "free" else ()
 
+    # -- meaning -----------------------------------------------------------------------------------
+    def decide(self, heard: Heard | None, kind: str, intents: Collection[str],
+               options: Mapping[str, Collection[str]] | None = None) -> Decision:
+        """Which of `intents` an utterance heard while listening for `kind` means.
+
+        Danger (DangerCheck) always wins, at any confidence; otherwise the intent must be among `intents`
+        and its confidence reach the policy's threshold for `kind`. `options`: named choices whose phrasings
+        must match the whole utterance (the choice's name is the intent).
+        """
+        if heard is None or not heard.utterance.text.strip():
+            return Decision(None, heard, "silence")
+        text, confidence = heard.utterance.text, heard.utterance.confidence
+        danger = self.danger.assess(text)
+        if danger == "danger":
+            return Decision("safety", heard, "danger", danger)
+        intent = self.matcher.match(text, {name for name in intents if name != "safety"})
+        if intent is None and options:
+            said = normalise(text)
+            intent = next((name for name, phrasings in options.items()
+                           if said in {normalise(p) for p in phrasings}), None)
+        if intent is None or intent == "safety":  # the DangerCheck, not a phrase list, decides safety
+            return Decision(None, heard, "no_match", danger)
+        if not self.policy.accepts(kind, confidence, intent):
+            _LOGGER.debug("%s heard at confidence %.2f below the %s threshold", intent, confidence, kind)
+            return Decision(None, heard, "low_confidence", danger)
+        return Decision(intent, heard, "accepted", danger)
+
     def interpret(self, heard: Heard | None, step: Step, duration_s: float = 0.0) -> Event:
-        """Map an utterance (None: silence) heard at `step` to an event."""
+        """Map an utterance (None: silence) heard at `step` to a machine event."""
         if heard is None:
             return Event("silence")
+        kind = step.listen
+        command = self.decide(heard, kind, GLOBAL_COMMANDS)
+        if command.intent is not None:
+            return Event(command.intent, intent=command.intent, danger=command.danger)
+        event = self._answer(heard, step, duration_s)
+        return Event(event.trigger, event.answer, event.intent, command.danger)
+
+    def _answer(self, heard: Heard, step: Step, duration_s: float) -> Event:
         text = heard.utterance.text
-        command = self.matcher.match(text, set(GLOBAL_COMMANDS))
-        confident = heard.utterance.confidence >= self.min_confidence or step.listen == "free"
-        if command in ("safety", "time_out"):
-            return Event(command, intent=command)
-        if command is not None and confident:
-            return Event(command, intent=command)
         if step.listen == "free":
             if normalise(text):
                 return Event("answer", Answer(intent="answer", text=text, duration_s=duration_s), "answer")
             return Event("no_match")
-        if not confident:
+        if not self.policy.accepts(step.listen, heard.utterance.confidence):
             return Event("no_match")
         if step.listen == "rating":
             value = rating(text)
@@ -72,6 +165,6 @@ class Interpreter:
                     return Event("answer", Answer(key=option, intent=option, duration_s=duration_s), option)
         else:
             intent = self.matcher.match(text, set(KIND_INTENTS.get(step.listen, ())))
-            if intent is not None:
+            if intent is not None and intent != "safety":
                 return Event("answer", Answer(key=intent, intent=intent, duration_s=duration_s), intent)
         return Event("no_match")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from assistant.audio.base import FRAME_BYTES, AudioSource, ListenRequest, duration_of
 from assistant.audio.convert import rms_dbfs
 from assistant.clock import Clock
+from assistant.listening import Heard
 from assistant.stt.base import Recognizer, Utterance
 
 _LOGGER = logging.getLogger(__name__)
@@ -23,19 +23,8 @@ PRE_ROLL_FRAMES = 10
 """Frames (30 ms each) kept before the voice onset and fed to the recogniser with it."""
 
 
-@dataclass(frozen=True)
-class Heard:
-    """An utterance with the moment its endpoint was detected."""
-
-    utterance: Utterance
-    endpoint_at: float
-    """clock.monotonic() when the recogniser reported the end of speech."""
-    listen_seconds: float
-    """Audio seconds from the start of listening to the endpoint."""
-
-
 class Listener:
-    """Turns a source and a recogniser into one utterance per `listen` call."""
+    """Hearing through a recogniser (an assistant.listening.Listening): one utterance per `listen` call."""
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock, *,
                  silence_timeout_s: float = 8.0, vad_threshold_dbfs: float = -42.0,

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
-from assistant import paths
+from assistant import paths, pipeline
 from assistant.audio.sinks import SpeakerSink
 from assistant.clock import Clock, RealClock
 from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
 from assistant.store.store import Store
-from assistant.timeout.activity import TimeOutFlow
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -34,40 +36,29 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
     """Open devices (or typed text), engines and the store; close them all on exit."""
     clock = clock or RealClock()
     library = DialogLibrary.load()
-    interpreter = Interpreter(IntentMatcher.load(), settings.speech.min_confidence)
     store = Store.open(paths.data_dir(settings.data_dir), keep_transcripts=settings.dialog.keep_transcripts)
-    closers: list[object] = [store]
+    closers: list[Closable] = [store]
     try:
         if io == "text":
             from assistant.typed_io import TypedListener
 
-            listener: object = TypedListener(clock)
-            say_line = _print
-            extras: dict[str, object] = {}
+            conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
             from assistant.audio.microphone import MicrophoneSource
-            from assistant.listener import Listener
-            from assistant.stt.factory import create_recognizer
-            from assistant.timeout.bargein import BargeInWatcher
-            from assistant.tts.worker import FallbackSpeaker, SpeechWorker
+            from assistant.tts.factory import fallback_speaker
 
             source = MicrophoneSource(settings.audio.input_device)
             closers.append(source)
-            mic_listener = Listener(source, create_recognizer(settings), clock,
-                                    silence_timeout_s=settings.speech.silence_timeout_s)
-            listener = mic_listener
             sink = SpeakerSink(settings.audio.output_device)
-            speaker = FallbackSpeaker(SpeechWorker(settings.voice), sink)
+            speaker = fallback_speaker(settings.voice, sink, library)
             closers.append(speaker)
-            hooks = voice_hooks(speaker, sink)
-            say_line = hooks.pop("say_line")
-            extras = {**hooks, "barge_in": BargeInWatcher(mic_listener, interpreter.matcher)}
-        conversation = Conversation(listener, interpreter, say_line, clock, **extras)  # type: ignore[arg-type]
-        conversation.time_out = TimeOutFlow(settings, library, store)
+            conversation = pipeline.conversation(pipeline.listener(source, settings, clock), clock=clock,
+                                                 settings=settings, library=library, store=store,
+                                                 **voice_hooks(speaker, sink))
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):
-            closer.close()  # type: ignore[attr-defined]
+            closer.close()
 
 
 def _print(line: Line) -> None:

@@ -9,7 +9,9 @@ from platformdirs import user_config_path, user_data_path
 
 APP_NAME = "couples-companion"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout (the package is installed editable by the setup scripts)."""
+"""The checkout when running from one (editable install, setup scripts); site-packages for an installed wheel."""
+PACKAGED_DIALOGS = Path(__file__).resolve().parent / "dialog_files"
+"""The copy of `dialogs/` that setup.py ships inside the wheel."""
 
 ENV_CONFIG = "ASSISTANT_CONFIG"
 ENV_DATA_DIR = "ASSISTANT_DATA_DIR"
@@ -33,9 +35,17 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return user_data_path(APP_NAME)
 
 
+def checkout_root() -> Path | None:
+    """The source checkout this code runs from, or None for an installed wheel (no pyproject.toml beside it)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "dialogs").is_dir():
+        return PROJECT_ROOT
+    return None
+
+
 def project_models_dir() -> Path:
-    """`models/` in the checkout."""
-    return PROJECT_ROOT / "models"
+    """`models/` in the checkout; outside a checkout, the user's models dir (nothing lives beside site-packages)."""
+    root = checkout_root()
+    return root / "models" if root else user_models_dir()
 
 
 def user_models_dir() -> Path:
@@ -44,17 +54,15 @@ def user_models_dir() -> Path:
 
 
 def dialogs_dir() -> Path:
-    """Dialog scripts: $ASSISTANT_DIALOGS or `dialogs/` in the checkout."""
+    """Dialog scripts: $ASSISTANT_DIALOGS, else `dialogs/` in the checkout, else the copy inside the package."""
     if env := os.environ.get(ENV_DIALOGS):
         return Path(env).expanduser()
-    return PROJECT_ROOT / "dialogs"
+    root = checkout_root()
+    return root / "dialogs" if root else PACKAGED_DIALOGS
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 from the start; tighten an existing one we own."""
-    old = os.umask(0o077)
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    finally:
-        os.umask(old)
-    return path
+    """Create `path` 0700 and verify it is ours, private and not a link (see `assistant.store.private`)."""
+    from assistant.store.private import ensure_private_dir as ensure
+
+    return ensure(path)

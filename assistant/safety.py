@@ -1,7 +1,7 @@
 """Safety responses: log that one happened (never what was said) and hold the check-in for the rest of the day.
 
 The response itself (the calm message with the configured country's resources) is spoken by the dialog
-machine on entering its `safety` state (`safety_line` below); its text lives in
+machine on entering its `safety` state (`safety_line`, assistant.dialog.safety_message); its text lives in
 dialogs/safety.yaml. This module holds the bookkeeping around it:
 
 - `log_safety` appends a SafetyEvent: when, and which activity was interrupted. Nothing else.
@@ -13,15 +13,15 @@ dialogs/safety.yaml. This module holds the bookkeeping around it:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
 
 from assistant.clock import Clock
-from assistant.dialog.library import DialogLibrary, Line
-from assistant.store.records import Record, SafetyEvent, SessionEvent
+from assistant.dialog.safety_message import safety_line
+from assistant.store.protocol import RecordStore
+from assistant.store.records import SafetyEvent, SessionEvent
 
 _LOGGER = logging.getLogger(__name__)
+__all__ = ["safety_line", "log_safety", "checkin_blocked_today", "safety_earlier_today", "HELD_DIALOG_ID"]
 
 HELD_DIALOG_ID = "safety.checkin_held"
 """Said instead of the check-in when a safety response happened earlier today."""
@@ -29,12 +29,8 @@ HELD_STATE = "held"
 """`run_session`'s result for a held check-in (nothing was asked, nothing was recorded)."""
 
 
-class SafetyStore(Protocol):
-    """The part of the store the safety helpers use."""
-
-    def append(self, record: Record) -> None: ...
-    def query(self, kind: Any = None, *, since: datetime | None = None, until: datetime | None = None,
-              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
+SafetyStore = RecordStore
+"""The part of the store the safety helpers use."""
 
 
 def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEvent:
@@ -47,13 +43,8 @@ def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEv
 
 def safety_times(store: SafetyStore) -> list[datetime]:
     """When safety responses happened: SafetyEvents and sessions that ended in the safety state."""
-    times = []
-    for record in store.query(SafetyEvent):
-        if isinstance(record, SafetyEvent):
-            times.append(record.when)
-    for record in store.query(SessionEvent):
-        if isinstance(record, SessionEvent) and record.status == "safety":
-            times.append(record.when)
+    times = [record.when for record in store.query(SafetyEvent)]
+    times += [record.when for record in store.query(SessionEvent) if record.status == "safety"]
     return times
 
 
@@ -70,11 +61,3 @@ def safety_earlier_today(store: SafetyStore, now: datetime) -> bool:
     """
     today = now.date()
     return any(moment.astimezone(now.tzinfo).date() == today and moment <= now for moment in safety_times(store))
-
-
-def safety_line(library: DialogLibrary, country: str = "US") -> Line:
-    """safety.message with `country`'s resources (safety.resources_default when it has none)."""
-    resources_id = f"safety.resources_{country}"
-    if not library.has(resources_id):
-        resources_id = "safety.resources_default"
-    return library.render("safety.message", resources=library.render(resources_id).text)

@@ -1,21 +1,26 @@
-"""Starting, resuming and closing activity sessions (shared by the microphone, simulate and demo)."""
+"""Starting, resuming, running and closing any activity's session (the microphone, simulate, the companion)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import timezone, tzinfo
 
-from assistant.activities.checkin import CheckinActivity, RecordStore
+from assistant.activities.registry import SessionActivity, SessionContext, activity
 from assistant.audio.devices import AudioDeviceError
 from assistant.clock import Clock
 from assistant.config import Settings
-from assistant.conversation import Conversation
+from assistant.conversation import STALLED, Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.machine import DialogModel, Position, build_machine
 from assistant.faults import pause_here, store_failed
 from assistant.safety import HELD_DIALOG_ID, HELD_STATE, checkin_blocked_today, log_safety
 from assistant.store.errors import StoreWriteError
+from assistant.store.protocol import RecordStore
 from assistant.store.records import SessionEvent
-from assistant.transcript import Turn
+from assistant.store.store import Store
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,78 +28,82 @@ class Session:
     """One activity session: its model (with machine) and activity, and where it resumes."""
 
     model: DialogModel
-    activity: CheckinActivity
+    activity: SessionActivity
+    store: RecordStore
+    clock: Clock
     resume_at: Position | None = None
-    settings: Settings | None = None
-    """Used to run the time-out flow when the conversation has none wired."""
     held: Line | None = None
     """Set when a safety response happened earlier today: `run_session` only says this line (issue 7)."""
 
 
-def paused_session(store: RecordStore, activity: str) -> SessionEvent | None:
-    """The newest status of `activity` if it is "paused" (a session to resume), else None."""
-    events = [e for e in store.query(SessionEvent) if isinstance(e, SessionEvent) and e.activity == activity]
-    return events[-1] if events and events[-1].status == "paused" else None
+def paused_session(store: RecordStore, name: str) -> SessionEvent | None:
+    """The newest status of activity `name` if it is "paused" (a session to resume), else None."""
+    latest = store.latest_session_status(name)
+    return latest if latest is not None and latest.status == "paused" else None
 
 
-def new_checkin(store: RecordStore, library: DialogLibrary, settings: Settings, clock: Clock,
-                resume: bool = False, after_safety: bool = False) -> Session:
-    """A check-in session; with `resume`, continue the paused one at its exact step (or start anew).
-
-    After a safety response earlier the same day the session is `held` (it only says safety.checkin_held)
-    unless the couple asked to continue (`after_safety=True`).
-    """
-    paused = paused_session(store, "checkin") if resume else None
-    activity = CheckinActivity(store, library, settings.partners, clock,
-                               keep_transcripts=settings.dialog.keep_transcripts,
-                               country=settings.safety.country)
+def new_session(name: str, context: SessionContext, *, resume: bool = False,
+                after_safety: bool = False) -> Session:
+    """A session of activity `name`; with `resume`, continue its paused session at the exact step (or start
+    anew). An activity held after safety only says safety.checkin_held that day, unless `after_safety`."""
+    kind = activity(name)
+    built = kind.build(context)
+    paused = paused_session(context.store, name) if resume else None
     if paused is not None:
-        activity.session_id = paused.session_id
-    model = DialogModel(library.scripts["checkin"], library, activity,
-                        max_silent_prompts=settings.dialog.max_silent_prompts)
+        built.session_id = paused.session_id
+    model = DialogModel(context.library.scripts[name], context.library, built,
+                        max_silent_prompts=context.settings.dialog.max_silent_prompts)
     build_machine(model)
     resume_at = None
     if paused is not None:
         item = paused.state.get("item", 0)
         resume_at = Position(paused.step, item if isinstance(item, int) else 0)
     held = None
-    if not after_safety and checkin_blocked_today(store, clock):
-        held = library.render(HELD_DIALOG_ID)
-    return Session(model, activity, resume_at, settings=settings, held=held)
+    if kind.held_after_safety and not after_safety and checkin_blocked_today(context.store, context.clock):
+        held = context.library.render(HELD_DIALOG_ID)
+    return Session(model, built, context.store, context.clock, resume_at, held)
+
+
+def new_checkin(store: Store, library: DialogLibrary, settings: Settings, clock: Clock, resume: bool = False,
+                after_safety: bool = False, tz: tzinfo = timezone.utc) -> Session:
+    """A check-in session (see `new_session`)."""
+    return new_session("checkin", SessionContext(store, library, settings, clock, tz), resume=resume,
+                       after_safety=after_safety)
 
 
 def run_session(conversation: Conversation, session: Session) -> str:
     """Run a session to its end and log its status; returns the final state.
 
-    A held session (safety response earlier today) only says its line and returns HELD_STATE, recording
-    nothing. A session ending in the safety state also logs a SafetyEvent (no content). A lost microphone
-    pauses the session at its exact step (saved, reason "device") and re-raises AudioDeviceError; a failed
-    store write pauses it in memory, says common.store_write_failed and returns "paused".
+    A held session only says its line and returns HELD_STATE, recording nothing. A session ending in the
+    safety state also logs a SafetyEvent (no content). A lost microphone pauses it at its exact step (reason
+    "device") and re-raises AudioDeviceError; a failed store write pauses it in memory, says
+    common.store_write_failed and returns "paused"; a spent turn budget saves it paused (reason "stalled")
+    and returns STALLED; any other interruption (Ctrl-C, SIGTERM) saves it paused and propagates.
     """
     if session.held is not None:
-        line = session.held
-        conversation.transcript.add(Turn(who="assistant", text=line.text, state=HELD_STATE,
-                                         time=conversation.clock.now().isoformat(), dialog_id=line.dialog_id,
-                                         slots=dict(line.slots)))
-        conversation.say_line(line)
+        conversation.say(session.held, HELD_STATE)
         return HELD_STATE
-    if conversation.time_out is None and session.settings is not None:
-        from assistant.timeout.activity import TimeOutFlow
-
-        conversation.time_out = TimeOutFlow(session.settings, session.model.library, session.activity.store)
+    model, log = session.model, session.activity
     try:
         if session.resume_at is None:
-            session.activity.status("started")
-        final = conversation.run(session.model, session.resume_at)
+            log.status("started")
+        final = conversation.run(model, session.resume_at)
     except AudioDeviceError:  # the microphone went away: save the exact place, let the caller reopen it
-        where = pause_here(session.model, "device")
+        where = pause_here(model, "device")
         if where is not None:
-            session.activity.status("paused", where.step, where.item, reason="device")
+            log.status("paused", where.step, where.item, reason="device")
         raise
     except StoreWriteError as exc:  # disk full: tell the couple; nothing more can be saved tonight
-        return store_failed(conversation, session.model, exc)
-    where = session.model.paused_at
-    session.activity.status(final, where.step if where else "", where.item if where else 0)
+        return store_failed(conversation, model, exc)
+    except BaseException:
+        if not model.finished and model.state != "idle":
+            log.finish("paused", model.state, model.item)
+        raise
+    where = model.paused_at
+    if final == STALLED:
+        log.status("paused", where.step if where else "", where.item if where else 0, reason=STALLED)
+        return final
+    log.finish(final, where.step if where else "", where.item if where else 0)
     if final == "safety":
-        log_safety(session.activity.store, session.activity.clock, session.activity.name)
+        log_safety(session.store, session.clock, log.name)
     return final

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
+
+from assistant.store.private import open_output
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ class Transcript:
         self.echo_heard = echo_heard
         """Print what the partners were heard saying (the demo shows both sides)."""
         self.turns: list[Turn] = []
-        self._file: IO[str] | None = path.open("w", encoding="utf-8") if path else None
+        self._file: IO[str] | None = None
+        if path is not None:  # 0600 whatever the umask: it holds what the partners said
+            self._file = io.TextIOWrapper(open_output(path), encoding="utf-8")
 
     def add(self, turn: Turn) -> None:
         self.turns.append(turn)

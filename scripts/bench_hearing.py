@@ -25,6 +25,12 @@ from assistant.evaluation.hearing import Frontend, Observation, identity, observ
 from assistant.stt.base import Recognizer  # noqa: E402
 
 
+GOALS = {
+    "held_out.commands understood": (">=", 0.95), "held_out.ordinary taken as command": ("<=", 0.05),
+    "held_out.ratings understood": (">=", 0.95), "held_out.sentinel caught in free answer": (">=", 0.90),
+    "end_of_speech_to_engine_decision_short_p50_ms": ("<=", 300),
+}
+"""Goals shown beside this section's figures by scripts/bench."""
 def engine_factory(name: str) -> Callable[[], Recognizer]:
     """The recogniser a process would build (pocketsphinx; vosk needs an English model)."""
     if name == "pocketsphinx":

@@ -19,15 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import paths
+from assistant import pipeline
 from assistant.audio.convert import write_wav
 from assistant.audio.sources import ScriptedSource, WavSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
@@ -38,6 +35,8 @@ CHATTER = ("I think we should call your mother about dinner on Sunday, and the o
            "Did you see the weather for tomorrow? It might rain in the afternoon, so take a coat.")
 
 
+GOALS = {"idle.silence_60s.cpu_percent_of_one_core": ("<=", 5)}
+"""Goals shown beside this section's figures by scripts/bench."""
 def rss_mb() -> float:
     """Current resident set size in MB."""
     with open("/proc/self/statm") as statm:
@@ -69,14 +68,13 @@ def companion(store_dir: Path, audio: bytes) -> tuple[Companion, Listener, Virtu
     wav = store_dir.with_suffix(".wav")
     write_wav(wav, audio)
     source = WavSource(wav, clock=clock)  # one continuous stream: each listen picks up where the last ended
-    listener = Listener(source, PocketsphinxRecognizer(), clock)
     settings = Settings()
+    listener = pipeline.listener(source, settings, clock, recognizer=PocketsphinxRecognizer())
     store = Store.open(store_dir)
-    commands = IntentMatcher.load()
-    conversation = Conversation(listener, Interpreter(commands), lambda line: None, clock)
+    library = DialogLibrary.load(seed=0)
+    conversation = pipeline.conversation(listener, lambda line: None, clock, settings, library, store)
     scheduler = Scheduler.from_settings(store, clock, settings.schedule, "UTC")
-    return (Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock, scheduler, commands,
-                      IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), timezone.utc),
+    return (Companion(conversation, library, store, settings, clock, scheduler, pipeline.activation(), timezone.utc),
             listener, clock)
 
 

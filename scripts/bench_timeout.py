@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant import pipeline
 from assistant.audio.base import ListenRequest
 from assistant.audio.convert import silence
 from assistant.audio.sinks import WavFileSink, WavPlayback
@@ -21,9 +22,6 @@ from assistant.clock import RealClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
-from assistant.listener import Listener
 from assistant.simulate.voices import _espeak
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import BargeInWatcher, DuplexClock
@@ -34,6 +32,12 @@ PHRASES = (("time out", 150), ("i need a time out", 170), ("time out", 190))
 LEAD_S, TAIL_S = 0.3, 1.0
 
 
+GOALS = {
+    "timeout_reaction.during_playback_endpoint_to_stopped.p50_ms": ("<=", 150),
+    "timeout_reaction.during_playback_endpoint_to_ack.p50_ms": ("<=", 400),
+    "timeout_reaction.while_listening_endpoint_to_ack.p50_ms": ("<=", 400),
+}
+"""Goals shown beside this section's figures by scripts/bench."""
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -60,8 +64,7 @@ def _pipeline(out: Path):  # type: ignore[no-untyped-def]
     sink = WavFileSink(out, clock=clock, on_progress=hook)
     worker = SpeechWorker(Settings().voice)
     library = DialogLibrary.load(seed=0)
-    matcher = IntentMatcher.load()
-    listener = Listener(source, PocketsphinxRecognizer(), clock)
+    listener = pipeline.listener(source, Settings(), clock, recognizer=PocketsphinxRecognizer())
     first_sample: dict[str, float] = {}
 
     def play_line(line: Line):  # type: ignore[no-untyped-def]
@@ -69,8 +72,9 @@ def _pipeline(out: Path):  # type: ignore[no-untyped-def]
         first_sample.setdefault(line.dialog_id, clock.monotonic())
         return sink.play(clip)
 
-    conversation = Conversation(listener, Interpreter(matcher), lambda line: play_line(line).wait(), clock,
-                                play_line=play_line, barge_in=BargeInWatcher(listener, matcher, clock))
+    interpreter = pipeline.interpreter()
+    conversation = Conversation(listener, interpreter, lambda line: play_line(line).wait(), clock,
+                                play_line=play_line, barge_in=BargeInWatcher(listener, interpreter, clock))
     return clock, source, sink, worker, library, conversation, pending, first_sample
 
 
@@ -90,13 +94,13 @@ def run(results: dict) -> None:
             pending.append(silence(LEAD_S) + speech + silence(TAIL_S))
             first.clear()
             started = clock.monotonic()
-            conv.speak(prompt, "boundaries", interruptible=True)
+            conv.say(prompt, "boundaries", interruptible=True)
             event = conv.barge_in.events[-1] if conv.barge_in.events else None
             if event is None or event.stopped_at < started:
                 continue
             injected_at = started + 0.5
             phrase_end = injected_at + LEAD_S + len(speech) / 32000
-            conv.speak(library.render("timeout.acknowledge"), "timeout", interruptible=False)
+            conv.say(library.render("timeout.acknowledge"), "timeout", interruptible=False)
             end_to_endpoint.append(event.endpoint_at - phrase_end)
             stop_s.append(event.stopped_at - event.endpoint_at)
             ack_play_s.append(first["timeout.acknowledge"] - event.endpoint_at)
@@ -106,7 +110,7 @@ def run(results: dict) -> None:
             heard = conv.listener.listen(ListenRequest("choice", "boundaries", tuple(conv.barge_in.phrases())))
             if heard is None:
                 continue
-            conv.speak(library.render("timeout.acknowledge"), "timeout")
+            conv.say(library.render("timeout.acknowledge"), "timeout")
             ack_listen_s.append(first["timeout.acknowledge"] - heard.endpoint_at)
         worker.close()
         sink.close()

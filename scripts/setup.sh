@@ -3,9 +3,13 @@
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils)
+APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 sox alsa-utils libspeexdsp1)
+# The report test renders the page in a real headless browser (and `report --pdf` prints with it).
+if [[ "${1:-}" == *test* ]]; then APT_PACKAGES+=(chromium); fi
 EXTRAS="${1:-}"
 PYTHON="${PYTHON:-python3}"
+# The test rig's private sound server (a virtual room; tests/conftest.py `room`): only with the test extra.
+[ "$EXTRAS" = "test" ] && APT_PACKAGES+=(pulseaudio pulseaudio-utils libasound2-plugins)
 # Debian's python3 needs python3-venv for virtualenvs; other Pythons (pyenv, python.org) bring it.
 "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || APT_PACKAGES+=(python3-venv)
 

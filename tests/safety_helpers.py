@@ -38,7 +38,7 @@ def conversation(texts: Iterable[str | None], clock: VirtualClock) -> tuple[Conv
     """A Conversation over typed text that collects every line said."""
     said: list[Line] = []
     listener = TextListener(list(texts))
-    conv = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
+    conv = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
     return conv, said
 
 

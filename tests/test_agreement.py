@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from assistant import sessions
+from assistant.activities.agreement import AgreementReviewActivity, Proposal
+from assistant.activities.registry import SessionContext
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.config import Settings
@@ -14,10 +18,11 @@ from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
-from assistant.schedule import sessions
 from assistant.simulate.calendar import TypedTurns
 from assistant.store.records import AgreementVersion
 from assistant.store.store import Store
+
+pytestmark = pytest.mark.usefixtures("private_umask")
 
 ITEMS = ["We share our plans for the evening by six.", "Phones stay face up at home.",
          "We use a calm voice in arguments.", "We check in every Sunday."]
@@ -30,8 +35,9 @@ def review(tmp_path: Path, answers: list[str]) -> tuple[str, Store, list[Line]]:
     queue = list(answers)
     said: list[Line] = []
     listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
-    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
-    final = sessions.agreement_review(conversation, store, DialogLibrary.load(seed=1), Settings(), clock)
+    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
+    final = sessions.run_session(conversation, sessions.new_session(
+        "agreement_review", SessionContext(store, DialogLibrary.load(seed=1), Settings(), clock)))
     assert queue == []
     return final, store, said
 
@@ -40,7 +46,7 @@ def test_review_changes_one_item_removes_one_keeps_the_rest_and_keeps_history(tm
     final, store, said = review(tmp_path, ["keep", "change", "phones are open to each other on request",
                                            "remove", "keep it", "yes", "yes", "yes", "yes"])
     assert final == "completed"
-    versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
+    versions = store.query(AgreementVersion)
     assert [v.change for v in versions] == ["add", "review"]
     assert versions[0].items == tuple(ITEMS)
     assert versions[1].items == (ITEMS[0], "phones are open to each other on request", ITEMS[3])
@@ -61,6 +67,22 @@ def test_a_change_needs_a_yes_from_both_partners(tmp_path: Path) -> None:
     assert current.items == (ITEMS[0], ITEMS[1], ITEMS[3])  # item 3 removed (both yes); item 1 kept (a no)
     closing = [line for line in said if line.dialog_id == "agreement_review.closing"][0]
     assert "item 3 removed" in closing.slots["summary"] and "item 1" not in closing.slots["summary"]
+
+
+def test_building_the_summary_saves_nothing_until_the_review_completes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+    store.update_agreement(ITEMS, "add", "2026-03-01T19:00:00+00:00")
+    clock = VirtualClock(datetime(2026, 4, 1, 23, 30, tzinfo=timezone.utc))
+    review_of = AgreementReviewActivity(store, DialogLibrary.load(seed=1), ("Maya", "Jordan"), clock)
+    review_of.proposals[3] = Proposal(3, "remove", votes={"Maya": True, "Jordan": True})
+    closing = DialogLibrary.load(seed=1).scripts["agreement_review"].step("closing")
+    summary = str(review_of.step_slots(closing)["summary"])
+    assert "item 4 removed" in summary
+    assert len(store.query(AgreementVersion)) == 1  # saying the summary is not saving it
+    review_of.finish("completed")
+    saved = store.agreement()
+    assert saved is not None and saved.items == tuple(ITEMS[:3])
+    store.close()
 
 
 def test_keeping_everything_stores_no_new_version(tmp_path: Path) -> None:

@@ -6,17 +6,19 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from assistant.activities.appreciation import POOL, choose_prompt, is_milestone, streak
+from assistant import sessions
+from assistant.activities.appreciation import POOL, choose_prompt, is_milestone
+from assistant.activities.registry import SessionContext
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
-from assistant.schedule import sessions
 from assistant.simulate.calendar import TypedTurns
 from assistant.store.records import Appreciation
 from assistant.store.store import Store
+from assistant.streaks import streak
 
 NOW = datetime(2026, 5, 20, 20, 0, tzinfo=timezone.utc)
 
@@ -59,9 +61,9 @@ def run_once(tmp_path: Path, settings: Settings, answers: list[str]) -> tuple[st
     queue = list(answers)
     said: list[Line] = []
     listener = TypedTurns(clock, lambda request, now: queue.pop(0), timezone.utc)
-    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)  # type: ignore[arg-type]
-    final = sessions.appreciation(conversation, store, DialogLibrary.load(seed=3), settings, clock,
-                                  timezone.utc, seed=3)
+    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
+    final = sessions.run_session(conversation, sessions.new_session(
+        "appreciation", SessionContext(store, DialogLibrary.load(seed=3), settings, clock, timezone.utc, seed=3)))
     return final, store, said
 
 

@@ -425,6 +425,7 @@ def test_running_out_of_turns_names_the_step_and_kind(tmp_path: Path) -> None:
     assert "answers.free" in message
 
 
+@pytest.mark.slow
 def test_cli_simulate_exits_non_zero_with_the_message(tmp_path: Path) -> None:
     short = tmp_path / "short.yaml"
     short.write_text(yaml.safe_dump({"partners": [MAYA, JORDAN], "answers": {"free": "we talked"}}),

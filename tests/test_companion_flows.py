@@ -7,14 +7,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from assistant import paths
+from assistant import paths, pipeline
 from assistant.audio.base import ListenRequest
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.simulate.calendar import CalendarResult, Responder, TypedTurns, default_responder, simulate_calendar
@@ -100,12 +98,11 @@ def companion_with(replies: list[str | None], tmp_path: Path) -> tuple[Companion
     queue = list(replies)
     listener = TypedTurns(clock, lambda request, now: queue.pop(0) if queue else None, NY)
     said: list[Line] = []
-    commands = IntentMatcher.load()
     store = Store.open(tmp_path / "store")
     settings = Settings()
-    conversation = Conversation(listener, Interpreter(commands), said.append, clock)  # type: ignore[arg-type]
+    conversation = pipeline.conversation(listener, said.append, clock, settings, DialogLibrary.load(seed=0), store)
     companion = Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock,
-                          Scheduler.from_settings(store, clock, settings.schedule, NY), commands,
+                          Scheduler.from_settings(store, clock, settings.schedule, NY),
                           IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), NY)
     return companion, clock, said
 

@@ -37,7 +37,7 @@ def library() -> DialogLibrary:
 
 @pytest.fixture(scope="module")
 def interpreter() -> Interpreter:
-    return Interpreter(IntentMatcher.load(), min_confidence=0.3)
+    return Interpreter(IntentMatcher.load())
 
 
 def step(library: DialogLibrary, kind: str) -> Step:
@@ -187,8 +187,8 @@ def converse(tmp_path: Path, turns: list[tuple[str, str | None]],
                                                   "choice": "keep"})
     spoken: list[Line] = []
     with Store.open(tmp_path / "store") as store:
-        session = new_checkin(store, library, settings, clock)  # type: ignore[arg-type]
-        conversation = Conversation(listener, Interpreter(IntentMatcher.load()), spoken.append, clock)  # type: ignore[arg-type]
+        session = new_checkin(store, library, settings, clock)
+        conversation = Conversation(listener, Interpreter(IntentMatcher.load()), spoken.append, clock)
         final = run_session(conversation, session)
         records = store.query()
     assert [line.dialog_id for line in spoken] == conversation.transcript.said()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
@@ -12,6 +13,7 @@ from assistant.store import Store
 from assistant.store.records import SessionEvent, TimeOut
 
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_demo_runs_a_full_checkin_with_a_time_out_and_resumes_at_the_same_step(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["--engine", "pocketsphinx", "demo", "--out", str(out)])

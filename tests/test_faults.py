@@ -152,9 +152,8 @@ def test_assistant_run_keeps_running_when_the_disk_is_full(tmp_path: Path, monke
     conv, said = conversation([], clock)
     conv.listener = TypedTurns(clock, lambda request, now: next(replies, None)  # type: ignore[assignment]
                                if request.kind == "command" else None, utc)
-    commands = IntentMatcher.load()
     companion = Companion(conv, DialogLibrary.load(seed=0), store, conf, clock,
-                          Scheduler.from_settings(store, clock, conf.schedule, utc), commands,
+                          Scheduler.from_settings(store, clock, conf.schedule, utc),
                           IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), utc)
     monkeypatch.setattr(os, "write", _disk_full)
     monkeypatch.setattr(os, "fsync", _disk_full)

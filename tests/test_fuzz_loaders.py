@@ -86,6 +86,7 @@ def _toml(value: object) -> str:
     return "".join(top) + "\n".join(tables)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(LOADERS))
 @FUZZ
 @given(value=VALUES)
@@ -110,6 +111,7 @@ def test_truncated_shipped_files(kind: str, cut: float) -> None:
     check_loader(kind, text[:int(len(text) * cut)], ".toml" if kind == "config" else ".yaml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["script", "scenario", "commands", "common"])
 @FUZZ
 @given(path=st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=4), value=VALUES)

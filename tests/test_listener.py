@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from speech_fixtures import synthesize
 
@@ -64,6 +65,7 @@ def test_typed_listener_reads_lines_empty_is_silence_and_end_of_input_is_stop() 
     assert end is not None and end.utterance.text == "stop"
 
 
+@pytest.mark.slow
 def test_checkin_in_text_mode_pauses_after_silences_and_saves_answers(tmp_path: Path) -> None:
     typed = "yes\nyes\nwe cooked together\ni felt heard\n\n\n"  # both consent first
     result = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "checkin"], input=typed)
@@ -96,6 +98,7 @@ def test_checkin_needs_both_partners_consent_and_records_nothing_without_it(tmp_
     store.close()
 
 
+@pytest.mark.slow
 def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: Path) -> None:
     args = ["--io", "text", "--data-dir", str(tmp_path), "checkin"]
     first = CliRunner().invoke(cli, args, input="yes\nyes\ni don't feel safe\n")
@@ -110,6 +113,7 @@ def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: P
     store.close()
 
 
+@pytest.mark.slow
 def test_nothing_anyone_says_reaches_the_logs(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
     import logging
 

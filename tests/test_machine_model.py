@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -145,6 +146,7 @@ class CheckinMachine(RuleBasedStateMachine):
 CheckinMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None,
                                             suppress_health_check=[HealthCheck.too_slow])
 TestCheckinMachine = CheckinMachine.TestCase
+TestCheckinMachine.pytestmark = [pytest.mark.slow]  # type: ignore[attr-defined]
 
 
 def test_back_passes_over_a_step_without_items(tmp_path: Path) -> None:

@@ -147,6 +147,7 @@ def test_cli_listen_unreadable_wav_exits_2(tmp_path):
     assert missing.exit_code == 2
 
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_cli_listen_pocketsphinx_json(tmp_path):
     from speech_fixtures import synthesize
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from safety_helpers import conversation, library, settings
 
+from assistant import pipeline
 from assistant.cli import cli
 from assistant.clock import VirtualClock
 from assistant.sessions import new_checkin, run_session
@@ -54,6 +55,7 @@ def test_the_audit_notices_a_connection(audit: NetworkAudit) -> None:
     assert len(audit.attempts) == 2
 
 
+@pytest.mark.speech  # through the CLI: the lane rule cannot see it
 def test_demo_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--engine", "pocketsphinx",
                                       "demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
@@ -84,16 +86,15 @@ def test_models_download_is_the_one_thing_that_connects(audit: NetworkAudit, tmp
     assert not list((tmp_path / "models").glob("*.zip"))
 
 
+@pytest.mark.slow
 def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudit, tmp_path: Path) -> None:
     """The always-on loop (first-run consent, idle listening, the Sunday check-in reminder and check-in,
     the evening appreciation, quiet hours) for 24 virtual hours, through the same loop as `assistant run`."""
     from datetime import datetime, timedelta, timezone
 
     from assistant import paths
-    from assistant.conversation import Conversation
     from assistant.dialog.library import DialogLibrary
     from assistant.intents import IntentMatcher
-    from assistant.interpret import Interpreter
     from assistant.schedule.companion import Companion
     from assistant.schedule.resilient import keep_running
     from assistant.schedule.scheduler import Scheduler
@@ -105,13 +106,12 @@ def test_a_simulated_day_of_assistant_run_makes_no_connection(audit: NetworkAudi
     clock = VirtualClock(start)
     conf = settings()
     said: list[str] = []
-    commands = IntentMatcher.load()
     with Store.open(tmp_path / "store") as store:
         listener = TypedTurns(clock, default_responder, utc)
-        conv = Conversation(listener, Interpreter(commands), lambda line: said.append(line.dialog_id),  # type: ignore[arg-type]
-                            clock)
+        conv = pipeline.conversation(listener, lambda line: said.append(line.dialog_id), clock, conf,
+                                     DialogLibrary.load(seed=0), store)
         companion = Companion(conv, DialogLibrary.load(seed=0), store, conf, clock,
-                              Scheduler.from_settings(store, clock, conf.schedule, utc), commands,
+                              Scheduler.from_settings(store, clock, conf.schedule, utc),
                               IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), utc, seed=0)
         keep_running(companion, lambda: clock.now() >= start + timedelta(days=1), None)
         assert len(store.query(Consent)) == 1

@@ -8,18 +8,17 @@ from pathlib import Path
 
 from speech_fixtures import synthesize
 
-from assistant import paths
+from assistant import paths, sessions
+from assistant import pipeline as build
+from assistant.activities.registry import SessionContext
 from assistant.audio.base import ListenRequest
 from assistant.audio.convert import silence
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
 from assistant.listener import Listener
-from assistant.schedule import sessions
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.records import AgreementVersion, Appreciation
@@ -47,10 +46,9 @@ def test_spoken_activation_phrase_starts_the_appreciation_and_answers_are_kept(t
     clock, listener, said = pipeline(lambda request: next(answers, None))
     store = Store.open(tmp_path / "store")
     settings = Settings()
-    commands = IntentMatcher.load()
-    conversation = Conversation(listener, Interpreter(commands), said.append, clock)
+    conversation = build.conversation(listener, said.append, clock, settings, DialogLibrary.load(seed=0), store)
     companion = Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock,
-                          Scheduler.from_settings(store, clock, settings.schedule, "UTC"), commands,
+                          Scheduler.from_settings(store, clock, settings.schedule, "UTC"),
                           IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), UTC)
     assert companion.idle_once(5.0) == "appreciation"
     assert companion.sessions_run == [("appreciation", "completed")]
@@ -64,10 +62,10 @@ def test_idle_silence_is_not_decoded(tmp_path: Path) -> None:
     clock, listener, said = pipeline(lambda request: None)
     store = Store.open(tmp_path / "store")
     settings = Settings()
-    commands = IntentMatcher.load()
-    companion = Companion(Conversation(listener, Interpreter(commands), said.append, clock), DialogLibrary.load(),
+    companion = Companion(build.conversation(listener, said.append, clock, settings, DialogLibrary.load(), store),
+                          DialogLibrary.load(),
                           store, settings, clock, Scheduler.from_settings(store, clock, settings.schedule, "UTC"),
-                          commands, IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), UTC)
+                          IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), UTC)
     assert companion.idle_once(1.0) is None
     assert listener.frames_decoded == 0
     assert companion.sessions_run == []
@@ -78,9 +76,10 @@ def test_spoken_agreement_review_removes_one_item_with_both_yeses(tmp_path: Path
     clock, listener, said = pipeline(lambda request: next(answers, None))
     store = Store.open(tmp_path / "store")
     store.update_agreement(["We share our plans by six.", "Phones stay face up."], "add", clock.now().isoformat())
-    conversation = Conversation(listener, Interpreter(IntentMatcher.load()), said.append, clock)
-    final = sessions.agreement_review(conversation, store, DialogLibrary.load(seed=0), Settings(), clock)
+    conversation = build.conversation(listener, said.append, clock, Settings(), DialogLibrary.load(seed=0), store)
+    final = sessions.run_session(conversation, sessions.new_session(
+        "agreement_review", SessionContext(store, DialogLibrary.load(seed=0), Settings(), clock)))
     assert final == "completed"
-    versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
+    versions = store.query(AgreementVersion)
     assert [v.items for v in versions] == [("We share our plans by six.", "Phones stay face up."),
                                           ("We share our plans by six.",)]

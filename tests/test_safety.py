@@ -29,7 +29,7 @@ def store(tmp_path: Path):
 def _run(store: Store, clock: VirtualClock, texts: list[str | None], **kwargs: object):
     lib = library()
     conv, said = conversation(texts, clock)
-    session = new_checkin(store, lib, settings(), clock, **kwargs)  # type: ignore[arg-type]
+    session = new_checkin(store, lib, settings(), clock, **kwargs)
     return run_session(conv, session), said, session
 
 

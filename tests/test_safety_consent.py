@@ -8,11 +8,14 @@ import pytest
 from safety_helpers import library
 
 from assistant.clock import VirtualClock
-from assistant.consent import both, ensure_consent, has_consent, run_consent
+from assistant.consent import Hear, both, ensure_consent, has_consent, run_consent
 from assistant.dialog.library import Line
 from assistant.intents import IntentMatcher
+from assistant.interpret import Decision, Interpreter, Question
+from assistant.listening import Heard
 from assistant.store.records import Consent, SafetyEvent
 from assistant.store.store import Store
+from assistant.stt.base import Utterance
 
 PARTNERS = ("Maya", "Jordan")
 
@@ -23,17 +26,26 @@ def store(tmp_path: Path):
         yield opened
 
 
-def _run(store: Store, answers: dict[str, list[str | None]], tmp_path: Path):
+INTERPRETER = Interpreter(IntentMatcher.load())
+
+
+def hearing(answers: dict[str, list[str | None]], asked: list[str], confidence: float = 1.0) -> Hear:
+    """Each partner's answers in turn (None: silence), decided by the real interpreter."""
+    def hear(question: Question) -> Decision:
+        asked.append(question.who)
+        text = answers[question.who].pop(0) if answers[question.who] else None
+        heard = Heard(Utterance(text, confidence, 0.0, 0.0), 0.0, 0.0) if text is not None else None
+        return INTERPRETER.decide(heard, question.kind, question.intents)
+    return hear
+
+
+def _run(store: Store, answers: dict[str, list[str | None]], tmp_path: Path, confidence: float = 1.0):
     spoken: list[Line] = []
     printed: list[str] = []
     asked: list[str] = []
-
-    def hear(partner: str) -> str | None:
-        asked.append(partner)
-        return answers[partner].pop(0) if answers[partner] else None
-
-    result = run_consent(store, library(), IntentMatcher.load(), VirtualClock(), PARTNERS, tmp_path / "data",
-                         both(spoken.append, lambda line: printed.append(line.text)), hear)
+    result = run_consent(store, library(), VirtualClock(), PARTNERS, tmp_path / "data",
+                         both(spoken.append, lambda line: printed.append(line.text)),
+                         hearing(answers, asked, confidence))
     return result, spoken, printed, asked
 
 
@@ -50,7 +62,7 @@ def test_both_yes_stores_consent_and_disclaimer_says_what_where_how(store: Store
         assert needed in disclaimer
     assert "Maya" in spoken[1].text and "Jordan" in spoken[2].text
     stored = store.query(Consent)
-    assert len(stored) == 1 and stored[0].partners == PARTNERS  # type: ignore[attr-defined]
+    assert len(stored) == 1 and stored[0].partners == PARTNERS
     assert has_consent(store, ("Jordan", "Maya"))
 
 
@@ -72,6 +84,22 @@ def test_a_reprompt_then_yes_counts(store: Store, tmp_path: Path):
     assert "consent.reprompt" in [line.dialog_id for line in spoken]
 
 
+def test_a_low_confidence_yes_is_not_consent(store: Store, tmp_path: Path):
+    """The consent question goes through the interpreter's yes/no threshold: a mumbled yes is not a yes."""
+    threshold = INTERPRETER.policy.threshold("yes_no")
+    assert threshold > 0.0
+    result, spoken, _, _ = _run(store, {"Maya": ["yes", "yes"], "Jordan": ["yes"]}, tmp_path,
+                                confidence=threshold / 2)
+    assert (result.outcome, result.partner) == ("no_answer", "Maya")
+    assert [line.dialog_id for line in spoken][-2:] == ["consent.reprompt", "consent.declined"]
+    assert not store.query(Consent)
+
+
+def test_a_danger_statement_at_low_confidence_still_gives_the_safety_message(store: Store, tmp_path: Path):
+    result, spoken, _, _ = _run(store, {"Maya": ["i don't feel safe"], "Jordan": ["yes"]}, tmp_path, confidence=0.05)
+    assert result.outcome == "safety" and spoken[-1].dialog_id == "safety.message"
+
+
 def test_safety_during_consent_gives_the_safety_message(store: Store, tmp_path: Path):
     result, spoken, _, _ = _run(store, {"Maya": ["i don't feel safe"], "Jordan": ["yes"]}, tmp_path)
     assert result.outcome == "safety"
@@ -82,9 +110,8 @@ def test_safety_during_consent_gives_the_safety_message(store: Store, tmp_path: 
 def test_consent_is_asked_only_once(store: Store, tmp_path: Path):
     assert _run(store, {"Maya": ["yes"], "Jordan": ["yes"]}, tmp_path)[0].agreed
     said: list[Line] = []
-    result = ensure_consent(store, library(), IntentMatcher.load(), VirtualClock(), PARTNERS, tmp_path,
-                            said.append, lambda partner: None)
+    result = ensure_consent(store, library(), VirtualClock(), PARTNERS, tmp_path, said.append, hearing({}, []))
     assert result.agreed and said == []
-    other = ensure_consent(store, library(), IntentMatcher.load(), VirtualClock(), ("Maya", "Sam"), tmp_path,
-                           said.append, lambda partner: None)
+    other = ensure_consent(store, library(), VirtualClock(), ("Maya", "Sam"), tmp_path, said.append,
+                           hearing({"Maya": [], "Sam": []}, []))
     assert not other.agreed and said[0].dialog_id == "consent.disclaimer"

@@ -17,6 +17,8 @@ from assistant.simulate.scenario import ScenarioError, load_scenario
 from assistant.store.records import Appreciation, PromptEvent, SessionEvent
 from assistant.store.store import Store
 
+pytestmark = pytest.mark.slow  # every test shares a simulated month (seconds of CPU)
+
 NY = ZoneInfo("America/New_York")
 SCENARIO = Path(__file__).parent / "scenarios" / "month_march.yaml"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 import wave
 from pathlib import Path
@@ -134,32 +135,45 @@ def test_speaker_on_this_machine_lists_what_exists() -> None:
 
 
 class FakeOutputStream:
-    """Stands in for sd.RawOutputStream: refuses 16 kHz, write() takes real time like a device."""
+    """Stands in for sd.RawOutputStream: refuses 16 kHz; a thread pulls blocks through the callback at 4x real
+    time, like a device; `fail_after` bytes end the stream as an unplugged device does."""
 
     instances: list[FakeOutputStream] = []
 
-    def __init__(self, *, samplerate: int, blocksize: int, **kwargs: Any) -> None:
+    def __init__(self, *, samplerate: int, blocksize: int, callback: Any, finished_callback: Any,
+                 **kwargs: Any) -> None:
         if samplerate == 16000:
             raise sd.PortAudioError("Error opening RawOutputStream: Invalid sample rate [PaErrorCode -9997]")
-        self.samplerate, self.blocksize = samplerate, blocksize
+        self.samplerate, self.blocksize, self.latency = samplerate, blocksize, 0.0
+        self.callback, self.finished_callback = callback, finished_callback
         self.written = bytearray()
         self.fail_after: int | None = None
+        self.active = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
         FakeOutputStream.instances.append(self)
 
     def start(self) -> None:
-        pass
+        self.active = True
+        self.thread.start()
 
-    def write(self, data: bytes) -> None:
-        if self.fail_after is not None and len(self.written) >= self.fail_after:
-            raise sd.PortAudioError("Error writing: Device unavailable [PaErrorCode -9985]")
-        self.written += data
-        time.sleep(len(data) / 2 / self.samplerate / 4)  # 4x faster than real time
+    def _run(self) -> None:
+        while self.active:
+            if self.fail_after is not None and len(self.written) >= self.fail_after:
+                self.active = False
+                self.finished_callback()
+                return
+            block = bytearray(2 * self.blocksize)
+            self.callback(block, self.blocksize, None, sd.CallbackFlags())
+            self.written += block
+            time.sleep(self.blocksize / self.samplerate / 4)  # 4x faster than real time
 
     def stop(self) -> None:
-        pass
+        self.active = False
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join()
 
     def close(self) -> None:
-        pass
+        self.stop()
 
 
 @pytest.fixture
@@ -173,36 +187,56 @@ def speaker(monkeypatch: pytest.MonkeyPatch) -> Any:
     return FakeOutputStream
 
 
-def test_speaker_resamples_and_plays_in_order(speaker: Any) -> None:
-    sink = SpeakerSink("hdmi")
+def test_speaker_resamples_plays_in_order_and_reports_what_it_played(speaker: Any) -> None:
+    played: list[tuple[bytes, float]] = []
+    sink = SpeakerSink("hdmi", on_played=lambda pcm, at: played.append((pcm, at)))
     stream = speaker.instances[-1]
     assert sink.rate == 48000 and stream.blocksize == 960
     first, second = sink.play(Clip(tone(0.5))), sink.play(Clip(tone(0.25, 880)))
     assert second.wait(5) and first.wait(0)
     assert first.played_seconds == pytest.approx(0.5) and second.played_seconds == pytest.approx(0.25)
-    assert len(stream.written) == pytest.approx(0.75 * 48000 * 2, abs=4)
+    assert b"".join(pcm for pcm, _ in played) == tone(0.5) + tone(0.25, 880)  # the exact echo reference
+    times = [at for _, at in played]
+    assert times == sorted(times) and first.started_at == times[0]
+    loud = np.abs(np.frombuffer(bytes(stream.written), dtype="<i2")) > 1000
+    assert loud.sum() == pytest.approx(0.75 * 48000 * 0.9, rel=0.1)  # the clips, resampled, among silence
     sink.close()
 
 
 def test_speaker_stop_cuts_within_a_block(speaker: Any) -> None:
-    sink = SpeakerSink()
+    played: list[bytes] = []
+    sink = SpeakerSink(on_played=lambda pcm, at: played.append(pcm))
     playback = sink.play(Clip(tone(4.0)))  # takes 1 s with the 4x fake
-    time.sleep(0.1)
+    deadline = time.monotonic() + 30
+    while playback.played_seconds < 0.2:  # playing for a while (a condition, not a guessed sleep)
+        assert time.monotonic() < deadline, "playback never started"
+        time.sleep(0.005)
     stopped_at = time.monotonic()
     playback.stop()
     assert playback.wait(1)
-    assert time.monotonic() - stopped_at < 0.05
-    assert 0.2 < playback.played_seconds < 1.0
-    assert len(speaker.instances[-1].written) == pytest.approx(playback.played_seconds * 96000, abs=4)
+    assert time.monotonic() - stopped_at < 0.5  # the rest of the clip would take ~0.9 s more
+    assert playback.stopped and 0.2 <= playback.played_seconds < 1.0
+    assert b"".join(played) == tone(4.0)[:len(b"".join(played))]
+    assert len(b"".join(played)) == pytest.approx(playback.played_seconds * 32000, abs=4)
+    sink.close()
+
+
+def test_speaker_keeps_the_device_fed_between_clips(speaker: Any) -> None:
+    sink = SpeakerSink()
+    stream = speaker.instances[-1]
+    sink.play(Clip(tone(0.1))).wait(2)
+    before = len(stream.written)
+    time.sleep(0.1)  # no clip: the callback still delivers (silent) blocks
+    assert len(stream.written) - before >= 4 * 2 * stream.blocksize
     sink.close()
 
 
 def test_speaker_device_error_ends_playback_and_reopens(speaker: Any) -> None:
     sink = SpeakerSink()
-    speaker.instances[-1].fail_after = 9600
-    broken = sink.play(Clip(tone(0.5)))
-    assert broken.wait(2) and "Device unavailable" in (broken.error or "")
-    assert broken.played_seconds == pytest.approx(0.1)
+    speaker.instances[-1].fail_after = len(speaker.instances[-1].written) + 9600 * 2
+    broken = sink.play(Clip(tone(2.0)))
+    assert broken.wait(2) and "stream stopped" in (broken.error or "")
+    assert 0 < broken.played_seconds < 2.0
     ok = sink.play(Clip(tone(0.1)))
     assert ok.wait(2) and ok.error is None and len(speaker.instances) == 2
     sink.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.store import NewerSchemaError, Store, StoreError, StoreLockTimeout, StoreWriteError
+from assistant.store.codec import seal
 from assistant.store.records import (
     AgreementVersion,
     Appreciation,
@@ -23,6 +24,8 @@ from assistant.store.records import (
     StepAnswer,
     TimeOut,
 )
+
+pytestmark = pytest.mark.usefixtures("private_umask")
 
 T0 = datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
 
@@ -152,9 +155,9 @@ def test_forget_deletes_every_file(tmp_path: Path) -> None:
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
-    content = b'{"app":"couples-companion","schema":3}\n{"kind":"hologram","version":1}\n'
+    content = seal(b'{"app":"couples-companion","schema":9}') + b'{"kind":"hologram","version":1}\n'
     (tmp_path / "store.jsonl").write_bytes(content)
-    with pytest.raises(NewerSchemaError, match=r"newer version \(schema 3\); upgrade the assistant"):
+    with pytest.raises(NewerSchemaError, match=r"newer version \(schema 9\); upgrade the assistant"):
         Store.open(tmp_path)
     assert (tmp_path / "store.jsonl").read_bytes() == content
     assert not list(tmp_path.glob("*.corrupt-*"))
@@ -166,7 +169,7 @@ def test_newer_record_version_is_refused(tmp_path: Path) -> None:
     line = {"kind": "answer", "version": 7, "at": at(0), "id": "x", "session_id": "s", "activity": "a",
             "step": "s"}
     with open(tmp_path / "store.jsonl", "a", encoding="utf-8") as f:
-        f.write(json.dumps(line) + "\n")
+        f.write(seal(json.dumps(line, separators=(",", ":")).encode()).decode())
     with pytest.raises(NewerSchemaError, match="upgrade the assistant"):
         Store.open(tmp_path)
 

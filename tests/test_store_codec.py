@@ -14,6 +14,8 @@ from assistant.store import Store
 from assistant.store.codec import RecordError, decode_line, encode_line, from_dict, to_dict
 from assistant.store.records import RECORD_TYPES, Record, StepAnswer, TimeOut
 
+pytestmark = pytest.mark.usefixtures("private_umask")
+
 STAMPS = st.datetimes(timezones=st.sampled_from([timezone.utc, None])).map(
     lambda d: (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).isoformat())
 FLOATS = st.floats(allow_nan=False, allow_infinity=False)

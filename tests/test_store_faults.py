@@ -109,6 +109,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
     assert torn >= KILLS // 10  # ... and often in the middle of a line
 
 
+@pytest.mark.slow
 def test_reader_process_never_sees_a_partial_batch(tmp_path: Path) -> None:
     """A writer process appends batches of 5 with append_many; every query sees whole batches only.
 
@@ -160,6 +161,7 @@ def test_threads_share_one_store_safely(tmp_path: Path) -> None:
     assert check_store(tmp_path, {f"t{i}-{n}" for i in range(4) for n in range(100)}) == 400
 
 
+@pytest.mark.slow
 def test_killed_writer_does_not_block_or_confuse_a_running_reader(tmp_path: Path) -> None:
     """A long-lived reader (like `assistant run`) keeps working across a writer being killed mid-stream."""
     reader = Store.open(tmp_path)

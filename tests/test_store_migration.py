@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from assistant.store import Store
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import (
@@ -19,12 +21,17 @@ from assistant.store.records import (
     TimeOut,
 )
 
+pytestmark = pytest.mark.usefixtures("private_umask")
+
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v1"
 
 
 def copy_fixture(tmp_path: Path) -> Path:
     directory = tmp_path / "data"
     shutil.copytree(FIXTURE, directory)
+    directory.chmod(0o700)  # the store refuses a data dir or file others can read (tests/test_store_private.py)
+    for path in directory.iterdir():
+        path.chmod(0o600)
     return directory
 
 
@@ -55,7 +62,7 @@ def test_v1_fixture_is_migrated_to_the_current_schema(tmp_path: Path) -> None:
     # the old file is kept, byte for byte, and the journal carries the current schema
     assert (directory / "store.json.v1-migrated").read_bytes() == original
     assert not (directory / "store.json").exists()
-    header = f'{{"app":"couples-companion","schema":{CURRENT_SCHEMA}}}'
+    header = f'{{"app":"couples-companion","schema":{CURRENT_SCHEMA},"crc":'
     assert (directory / "store.jsonl").read_text().startswith(header)
 
 
@@ -102,7 +109,7 @@ def test_journal_with_an_older_schema_header_is_migrated_in_place(tmp_path: Path
     assert [(r.kind, r.id) for r in records] == [("timeout", "t1"), ("answer", "a1")]
     assert isinstance(records[0], TimeOut) and records[0].cooloff_s == 1200.0
     text = (tmp_path / "store.jsonl").read_text()
-    assert text.startswith('{"app":"couples-companion","schema":2}') and '"cooloff_min"' not in text
+    assert text.startswith('{"app":"couples-companion","schema":3,') and '"cooloff_min"' not in text
     assert '"schema":1' in (tmp_path / "store.jsonl.bak1").read_text()  # the pre-migration copy is kept
     with Store.open(tmp_path) as store:
         assert store.notices == [] and store.query() == records

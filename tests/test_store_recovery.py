@@ -6,15 +6,19 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.store import Store, StoreError
 from assistant.store.journal import header_line
+from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import StepAnswer
 
+pytestmark = pytest.mark.usefixtures("private_umask")
+
 T0 = datetime(2026, 1, 5, 19, 0, tzinfo=timezone.utc)
-HEADER = header_line(2)
+HEADER = header_line(CURRENT_SCHEMA)
 
 
 def answer(n: int) -> StepAnswer:
@@ -78,9 +82,9 @@ def test_damaged_line_moves_file_aside_restores_backup_and_keeps_later_records(t
         notice = store.notices[0]
     aside = list(tmp_path.glob("store.jsonl.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
-    assert "damaged" in notice and str(aside[0]) in notice and "5 records from the backup" in notice
-    assert "plus 1 later one that was still readable (6 in all)" in notice
-    assert "1 damaged line could not be read and is kept only in the moved file" in notice
+    assert "damaged" in notice and str(aside[0]) in notice and "1 record came back from the backup" in notice
+    assert "(6 records in all)" in notice
+    assert "1 damaged line could not be read from any copy and is kept only in the moved file" in notice
     assert ids(tmp_path) == ["ans-0", "ans-1", "ans-2", "ans-3", "ans-4", "ans-5"]
 
 
@@ -114,6 +118,7 @@ def _open_any(directory: Path) -> Store | None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(garbage=st.binary(max_size=400), with_header=st.booleans(),
        lines=st.lists(st.text(max_size=40), max_size=5))
+@pytest.mark.slow
 def test_garbage_store_file_recovers_or_fails_clearly(garbage: bytes, with_header: bool,
                                                        lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,6 +137,7 @@ def test_garbage_store_file_recovers_or_fails_clearly(garbage: bytes, with_heade
         again.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(cut=st.integers(min_value=0, max_value=10_000), count=st.integers(min_value=0, max_value=8))
 def test_truncated_journal_keeps_exactly_the_complete_lines(cut: int, count: int) -> None:

@@ -1,4 +1,4 @@
-"""Report numbers, text and HTML; the export / forget / report commands."""
+"""The export / forget / report commands on a real store (the report's own tests: test_report*.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 from assistant.store import Store
+from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import (
     Appreciation,
     Commitment,
@@ -23,8 +24,8 @@ from assistant.store.records import (
     StepAnswer,
     TimeOut,
 )
-from assistant.store.report import render_text, streak, summarize, week_of
-from assistant.store.report_html import render_html
+
+pytestmark = pytest.mark.usefixtures("private_umask")
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 
@@ -64,58 +65,10 @@ def history() -> list[Record]:
     return records
 
 
-def test_summary_numbers() -> None:
-    s = summarize(history(), TODAY)
-    assert s.checkins_completed == 7
-    assert s.last_checkin == TODAY - timedelta(days=10)
-    assert (s.commitments_kept, s.commitments_reviewed) == (4, 4)  # the later review of x0 wins
-    assert [round(v, 2) for _, v in s.rating_weeks] == [2, 2, 3, 3, 4, 4, 4, 5]
-    assert s.rating_trend == "rising"
-    assert s.timeouts == 3 and s.average_cooloff_minutes == pytest.approx(25.0)
-    assert [n for _, n in s.timeout_weeks] == [1, 0, 2]
-    assert s.timeouts_per_week == pytest.approx(1.0)
-    assert s.appreciation_streak == 3  # today not yet, so counted from yesterday; the skipped day breaks it
-
-
-def test_streak_and_trend_edges() -> None:
-    days = {TODAY, TODAY - timedelta(days=1)}
-    assert streak(days, TODAY) == 2
-    assert streak(days, TODAY + timedelta(days=2)) == 0
-    assert streak(set(), TODAY) == 0
-    assert week_of(TODAY) == date(2026, 3, 2)
-    falling = [StepAnswer(at=on(TODAY - timedelta(weeks=w)), session_id="s", activity="checkin", step="r",
-                          rating=1 + w % 5 if w < 5 else 5) for w in range(8)]
-    assert summarize(falling, TODAY).rating_trend == "falling"
-    steady = [StepAnswer(at=on(TODAY - timedelta(weeks=w)), session_id="s", activity="checkin", step="r",
-                         rating=3) for w in range(3)]
-    assert summarize(steady, TODAY).rating_trend == "steady"
-
-
-def test_text_is_warm_and_plain() -> None:
-    text = render_text(summarize(history(), TODAY))
-    assert "Wednesday 4 March 2026" in text
-    assert "completed 7 check-ins together" in text
-    assert "you kept 4 of the 4 commitments" in text and "(100%)" in text
-    assert "ratings are rising" in text
-    assert "3 time outs so far, about 1.0 a week, with 25 minutes of cool-off" in text
-    assert "3 days in a row" in text
-    empty = render_text(summarize([], TODAY))
-    assert "Nothing has been recorded yet" in empty
-
-
-def test_html_is_self_contained_with_charts() -> None:
-    page = render_html(summarize(history(), TODAY))
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
-    for external in ("<script", "<link", "<img", 'src="', 'href="http', "url(http"):
-        assert external not in page
-    assert "<metadata" not in page  # no creation dates or tool banners in the couple's page
-    assert "100% kept" in page and "3 days in a row" in page
-
-
 def test_matplotlib_is_not_imported_by_the_store_or_cli() -> None:
     import subprocess
 
-    code = ("import sys, assistant.cli, assistant.store, assistant.store.report\n"
+    code = ("import sys, assistant.cli, assistant.store, assistant.report, assistant.report.text\n"
             "print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
@@ -139,7 +92,7 @@ def test_cli_export(data_dir: Path, tmp_path: Path) -> None:
     result = invoke(data_dir, "export", str(out))
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert len(document["records"]) == len(history()) and document["schema"] == 2
+    assert len(document["records"]) == len(history()) and document["schema"] == CURRENT_SCHEMA
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     assert f"Wrote {len(history())} records" in result.output
 
@@ -163,12 +116,12 @@ def test_cli_forget_yes_skips_the_question(data_dir: Path) -> None:
 def test_cli_report_text_and_html(data_dir: Path, tmp_path: Path) -> None:
     result = invoke(data_dir, "report", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
-    assert "completed 7 check-ins" in result.output and "3 days in a row" in result.output
+    assert "You completed 7 check-ins together" in result.output and "3 days in a row" in result.output
     page = tmp_path / "report.html"
     result = invoke(data_dir, "report", "--html", str(page), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
-    assert "<svg" in html or "data:image" in html
+    assert html.count("<svg") == 2 and "<script" not in html  # ratings and time outs charts, no scripts
     assert stat.S_IMODE(os.stat(page).st_mode) == 0o600
 
 

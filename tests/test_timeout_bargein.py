@@ -11,6 +11,7 @@ from assistant.audio.sinks import WavFileSink, WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import BargeInWatcher, DuplexClock
@@ -28,7 +29,7 @@ def watch(tmp_path: Path, clip_text: str, heard: bytes, clip_pcm: bytes) -> tupl
 
     sink = WavFileSink(tmp_path / "a.wav", clock=duplex, on_progress=hook)
     listener = Listener(source, PocketsphinxRecognizer(), duplex)
-    watcher = BargeInWatcher(listener, IntentMatcher.load(), duplex)
+    watcher = BargeInWatcher(listener, Interpreter(IntentMatcher.load()), duplex)
     playback = sink.play(Clip(clip_pcm, clip_text))
     assert isinstance(playback, WavPlayback)
     watcher.watch(playback, clip_text, len(clip_pcm) / 32000)

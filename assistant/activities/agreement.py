@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.activities.registry import ActivityKind, register
+from assistant.activities.session_log import log_status
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
-from assistant.store.records import AgreementVersion, SessionEvent, StepAnswer, new_id
+from assistant.store.records import AgreementVersion, StepAnswer, new_id
 from assistant.store.store import Store
 
 CONFIRM_STEPS = ("confirm_first", "confirm_second")
@@ -55,6 +57,7 @@ class AgreementReviewActivity:
     items_at_start: list[str] = field(default_factory=list)
     saved: AgreementVersion | None = None
     _summary: str | None = None
+    _agreed_items: list[str] | None = None
 
     def __post_init__(self) -> None:
         current = self.store.agreement()
@@ -110,7 +113,7 @@ class AgreementReviewActivity:
                                      duration_s=round(answer.duration_s, 3)))
 
     def conclude(self) -> str:
-        """Save the new version if both partners agreed to anything (once); the spoken summary."""
+        """The spoken summary of what both partners agreed to (computed once; nothing is saved here)."""
         if self._summary is None:
             self._summary = self._conclude()
         return self._summary
@@ -124,18 +127,25 @@ class AgreementReviewActivity:
             return self.library.render("agreement.summary_declined").text
         changes = [self.library.render(f"agreement.change_{'edit' if p.action == 'change' else 'remove'}",
                                        number=p.index + 1).text for p in agreed]
-        self.saved = self.store.update_agreement(new_items, "review", self.clock.now().isoformat())
+        self._agreed_items = new_items  # saved by `finish` once the review completes
         text = self.library.render("agreement.summary_changed", changes=", ".join(changes)).text
         if declined:
             text += " " + self.library.render("agreement.summary_declined").text
         return text
 
-    def finish(self, final_state: str) -> None:
-        """Log the end of the session (a paused or stopped review records no change)."""
-        self.status(final_state)
+    def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
+        """Save what both partners agreed to when the review completed; log the end (a paused or stopped
+        review records no change)."""
+        if final_state == "completed" and self._agreed_items is not None and self.saved is None:
+            self.saved = self.store.update_agreement(self._agreed_items, "review", self.clock.now().isoformat())
+        self.status(final_state, step, item)
 
-    def status(self, status: str, step: str = "", item: int = 0) -> None:
+    def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status."""
-        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
-                                       activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state={"item": item}))
+        log_status(self.store, self.clock, self.session_id, self.name, status, step, item, reason)
+
+
+register(ActivityKind(
+    "agreement_review", "agreement_review", starts_on=("agreement_review",),
+    build=lambda ctx: AgreementReviewActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
+                                              keep_transcripts=ctx.settings.dialog.keep_transcripts)))

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from assistant.activities.checkin import partner_items
+from assistant.activities.registry import ActivityKind, register
+from assistant.activities.session_log import log_status
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
-from assistant.store.records import Appreciation, SessionEvent, new_id
+from assistant.store.records import Appreciation, new_id
 from assistant.store.store import Store
+from assistant.streaks import streak
 
 POOL = "appreciation_prompts"
 """Prompt file whose every key is one appreciation prompt (dialog id `appreciation_prompts.<key>`)."""
@@ -29,7 +32,7 @@ def is_milestone(days: int) -> bool:
 
 
 def appreciations(store: Store) -> list[Appreciation]:
-    return [r for r in store.query(Appreciation) if isinstance(r, Appreciation)]
+    return [r for r in store.query(Appreciation)]
 
 
 def choose_prompt(pool: Iterable[str], history: Iterable[Appreciation], now: datetime,
@@ -49,14 +52,6 @@ def choose_prompt(pool: Iterable[str], history: Iterable[Appreciation], now: dat
 def days_answered(history: Iterable[Appreciation], tz: tzinfo) -> set[date]:
     """Local days with at least one appreciation said (not skipped)."""
     return {r.when.astimezone(tz).date() for r in history if not r.skipped}
-
-
-def streak(days: set[date], today: date) -> int:
-    """Consecutive days with an appreciation, ending today (0 when today has none)."""
-    count = 0
-    while today - timedelta(days=count) in days:
-        count += 1
-    return count
 
 
 @dataclass
@@ -130,16 +125,20 @@ class AppreciationActivity:
                                        prompt_id=self.prompt_id,
                                        text=answer.text if self.keep_transcripts else None))
 
-    def finish(self, final_state: str) -> None:
+    def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
         """Mark partners who did not answer as skipped (the prompt still counts as used) and log the end."""
         at = self.clock.now().isoformat()
         for partner in self.partners:
             if not self.answered.get(partner):
                 self.store.append(Appreciation(at=at, partner=partner, prompt_id=self.prompt_id, skipped=True))
-        self.status(final_state)
+        self.status(final_state, step, item)
 
-    def status(self, status: str, step: str = "", item: int = 0) -> None:
+    def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status."""
-        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
-                                       activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state={"item": item}))
+        log_status(self.store, self.clock, self.session_id, self.name, status, step, item, reason)
+
+
+register(ActivityKind(
+    "appreciation", "appreciation", starts_on=("appreciation",),
+    build=lambda ctx: AppreciationActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock, ctx.tz,
+                                           keep_transcripts=ctx.settings.dialog.keep_transcripts, seed=ctx.seed)))

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
 
+from assistant.activities.registry import ActivityKind, register
+from assistant.activities.session_log import log_status
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.schema import Step
-from assistant.store.records import Commitment, CommitmentReview, Record, SessionEvent, StepAnswer, new_id
-
-
-class RecordStore(Protocol):
-    """The part of the store an activity uses (assistant.store.Store implements it)."""
-
-    def append(self, record: Record) -> None: ...
-
-    def query(self, kind: Any = None, *, since: datetime | None = None, until: datetime | None = None,
-              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
+from assistant.store.protocol import RecordStore
+from assistant.store.records import Commitment, CommitmentReview, SessionEvent, StepAnswer, new_id
 
 
 def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
@@ -31,12 +23,11 @@ def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
 
 def open_commitments(store: RecordStore, before_session: str) -> list[Commitment]:
     """Commitments from the most recent earlier check-in that have not been reviewed yet."""
-    commitments = [c for c in store.query(Commitment) if isinstance(c, Commitment)
-                   and c.session_id != before_session]
+    commitments = [c for c in store.query(Commitment) if c.session_id != before_session]
     if not commitments:
         return []
     reviewed = {r.commitment_id for r in store.query(CommitmentReview)
-                if isinstance(r, CommitmentReview) and r.session_id != before_session}
+                if r.session_id != before_session}
     latest_session = commitments[-1].session_id
     return [c for c in commitments if c.session_id == latest_session and c.id not in reviewed]
 
@@ -48,7 +39,7 @@ def completed_weeks_in_a_row(store: RecordStore, clock: Clock) -> int:
     counted in one week is not counted again in the week before.
     """
     done = [r.when for r in store.query(SessionEvent)
-            if isinstance(r, SessionEvent) and r.activity == "checkin" and r.status == "completed"]
+            if r.activity == "checkin" and r.status == "completed"]
     count, week_end = 0, clock.now()
     while in_week := [when for when in done if week_end - timedelta(days=8) < when <= week_end]:
         count += 1
@@ -95,7 +86,7 @@ class CheckinActivity:
         """Celebrate small wins: commitments kept this session and the run of weekly check-ins."""
         parts = []
         reviews = [r for r in self.store.query(CommitmentReview)
-                   if isinstance(r, CommitmentReview) and r.session_id == self.session_id]
+                   if r.session_id == self.session_id]
         kept = sum(r.kept for r in reviews)
         if reviews:
             key = ("commitments_kept_all" if kept == len(reviews)
@@ -126,10 +117,19 @@ class CheckinActivity:
     def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status (started, completed, paused, stopped, safety); `reason` of a pause
         ("device": the microphone disappeared) is kept in the event's state."""
-        state: dict[str, object] = {"item": item, "reason": reason} if reason else {"item": item}
-        self.store.append(SessionEvent(at=self.clock.now().isoformat(), session_id=self.session_id,
-                                       activity=self.name, status=status,  # type: ignore[arg-type]
-                                       step=step, state=state))
+        log_status(self.store, self.clock, self.session_id, self.name, status, step, item, reason)
+
+    def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
+        """Log the end of the session (where it paused, for a pause)."""
+        self.status(final_state, step, item)
 
     def _other(self, partner: str) -> str:
         return self.partners[1] if partner == self.partners[0] else self.partners[0]
+
+
+register(ActivityKind(
+    "checkin", "checkin_reminder", starts_on=("start_checkin",), resumes_on=("resume", "return"),
+    held_after_safety=True,
+    build=lambda ctx: CheckinActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
+                                      keep_transcripts=ctx.settings.dialog.keep_transcripts,
+                                      country=ctx.settings.safety.country)))

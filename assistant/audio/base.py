@@ -5,7 +5,6 @@ Inside the program audio is always 16 kHz, mono, signed 16-bit little-endian PCM
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -93,5 +92,3 @@ class AudioSink(Protocol):
         """Release the device or file."""
 
 
-class FrameIterator(Protocol):
-    def __iter__(self) -> Iterator[bytes]: ...

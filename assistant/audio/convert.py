@@ -21,6 +21,13 @@ def to_internal(raw: bytes, rate: int, width: int = 2, channels: int = 1) -> byt
     """Convert interleaved PCM of any common width, channel count and rate to 16 kHz mono int16."""
     if width == 2 and channels == 1 and rate == SAMPLE_RATE:
         return raw[:len(raw) - len(raw) % 2]
+    return float_to_internal(to_float_mono(raw, width, channels), rate)
+
+
+def to_float_mono(raw: bytes, width: int, channels: int) -> np.ndarray:
+    """Interleaved PCM of any common width and channel count as float mono samples in [-1, 1]."""
+    if channels >= 1 and 1 <= width <= 4:  # a partial sample or frame at the end (a cut file) is dropped
+        raw = raw[:len(raw) - len(raw) % (width * channels)]
     if width == 1:
         samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif width == 2:
@@ -38,8 +45,7 @@ def to_internal(raw: bytes, rate: int, width: int = 2, channels: int = 1) -> byt
     if channels < 1:
         raise AudioFormatError(f"invalid channel count: {channels}")
     usable = len(samples) - len(samples) % channels
-    mono = samples[:usable].reshape(-1, channels).mean(axis=1)
-    return float_to_internal(mono, rate)
+    return samples[:usable].reshape(-1, channels).mean(axis=1)
 
 
 def float_to_internal(mono: np.ndarray, rate: int) -> bytes:
@@ -88,8 +94,10 @@ def _read_extensible(path: Path) -> bytes:
 
 
 def write_wav(path: str | Path, pcm: bytes, rate: int = SAMPLE_RATE) -> None:
-    """Write 16-bit mono PCM to a WAV file."""
-    with wave.open(str(path), "wb") as wav:
+    """Write 16-bit mono PCM to a WAV file (0600; never replaces a link or device)."""
+    from assistant.store.private import open_output
+
+    with open_output(Path(path)) as file, wave.open(file, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)

@@ -7,6 +7,7 @@ reason), never a crash at import time.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -47,8 +48,14 @@ class DeviceInfo:
 
 def sounddevice_module() -> tuple[ModuleType | None, str | None]:
     """The sounddevice module, or None and the reason it cannot be used."""
+    from assistant.audio.quiet import install_alsa_handler, quiet_stderr
+
+    install_alsa_handler()
+    if "sounddevice" in sys.modules:
+        return sys.modules["sounddevice"], None
     try:
-        import sounddevice
+        with quiet_stderr():  # the first import probes every host API (JACK, OSS, ALSA plugins)
+            import sounddevice
     except (OSError, ImportError) as exc:  # PortAudio library missing or broken
         return None, f"PortAudio is not available: {exc}"
     return sounddevice, None
@@ -136,6 +143,17 @@ def find_input(spec: str | int | None = None) -> DeviceInfo:
 def find_output(spec: str | int | None = None) -> DeviceInfo:
     """The speaker to use; AudioDeviceError listing the output devices when none fits."""
     return find_device(spec, "output")
+
+
+def hostapi_of(index: int) -> str:
+    """Name of the PortAudio host API ("ALSA", "JACK Audio Connection Kit" ...) of a device, or ""."""
+    sd, _ = sounddevice_module()
+    try:
+        device = sd.query_devices(index) if sd is not None else None
+        return str(sd.query_hostapis(int(device["hostapi"]))["name"]) if sd is not None and device else ""
+    except (OSError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        _LOGGER.debug("host API of device %d unknown: %s", index, exc)
+        return ""
 
 
 def open_stream(factory: Callable[..., Any], device: DeviceInfo, kind: Kind, block_ms: float = 0,

@@ -9,15 +9,22 @@ from __future__ import annotations
 import logging
 import queue
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 import soxr
 
 from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, ListenRequest
-from assistant.audio.devices import AudioDeviceError, find_input, open_stream, sounddevice_module
+from assistant.audio.convert import rms_dbfs
+from assistant.audio.devices import AudioDeviceError, find_input, hostapi_of, open_stream, sounddevice_module
+from assistant.audio.quiet import realtime_callback
 
 _LOGGER = logging.getLogger(__name__)
+
+
+OVERFLOW_BURST_GAP_S = 5.0
+"""Lost blocks closer together than this are one burst (one log line)."""
 
 
 class AdvancingClock(Protocol):
@@ -46,6 +53,14 @@ class MicrophoneSource:
         self._read_timeout = read_timeout_s
         self.overflows = 0
         """Blocks dropped because the consumer was too slow, plus PortAudio input overflows."""
+        self._overflows_seen, self._overflow_burst_at = 0, -OVERFLOW_BURST_GAP_S
+        self.last_frame_at: float | None = None
+        """time.monotonic() at which the first sample of the frame last returned by read() was captured."""
+        self._anchor: tuple[int, float] | None = None
+        self._captured = 0
+        self._consumed = 0
+        self.on_level: Callable[[float], None] | None = None
+        """Called with each frame's loudness (dBFS) as it is read: a level meter (assistant.display)."""
         self._failed: str | None = None
         self._closed = False
         self._pending = bytearray()
@@ -55,6 +70,7 @@ class MicrophoneSource:
                                              callback=self._callback, finished_callback=self._finished)
         self._resampler = (None if self.rate == SAMPLE_RATE
                            else soxr.ResampleStream(self.rate, SAMPLE_RATE, 1, dtype="int16"))
+        realtime_callback(self.stream, hostapi_of(self.device.index))
         try:
             self.stream.start()
         except sd.PortAudioError as exc:
@@ -65,6 +81,11 @@ class MicrophoneSource:
         """PortAudio thread: never block, never raise; only enqueue."""
         if status:
             self.overflows += 1
+        adc = float(getattr(time_info, "inputBufferAdcTime", 0.0))
+        now = float(getattr(time_info, "currentTime", 0.0))
+        lag = now - adc if adc > 0.0 and now > 0.0 else frames / self.rate
+        self._anchor = (self._captured, time.monotonic() - lag)  # device sample index <-> capture time
+        self._captured += frames
         try:
             self._queue.put_nowait(bytes(indata))
         except queue.Full:
@@ -106,19 +127,42 @@ class MicrophoneSource:
             except queue.Empty:
                 self._check_alive()
                 return None
+            self._consumed += len(raw) // 2
             self._pending += self._convert(raw)
+        self._note_time()
+        self._note_overflows()
         frame = bytes(self._pending[:FRAME_BYTES])
         del self._pending[:FRAME_BYTES]
+        if self.on_level is not None:
+            self.on_level(rms_dbfs(frame))
         if self._clock is not None and hasattr(self._clock, "advance"):
             self._clock.advance(FRAME_BYTES / (2 * SAMPLE_RATE))
         return frame
+
+    def _note_time(self) -> None:
+        """Capture time of the oldest pending sample, from the latest callback's ADC time."""
+        if self._anchor is None:
+            return
+        index, at = self._anchor
+        first = self._consumed - (len(self._pending) // 2) * self.rate / SAMPLE_RATE
+        self.last_frame_at = at + (first - index) / self.rate
+
+    def _note_overflows(self) -> None:
+        """One log line per burst of lost blocks (a burst ends after OVERFLOW_BURST_GAP_S without loss)."""
+        if self.overflows == self._overflows_seen:
+            return
+        now = time.monotonic()
+        if now - self._overflow_burst_at > OVERFLOW_BURST_GAP_S:
+            _LOGGER.warning("microphone lost audio (%d blocks so far): the machine may be too busy",
+                            self.overflows)
+        self._overflows_seen, self._overflow_burst_at = self.overflows, now
 
     def discard_pending(self) -> None:
         """Drop audio heard while the assistant spoke (half-duplex)."""
         self._pending.clear()
         while True:
             try:
-                self._queue.get_nowait()
+                self._consumed += len(self._queue.get_nowait()) // 2
             except queue.Empty:
                 break
 

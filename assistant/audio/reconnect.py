@@ -32,9 +32,12 @@ def rescan() -> None:
     sd, _ = sounddevice_module()
     if sd is None:
         return
+    from assistant.audio.quiet import quiet_stderr
+
     try:
-        sd._terminate()
-        sd._initialize()
+        with quiet_stderr():
+            sd._terminate()
+            sd._initialize()
     except (OSError, AttributeError, sd.PortAudioError) as exc:
         _LOGGER.info("PortAudio rescan failed: %s", exc)
 
@@ -57,7 +60,6 @@ class Reopener:
     cap_s: float = MAX_WAIT_S
     waits: list[float] = field(default_factory=list)
     """Every wait so far (seconds), for logs and tests."""
-    last_error: str = ""
 
     def reopen(self, should_stop: Callable[[], bool] = lambda: False) -> AudioSource | None:
         """The reopened source, or None when asked to stop first."""
@@ -69,7 +71,6 @@ class Reopener:
             try:
                 source = self.open_source()
             except AudioDeviceError as exc:
-                self.last_error = str(exc)
                 _LOGGER.info("microphone still missing after %.0f s: %s", delay, exc)
                 continue
             _LOGGER.info("microphone back after %.0f s of waiting", sum(self.waits))

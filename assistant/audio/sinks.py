@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, AudioSink, Clip, Playback
+from assistant.store.private import open_output
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -134,7 +135,8 @@ class WavFileSink:
                  on_progress: ProgressHook | None = None, step_s: float = 0.02) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._wav: Any = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed by close()
+        self._file = open_output(self.path)  # 0600, never a link or device
+        self._wav: Any = wave.open(self._file, "wb")  # noqa: SIM115 - closed by close()
         self._wav.setnchannels(1)
         self._wav.setsampwidth(SAMPLE_WIDTH)
         self._wav.setframerate(SAMPLE_RATE)
@@ -170,6 +172,7 @@ class WavFileSink:
         if self._current is not None:
             self._current.wait()
         self._wav.close()
+        self._file.close()  # wave does not close a file object it was given
         self._wav = None
 
 

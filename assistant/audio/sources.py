@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.audio.base import FRAME_BYTES, ListenRequest, duration_of
-from assistant.audio.convert import read_wav
+from assistant.audio.convert import AudioFormatError, read_wav
+from assistant.audio.wav_stream import WavStream
 
 _LOGGER = logging.getLogger(__name__)
 _FRAME_SECONDS = duration_of(bytes(FRAME_BYTES))
@@ -37,35 +38,46 @@ def split_frames(pcm: bytes) -> list[bytes]:
 
 
 class WavSource:
-    """Frames of one WAV file (any rate, width and channel count), then None."""
+    """Frames of one WAV file (any rate, width and channel count), then None. Read as it plays: a long
+    recording costs a few chunks of memory, not the whole file converted."""
 
     def __init__(self, path: str | Path, clock: AdvancingClock | None = None) -> None:
         self.path = Path(path)
-        self._pcm = read_wav(self.path)
+        try:
+            self._stream: WavStream | None = WavStream(self.path)
+            self._pcm = b""
+        except AudioFormatError:  # e.g. WAVE_FORMAT_EXTENSIBLE, which `wave` refuses: read it whole
+            self._stream = None
+            self._pcm = read_wav(self.path)
         self._offset = 0
         self._clock = clock
 
     @property
     def duration(self) -> float:
         """Seconds of audio in the file (after conversion)."""
-        return duration_of(self._pcm)
+        return self._stream.duration if self._stream is not None else duration_of(self._pcm)
 
     def begin(self, request: ListenRequest) -> None:
         """Nothing to select: the file simply continues."""
 
     def read(self) -> bytes | None:
-        if self._offset >= len(self._pcm):
+        if self._stream is not None:
+            frame = self._stream.read(FRAME_BYTES)
+        else:
+            frame = self._pcm[self._offset:self._offset + FRAME_BYTES]
+            self._offset += FRAME_BYTES
+        if not frame:
             return None
-        frame = frame_at(self._pcm, self._offset)
-        self._offset += FRAME_BYTES
         if self._clock is not None:
             self._clock.advance(_FRAME_SECONDS)
-        return frame
+        return frame_at(frame, 0)
 
     def discard_pending(self) -> None:
         """A file has no buffered live audio; nothing is skipped."""
 
     def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
         self._offset = len(self._pcm)
 
 

@@ -1,31 +1,61 @@
-"""The speaker: clips played in order through sounddevice, stoppable within one block (barge-in)."""
+"""The speaker: one callback output stream that never starves, clips mixed in order, stoppable within one block.
+
+The stream starts once and runs until `close()`: between clips the callback writes silence, so the device is
+fed whether or not the assistant speaks (an output that is written only while a clip plays underruns at every
+gap). The callback never blocks: it copies samples of the current clip, notes what it handed over and when
+that reaches the DAC, and a helper thread reports it (`on_played`, the echo canceller's reference) and ends
+each playback when its last sample has been heard.
+"""
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import soxr
 
-from assistant.audio.base import SAMPLE_RATE, Clip
-from assistant.audio.devices import AudioDeviceError, find_output, open_stream, sounddevice_module
+from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Clip
+from assistant.audio.devices import AudioDeviceError, find_output, hostapi_of, open_stream, sounddevice_module
+from assistant.audio.quiet import realtime_callback
 
 _LOGGER = logging.getLogger(__name__)
+PlayedHook = Callable[[bytes, float], None]
+"""(16 kHz mono int16 samples, time.monotonic() at which the first of them reaches the DAC)."""
+MIN_LATENCY_S = 0.2
+"""Lowest output latency asked of any device. On the pulse rig of a loaded 2-core machine 60 ms underran in
+bursts (one xrun makes the ALSA pulse plugin restart and underrun again) and 200 ms did not; it is also the
+most a barge-in leaves audible after the stop, and it adds to every reply's start."""
+
+
+WARM_UP_TIMEOUT_S = 3.0
+"""Longest wait at open for the stream to run past its prefill."""
 
 
 class SpeakerPlayback:
-    """A clip queued on a SpeakerSink; `stop()` cuts it within one block."""
+    """A clip queued on a SpeakerSink; `stop()` cuts it at the next block the stream asks for."""
 
-    def __init__(self, clip: Clip) -> None:
+    def __init__(self, clip: Clip, samples: np.ndarray, rate: int) -> None:
         self.clip = clip
-        self._played = 0.0
+        self._samples = samples
+        """The clip at the device rate."""
+        self._rate = rate
+        self._cursor = 0
+        """Device samples handed to the stream so far."""
+        self._heard_until: float | None = None
         self._stop = threading.Event()
         self._done = threading.Event()
         self.error: str | None = None
         """Why playback failed (device error), or None."""
+        self.started_at: float | None = None
+        """time.monotonic() when its first sample reached the DAC (None before it did)."""
+        self.ends_at: float | None = None
+        """time.monotonic() when its last handed-over sample reaches the DAC (set when it is over)."""
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
@@ -34,87 +64,204 @@ class SpeakerPlayback:
         self._stop.set()
 
     @property
+    def stopped(self) -> bool:
+        """True when stop() cut the clip short."""
+        return self._stop.is_set() and self._cursor < len(self._samples)
+
+    @property
     def played_seconds(self) -> float:
-        return self._played
+        return min(self.clip.duration, self._cursor / self._rate)
+
+    def _fail(self, reason: str) -> None:
+        self.error = reason
+        self._done.set()
 
 
 class SpeakerSink:
-    """Plays clips in order through a sounddevice RawOutputStream, in blocks of `block_ms`, from one
-    worker thread. Opens at 16 kHz, or at the device's default rate (clips are resampled) when refused.
-    Raises AudioDeviceError, listing the output devices, when none fits `device`.
+    """Plays clips in order through a sounddevice RawOutputStream callback, in blocks of `block_ms`.
+
+    Opens at 16 kHz, or at the device's default rate (clips are resampled) when refused; the latency asked is
+    the device's high default latency, at least MIN_LATENCY_S (`latency_s` overrides). `on_played` receives
+    every block of clip audio as played (see PlayedHook). `underruns` counts the blocks PortAudio reported as
+    starved. Raises AudioDeviceError, listing the output devices, when none fits `device`.
     """
 
-    def __init__(self, device: str | int | None = None, block_ms: int = 20) -> None:
+    def __init__(self, device: str | int | None = None, block_ms: int = 20, latency_s: float | None = None,
+                 on_played: PlayedHook | None = None) -> None:
         sd, problem = sounddevice_module()
         if sd is None:
             raise AudioDeviceError(f"No audio output device found: {problem}")
         self._sd = sd
         self.device = find_output(device)
         self._block_ms = block_ms
-        self._stream: Any = None
+        self._latency = latency_s
+        self.on_played = on_played
+        self.underruns = 0
+        """Callbacks PortAudio flagged with output underflow once the stream was running."""
+        self.startup_underruns = 0
+        """The same while the stream started (before any clip could play; pulse may stall ~1 s there)."""
         self.rate = SAMPLE_RATE
+        self._stream: Any = None
+        self._pending: collections.deque[SpeakerPlayback] = collections.deque()
+        self._events: queue.SimpleQueue[tuple[SpeakerPlayback, bytes, float, bool] | None] = queue.SimpleQueue()
+        self._closed = False
+        self._warm = threading.Event()
+        """Set once the stream has run for real (the DAC time of its blocks is then trustworthy)."""
+        self._first_callback_at: float | None = None
         self._open()
-        self._queue: queue.Queue[SpeakerPlayback | None] = queue.Queue()
-        self._playing: SpeakerPlayback | None = None
-        self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
-        self._thread.start()
+        self._reporter = threading.Thread(target=self._report, name="speaker-played", daemon=True)
+        self._reporter.start()
+
+    @property
+    def latency(self) -> float:
+        """Seconds from a block handed to the stream to its sound (the stream's own figure)."""
+        return float(self._stream.latency) if self._stream is not None else 0.0
 
     def _open(self) -> None:
+        wanted = self._latency
+        if wanted is None:
+            info = self._sd.query_devices(self.device.index)
+            high = info.get("default_high_output_latency", 0.0) if isinstance(info, dict) else 0.0
+            wanted = max(MIN_LATENCY_S, float(high or 0.0))
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
-                                              block_ms=self._block_ms)
+                                              block_ms=self._block_ms, latency=wanted, callback=self._callback,
+                                              finished_callback=self._finished)
+        self._first_callback_at = None
+        self._warm.clear()
+        realtime_callback(self._stream, hostapi_of(self.device.index))
         self._stream.start()
-        _LOGGER.info("speaker %s open at %d Hz", self.device.describe(), self.rate)
+        if not self._warm.wait(WARM_UP_TIMEOUT_S):
+            _LOGGER.info("speaker %r: the stream is slow to start", self.device.name)
+        _LOGGER.info("speaker %s open at %d Hz, latency %.0f ms", self.device.describe(), self.rate,
+                     1000 * self.latency)
 
     def play(self, clip: Clip) -> SpeakerPlayback:
-        playback = SpeakerPlayback(clip)
-        self._queue.put(playback)
-        return playback
-
-    def _run(self) -> None:
-        while (playback := self._queue.get()) is not None:
-            self._playing = playback
-            try:
-                self._play_one(playback)
-            except (self._sd.PortAudioError, AudioDeviceError, OSError) as exc:
-                playback.error = str(exc)
-                _LOGGER.warning("speaker %r failed: %s", self.device.name, exc)
-                self._stream = None  # reopen for the next clip
-            finally:
-                playback._done.set()
-
-    def _play_one(self, playback: SpeakerPlayback) -> None:
-        if self._stream is None:
-            self._open()
-        samples = np.frombuffer(playback.clip.pcm, dtype="<i2")
+        samples = np.frombuffer(clip.pcm[:len(clip.pcm) - len(clip.pcm) % SAMPLE_WIDTH], dtype="<i2")
         if self.rate != SAMPLE_RATE and len(samples):
             resampled = soxr.resample(samples.astype(np.float32) / 32768.0, SAMPLE_RATE, self.rate)
             samples = (np.clip(resampled, -1.0, 1.0) * 32767.0).astype("<i2")
-        block = max(1, int(self.rate * self._block_ms / 1000))
-        for start in range(0, len(samples), block):
-            if playback._stop.is_set():
-                return
-            chunk = samples[start:start + block]
-            self._stream.write(chunk.tobytes())
-            playback._played = min(playback.clip.duration, (start + len(chunk)) / self.rate)
+        playback = SpeakerPlayback(clip, samples, self.rate)
+        if self._closed:
+            playback._fail("the speaker is closed")
+            return playback
+        try:
+            if self._stream is None or not self._stream.active:
+                self._reopen()
+        except (self._sd.PortAudioError, AudioDeviceError, OSError) as exc:
+            _LOGGER.warning("speaker %r failed: %s", self.device.name, exc)
+            playback._fail(str(exc))
+            return playback
+        self._pending.append(playback)
+        return playback
+
+    def _reopen(self) -> None:
+        self._close_stream()
+        for old in list(self._pending):
+            old._fail("the output stream stopped")
+        self._pending.clear()
+        self._open()
+
+    def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        """PortAudio thread: fill `frames` samples from the queued clips, silence after; never block."""
+        if status.output_underflow:
+            if self._warm.is_set():
+                self.underruns += 1
+            else:
+                self.startup_underruns += 1
+        if not self._warm.is_set():  # the first blocks only prefill the buffer (pulse may then stall ~1 s)
+            now_mono = time.monotonic()
+            if self._first_callback_at is None:
+                self._first_callback_at = now_mono
+            elif now_mono - self._first_callback_at >= 2 * self._block_ms / 1000:
+                self._warm.set()
+        dac = float(getattr(time_info, "outputBufferDacTime", 0.0))
+        now = float(getattr(time_info, "currentTime", 0.0))
+        if dac <= 0.0 or now <= 0.0:  # a host API without timing: assume the stream's latency
+            dac, now = self.latency, 0.0
+        block_at = time.monotonic() + (dac - now)
+        out = np.zeros(frames, dtype="<i2")
+        filled = 0
+        while filled < frames and self._pending:
+            playback = self._pending[0]
+            if playback._stop.is_set() or playback._cursor >= len(playback._samples):
+                self._pending.popleft()  # over: its last sample sounds where its last block ends
+                self._events.put((playback, b"", playback._heard_until or block_at + filled / self.rate, True))
+                continue
+            start = playback._cursor
+            take = min(frames - filled, len(playback._samples) - start)
+            out[filled:filled + take] = playback._samples[start:start + take]
+            playback._cursor = start + take
+            first, last = start * SAMPLE_RATE // self.rate, (start + take) * SAMPLE_RATE // self.rate
+            pcm = playback.clip.pcm[first * SAMPLE_WIDTH:last * SAMPLE_WIDTH]
+            self._events.put((playback, pcm, block_at + filled / self.rate, False))
+            playback._heard_until = block_at + (filled + take) / self.rate
+            filled += take
+        outdata[:] = out.tobytes()
+
+    def _finished(self) -> None:
+        """The stream ended (device gone, or close): whatever was queued will not be heard."""
+        if self._closed:
+            return
+        _LOGGER.warning("speaker %r stopped unexpectedly", self.device.name)
+        while self._pending:
+            self._pending.popleft()._fail("the output stream stopped (were the speakers unplugged?)")
+
+    def _report(self) -> None:
+        """Helper thread: hand played blocks to `on_played`, end playbacks once their last sample is heard."""
+        ending: list[SpeakerPlayback] = []
+        while True:
+            next_end = min((p.ends_at or 0.0 for p in ending), default=None)
+            wait = None if next_end is None else max(0.0, next_end - time.monotonic())
+            try:
+                event = self._events.get(timeout=wait)
+            except queue.Empty:
+                event = None
+            else:
+                if event is None:
+                    break
+                playback, pcm, at, over = event
+                if over:
+                    playback.ends_at = at
+                    ending.append(playback)
+                elif pcm:
+                    if playback.started_at is None:
+                        playback.started_at = at
+                    self._hand_over(pcm, at)
+            now = time.monotonic()
+            for playback in [p for p in ending if (p.ends_at or 0.0) <= now or p._stop.is_set()]:
+                ending.remove(playback)
+                playback._done.set()
+        for playback in ending:
+            playback._done.set()
+
+    def _hand_over(self, pcm: bytes, at: float) -> None:
+        if self.on_played is None:
+            return
+        try:
+            self.on_played(pcm, at)
+        except Exception:  # noqa: BLE001 - a consumer's bug must not silence the speaker
+            _LOGGER.exception("on_played consumer failed")
+
+    def _close_stream(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.stop()
+            self._stream.close()
+        except self._sd.PortAudioError as exc:
+            _LOGGER.info("closing speaker: %s", exc)
+        self._stream = None
 
     def close(self) -> None:
         """Stop what is playing, drop what is queued, release the device."""
-        while True:
-            try:
-                pending = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if pending is not None:
-                pending.stop()
-                pending._done.set()
-        if self._playing is not None:
-            self._playing.stop()
-        self._queue.put(None)
-        self._thread.join(timeout=5)
-        if self._stream is not None:
-            try:
-                self._stream.stop()
-                self._stream.close()
-            except self._sd.PortAudioError as exc:
-                _LOGGER.info("closing speaker: %s", exc)
-            self._stream = None
+        if self._closed:
+            return
+        self._closed = True
+        for playback in list(self._pending):
+            playback.stop()
+        self._close_stream()
+        for playback in list(self._pending):
+            playback._done.set()
+        self._pending.clear()
+        self._events.put(None)
+        self._reporter.join(timeout=5)

@@ -7,19 +7,25 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from assistant.config import ConfigError, Settings, load_settings
+from assistant.cli.global_options import GlobalOptionsGroup
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 _COMMAND_MODULES = (
     "assistant.cli.speech_cmds",
     "assistant.cli.store_cmds",
+    "assistant.cli.report_cmds",
     "assistant.cli.dialog_cmds",
     "assistant.cli.audio_cmds",
     "assistant.cli.run_cmds",
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
+    "assistant.cli.safety_cmds",
 )
 
 
@@ -35,7 +41,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings TOML file.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Where the private store lives.")
 @click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Speech-to-text engine.")
@@ -47,7 +53,12 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engine: str | None,
         model_path: str | None, io_mode: str, verbose: bool) -> None:
-    """Offline voice companion for couples rebuilding trust."""
+    """Offline voice companion for couples rebuilding trust.
+
+    The options below may also follow the subcommand: `assistant checkin --io text`.
+    """
+    from assistant.config import ConfigError, load_settings  # pydantic: not needed for `--help`
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     overrides: dict[str, object] = {}
@@ -74,3 +85,18 @@ def main() -> None:
         cli(prog_name="assistant")
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard: one line + a private log, never a traceback
+        from assistant.cli.crash import report_crash
+        from assistant.paths import data_dir
+
+        sys.exit(report_crash(exc, data_dir(_data_dir_option(sys.argv))))
+
+
+def _data_dir_option(argv: list[str]) -> str | None:
+    """--data-dir from the command line (the settings may be what failed)."""
+    for index, arg in enumerate(argv):
+        if arg == "--data-dir" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1]
+    return None

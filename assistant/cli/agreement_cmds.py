@@ -1,6 +1,15 @@
-"""`assistant agreement add|list|edit|remove|history`: the couple's written agreement, every version kept."""
+"""`assistant agreement add|list|edit|remove|history`: the couple's written agreement, every version kept.
+
+An item's wording is read from the terminal (or piped on standard input) when it is not given as arguments:
+arguments are visible to every local user in the process list while the command runs, so that form still works
+but warns.
+"""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -8,15 +17,26 @@ from assistant.cli import AppContext, pass_app
 from assistant.clock import RealClock
 
 
-def _open(app: AppContext):  # noqa: ANN202 - lazy import keeps `assistant --help` light
+def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
     from assistant.cli.store_cmds import _open as open_store
 
-    return open_store(app)
+    return open_store(app, read_only=read_only)
 
 
-def _items(store: object) -> list[str]:
-    current = store.agreement()  # type: ignore[attr-defined]
-    return list(current.items) if current else []
+@contextmanager
+def _saving() -> Iterator[None]:
+    """A failed write (disk full, read-only, lock held) becomes one line; nothing half-done is stored."""
+    from assistant.store import StoreError
+
+    try:
+        yield
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _change(app: AppContext, edit: Callable[[list[str]], str]) -> None:
+    with _saving(), _open(app) as store:
+        store.change_agreement(edit, RealClock().now().isoformat())
 
 
 def _number(items: list[str], number: int) -> int:
@@ -27,7 +47,26 @@ def _number(items: list[str], number: int) -> int:
 
 
 def _text(words: tuple[str, ...]) -> str:
-    text = " ".join(words).strip()
+    """The item's wording: from the arguments (with a privacy warning), else the terminal or standard input."""
+    if words:
+        click.echo("Note: wording given as arguments is visible to other users of this computer while the "
+                   "command runs. Next time leave it out and type it when asked (or pipe it in).", err=True)
+        text = " ".join(words)
+    elif sys.stdin.isatty():
+        text = click.prompt("The item's wording", prompt_suffix=": ", err=True)
+    else:
+        raw = sys.stdin.buffer.read(64 * 1024)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise click.ClickException("The wording on standard input is not UTF-8 text; nothing was saved. "
+                                       "Save it as UTF-8 (or type it) and try again.") from None
+    text = " ".join(text.split())
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in argv arrive as surrogates
+        raise click.ClickException("The wording is not valid UTF-8 text; nothing was saved. Type it again "
+                                   "when asked (leave the words out of the command).") from None
     if not text:
         raise click.UsageError("The item's wording is empty.")
     return text
@@ -42,10 +81,10 @@ def agreement_group() -> None:
 @pass_app
 def list_cmd(app: AppContext) -> None:
     """Show the current agreement, numbered."""
-    with _open(app) as store:
+    with _open(app, read_only=True) as store:
         current = store.agreement()
     if current is None or not current.items:
-        click.echo("The agreement has no items yet. Add one with: assistant agreement add TEXT")
+        click.echo("The agreement has no items yet. Add one with: assistant agreement add")
         return
     click.echo(f"Your agreement (version of {current.when:%Y-%m-%d %H:%M}):")
     for number, item in enumerate(current.items, 1):
@@ -53,28 +92,35 @@ def list_cmd(app: AppContext) -> None:
 
 
 @agreement_group.command("add")
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
 @pass_app
 def add_cmd(app: AppContext, words: tuple[str, ...]) -> None:
-    """Add an item, e.g.: assistant agreement add We share our plans for the evening by six."""
+    """Add an item; you are asked for its wording (or pipe it in: echo "..." | assistant agreement add)."""
     text = _text(words)
-    with _open(app) as store:
-        items = [*_items(store), text]
-        store.update_agreement(items, "add", RealClock().now().isoformat())
-    click.echo(f"Added item {len(items)}: {text}")
+    numbers: list[int] = []
+
+    def add(items: list[str]) -> str:
+        items.append(text)
+        numbers.append(len(items))
+        return "add"
+
+    _change(app, add)
+    click.echo(f"Added item {numbers[-1]}: {text}")
 
 
 @agreement_group.command("edit")
 @click.argument("number", type=int)
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
 @pass_app
 def edit_cmd(app: AppContext, number: int, words: tuple[str, ...]) -> None:
-    """Reword item NUMBER (the earlier version is kept)."""
+    """Reword item NUMBER (the earlier version is kept); the new wording is asked for, or piped in."""
     text = _text(words)
-    with _open(app) as store:
-        items = _items(store)
+
+    def edit(items: list[str]) -> str:
         items[_number(items, number)] = text
-        store.update_agreement(items, "edit", RealClock().now().isoformat())
+        return "edit"
+
+    _change(app, edit)
     click.echo(f"Item {number} now reads: {text}")
 
 
@@ -83,11 +129,14 @@ def edit_cmd(app: AppContext, number: int, words: tuple[str, ...]) -> None:
 @pass_app
 def remove_cmd(app: AppContext, number: int) -> None:
     """Remove item NUMBER (the earlier version is kept)."""
-    with _open(app) as store:
-        items = _items(store)
-        removed = items.pop(_number(items, number))
-        store.update_agreement(items, "remove", RealClock().now().isoformat())
-    click.echo(f"Removed item {number}: {removed}")
+    removed: list[str] = []
+
+    def remove(items: list[str]) -> str:
+        removed.append(items.pop(_number(items, number)))
+        return "remove"
+
+    _change(app, remove)
+    click.echo(f"Removed item {number}: {removed[0]}")
 
 
 @agreement_group.command("history")
@@ -96,7 +145,7 @@ def history_cmd(app: AppContext) -> None:
     """Every version of the agreement, oldest first, with its date and what changed."""
     from assistant.store.records import AgreementVersion
 
-    with _open(app) as store:
+    with _open(app, read_only=True) as store:
         versions = [v for v in store.query(AgreementVersion) if isinstance(v, AgreementVersion)]
     if not versions:
         click.echo("No versions yet.")

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from assistant.audio.base import Clip
-from assistant.audio.convert import write_wav
-from assistant.audio.devices import AudioDeviceError, device_problem, list_devices
-from assistant.audio.sinks import SpeakerSink, TextSink
 from assistant.cli import AppContext, pass_app
-from assistant.tts.base import TTSError
-from assistant.tts.worker import SpeechWorker
+
+if TYPE_CHECKING:  # numpy, sounddevice, pydantic: imported by the commands, so `--help` stays light
+    from assistant.audio.sinks import SpeakerSink
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +28,13 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
     with a warning on stderr and the exit code is 0: the words still reach the user. A failing speech
     engine with --out is an error (exit code 1), since no file could be written.
     """
+    from assistant.audio.base import Clip
+    from assistant.audio.convert import write_wav
+    from assistant.audio.devices import AudioDeviceError
+    from assistant.audio.sinks import SpeakerSink, TextSink
+    from assistant.tts.base import TTSError
+    from assistant.tts.worker import SpeechWorker
+
     line = " ".join(text).strip()
     if not line:
         raise click.UsageError("TEXT is empty.")
@@ -77,6 +82,8 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
 @click.command()
 def devices() -> None:
     """List audio input (microphone) and output (speaker) devices."""
+    from assistant.audio.devices import device_problem, list_devices
+
     inputs, outputs = list_devices()
     problem = device_problem()
     if problem and not inputs and not outputs:

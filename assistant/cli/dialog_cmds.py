@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from assistant import paths
 from assistant.cli import AppContext, pass_app
-from assistant.dialog.library import check
 
 
 @click.group("dialogs")
@@ -20,6 +18,9 @@ def dialogs_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def dialogs_check(path: Path | None) -> None:
     """Validate dialog files (default: all of dialogs/); every problem with file, step and field."""
+    from assistant import paths
+    from assistant.dialog.library import check
+
     target = path or paths.dialogs_dir()
     problems = check(target)
     for problem in problems:
@@ -51,6 +52,8 @@ def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir:
 @pass_app
 def demo_cmd(app: AppContext, out_dir: Path) -> None:
     """A full spoken check-in between two synthetic partners (no microphone needed)."""
+    from assistant import paths
+
     _run_scenario(app, paths.dialogs_dir() / "scenarios" / "demo.yaml", out_dir, None, echo=True)
     click.echo(f"\nListen to it: {out_dir / 'assistant.wav'} (assistant) and {out_dir / 'partners.wav'} "
                f"(partners); read it: {out_dir / 'transcript.jsonl'}.")
@@ -63,18 +66,17 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 @pass_app
 def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
+    from assistant import paths
     from assistant.audio.devices import AudioDeviceError
-    from assistant.consent import ensure_consent, listener_hear
+    from assistant.consent import ensure_consent
     from assistant.live import live_pipeline
     from assistant.sessions import new_checkin, run_session
 
     try:
         with live_pipeline(app.settings, app.io) as live:
             conversation = live.conversation
-            matcher = conversation.interpreter.matcher
-            consent = ensure_consent(live.store, live.library, matcher, live.clock, app.settings.partners,
-                                     paths.data_dir(app.settings.data_dir), conversation.say_line,
-                                     listener_hear(conversation.listener, matcher),
+            consent = ensure_consent(live.store, live.library, live.clock, app.settings.partners,
+                                     paths.data_dir(app.settings.data_dir), conversation.say, conversation.hear,
                                      country=app.settings.safety.country)
             if not consent.agreed:
                 click.echo("No check-in without both partners' agreement; nothing was recorded.")
@@ -92,6 +94,7 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
 
 def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, echo: bool,
                   engine: str | None = None) -> None:
+    from assistant.conversation import STALLED
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
 
@@ -102,6 +105,9 @@ def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
+    if result.final_state == STALLED:
+        raise click.ClickException(f"the scenario used its budget of {scenario.max_turns} turns without ending "
+                                   "(stalled); the session was paused where it stood")
     if result.unused_turns:
         raise click.ClickException(f"{result.unused_turns} scenario turn(s) were never used "
                                    f"(the conversation ended in state {result.final_state!r} first)")

@@ -16,8 +16,10 @@ import click
 from assistant.cli import AppContext, pass_app
 
 if TYPE_CHECKING:
-    from assistant.audio.base import AudioSource
+    from assistant.audio.base import AudioSource, ListenRequest
+    from assistant.listening import Heard
     from assistant.schedule.resilient import Reopen
+    from assistant.typed_io import TypedListener
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,17 +38,17 @@ class _Stop:
 class PolledTypedListener:
     """`--io text`: idle listening waits at most `timeout_s` for a typed line; end of input sets `closed`."""
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: TypedListener) -> None:
         self.inner = inner
         self.closed = False
         # read the descriptor directly: lines typed ahead must stay visible to select(); not a real file
         # (tests): read it as it is
         with contextlib.suppress(AttributeError, OSError, ValueError):
-            inner.stream = RawLines(inner.stream.fileno())  # type: ignore[attr-defined]
+            inner.stream = RawLines(inner.stream.fileno())
 
-    def listen(self, request: object, timeout_s: float | None = None) -> object:
-        stream = self.inner.stream  # type: ignore[attr-defined]
-        if getattr(request, "kind", "") == "command" and timeout_s is not None:
+    def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
+        stream = self.inner.stream
+        if request.kind == "command" and timeout_s is not None:
             try:
                 ready = [stream] if getattr(stream, "pending", b"") else \
                     select.select([stream], [], [], timeout_s)[0]
@@ -57,7 +59,7 @@ class PolledTypedListener:
             if _at_eof(stream):
                 self.closed = True
                 return None
-        return self.inner.listen(request, timeout_s)  # type: ignore[attr-defined]
+        return self.inner.listen(request, timeout_s)
 
 
 class RawLines:
@@ -96,14 +98,12 @@ def _at_eof(stream: object) -> bool:
 
 def _known_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--timezone must name a zone zoneinfo knows (a typo must not silently fall back to another zone)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from assistant.config import known_zone
 
-    if value is not None:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise click.BadParameter(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
-    return value
+    try:
+        return None if value is None else known_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("run")
@@ -138,8 +138,7 @@ def run_cmd(app: AppContext, tz_name: str | None, retry_seconds: float) -> None:
 
 
 def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
-    from assistant import paths
-    from assistant.intents import IntentMatcher
+    from assistant import pipeline
     from assistant.live import live_pipeline
     from assistant.schedule.companion import Companion
     from assistant.schedule.resilient import keep_running
@@ -149,12 +148,16 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
     with live_pipeline(app.settings, app.io) as live:
         polled: PolledTypedListener | None = None
         if app.io == "text":
-            polled = PolledTypedListener(live.conversation.listener)
-            live.conversation.listener = polled  # type: ignore[assignment]
+            from assistant.typed_io import TypedListener
+
+            typed = live.conversation.listener
+            assert isinstance(typed, TypedListener)  # live_pipeline hears typed lines with --io text
+            polled = PolledTypedListener(typed)
+            live.conversation.listener = polled
         tz = local_zone(tz_name or app.settings.schedule.timezone)  # --timezone, settings, $TZ, /etc/localtime
         scheduler = Scheduler.from_settings(live.store, live.clock, app.settings.schedule, tz)
         companion = Companion(live.conversation, live.library, live.store, app.settings, live.clock, scheduler,
-                              IntentMatcher.load(), IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"),
+                              pipeline.activation(),
                               tz, idle_chunk_s=1.0 if polled else 5.0)
 
         def should_stop() -> bool:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from assistant.audio.base import FRAME_BYTES
-from assistant.audio.convert import AudioFormatError, read_wav
 from assistant.cli import AppContext, pass_app
-from assistant.intents import IntentError, IntentMatcher
-from assistant.stt.base import Utterance
+
+if TYPE_CHECKING:  # numpy, yaml: imported by the commands that use them, so `--help` stays light
+    from assistant.intents import IntentMatcher
+    from assistant.stt.base import Utterance
 
 
 def _utterance_json(utterance: Utterance, matcher: IntentMatcher) -> str:
@@ -30,6 +31,9 @@ def _utterance_json(utterance: Utterance, matcher: IntentMatcher) -> str:
 @pass_app
 def listen(app: AppContext, wav_path: Path, engine: str | None, phrases: str | None) -> None:
     """Print one JSON object per utterance heard in a WAV file."""
+    from assistant.audio.base import FRAME_BYTES
+    from assistant.audio.convert import AudioFormatError, read_wav
+    from assistant.intents import IntentError, IntentMatcher
     from assistant.stt.factory import create_recognizer
     from assistant.stt.models import ModelError
     from assistant.stt.pocketsphinx_engine import PhraseError

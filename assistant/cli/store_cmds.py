@@ -1,30 +1,31 @@
-"""`assistant export FILE`, `assistant forget [--yes]`, `assistant report [--html FILE]`."""
+"""`assistant export FILE`, `assistant forget [--yes]`; opening the store and writing outputs for read commands."""
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from assistant import paths
 from assistant.cli import AppContext, pass_app
-from assistant.clock import RealClock
 
 _LOGGER = logging.getLogger(__name__)
 
 
 def _directory(app: AppContext) -> Path:
+    from assistant import paths  # platformdirs: not needed for `--help`
+
     return paths.data_dir(app.settings.data_dir)
 
 
-def _open(app: AppContext):  # noqa: ANN202 - lazy import keeps `assistant --help` light
+def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
+    """Open the store; `read_only` for commands that only read: they also work on a full or read-only disk."""
     from assistant.store import Store, StoreError
 
     try:
-        store = Store.open(_directory(app), keep_transcripts=app.settings.dialog.keep_transcripts)
+        opener = Store.open_for_reading if read_only else Store.open
+        store = opener(_directory(app), keep_transcripts=app.settings.dialog.keep_transcripts)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     for notice in store.notices:
@@ -32,23 +33,31 @@ def _open(app: AppContext):  # noqa: ANN202 - lazy import keeps `assistant --hel
     return store
 
 
+def write_output(file: Path, data: bytes) -> None:
+    """Replace FILE atomically, 0600; never a device, link or folder (refused in one line)."""
+    from assistant.store.journal import atomic_write
+    from assistant.store.private import check_output
+
+    path = file.expanduser()
+    try:
+        check_output(path)
+        atomic_write(path, data)
+    except OSError as exc:
+        raise click.ClickException(f"Could not write {file}: {exc.strerror or exc}") from None
+
+
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @pass_app
 def export_cmd(app: AppContext, file: Path) -> None:
     """Write everything stored to FILE as one JSON document ('-' for standard output)."""
-    from assistant.store.journal import atomic_write
-
-    with _open(app) as store:
+    with _open(app, read_only=True) as store:
         document = store.export()
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if str(file) == "-":
         click.echo(text, nl=False)
         return
-    try:
-        atomic_write(file.expanduser().resolve(), text.encode("utf-8"))
-    except OSError as exc:
-        raise click.ClickException(f"Could not write {file}: {exc.strerror or exc}") from exc
+    write_output(file, text.encode("utf-8"))
     click.echo(f"Wrote {len(document['records'])} records to {file}. It holds everything you have shared, "
                "so keep it somewhere private.")
 
@@ -59,7 +68,7 @@ def export_cmd(app: AppContext, file: Path) -> None:
 def forget_cmd(app: AppContext, yes: bool) -> None:
     """Delete everything the assistant has stored (history, agreement, backups). Cannot be undone."""
     from assistant.store import StoreError, forget_directory
-    from assistant.store.recovery import store_files
+    from assistant.store.forget import store_files
 
     directory = _directory(app)
     if not store_files(directory):
@@ -76,30 +85,7 @@ def forget_cmd(app: AppContext, yes: bool) -> None:
     click.echo(f"Done: everything is deleted ({removed} files). The assistant will start fresh next time.")
 
 
-@click.command("report")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a page with charts to this file.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True, help="For tests.")
-@pass_app
-def report_cmd(app: AppContext, html_file: Path | None, today: datetime | None) -> None:
-    """A short summary of how you two are doing."""
-    from assistant.store.report import render_text, summarize
-
-    with _open(app) as store:
-        summary = summarize(store.query(), (today or RealClock().now()).date())
-    click.echo(render_text(summary), nl=False)
-    if html_file is not None:
-        from assistant.store.journal import atomic_write
-        from assistant.store.report_html import render_html
-
-        try:
-            atomic_write(html_file.expanduser().resolve(), render_html(summary).encode("utf-8"))
-        except OSError as exc:
-            raise click.ClickException(f"Could not write {html_file}: {exc.strerror or exc}") from exc
-        click.echo(f"\nThe page with charts is in {html_file}.")
-
-
 def register(group: click.Group) -> None:
     """Add this module's commands to the `assistant` group."""
-    for command in (export_cmd, forget_cmd, report_cmd):
+    for command in (export_cmd, forget_cmd):
         group.add_command(command)

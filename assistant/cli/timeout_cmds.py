@@ -13,11 +13,11 @@ from assistant.cli import AppContext, pass_app
 @pass_app
 def timeout_cmd(app: AppContext, virtual_clock: bool) -> None:
     """Start a time out immediately: a calm pause, guided breathing, a cool-off and a check-back."""
+    from assistant.activities.timeout import TimeOutFlow
     from assistant.audio.devices import AudioDeviceError
     from assistant.clock import VirtualClock
     from assistant.live import live_pipeline
     from assistant.sessions import paused_session
-    from assistant.timeout.activity import TimeOutFlow
 
     try:
         with live_pipeline(app.settings, app.io, clock=VirtualClock() if virtual_clock else None) as live:

@@ -107,15 +107,49 @@ def slot_names(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+REQUIRED_FILES = ("checkin.yaml", "common.yaml", "commands.yaml", "safety.yaml", "safety_lexicon.yaml", "timeout.yaml",
+                  "consent.yaml")
+"""Files the assistant cannot run without; `dialogs check` of a folder reports any that is missing."""
+
+
+def _check_intents(path: Path) -> list[str]:
+    from assistant.intents import IntentError, IntentMatcher
+
+    try:
+        IntentMatcher.load(path)
+    except IntentError as exc:
+        return [str(exc)]
+    return []
+
+
+def _check_safety_lexicon(path: Path) -> list[str]:
+    from assistant.danger.check import check_safety
+
+    return check_safety(path.parent)
+
+
+OTHER_CHECKS = {"commands.yaml": _check_intents, "safety_lexicon.yaml": _check_safety_lexicon}
+"""Files that are neither scripts nor prompts, by name -> the loader that validates them."""
+
+
 def check(path: Path) -> list[str]:
     """Every problem in a dialog file or directory, as `file: step: field: message` lines."""
-    try:
-        if path.is_dir():
-            DialogLibrary.load(path)
-        elif file_kind(path) == "script":
-            load_script(path)
-        elif file_kind(path) == "prompts":
-            load_common(path)
-    except DialogError as exc:
-        return exc.problems
-    return []
+    problems: list[str] = []
+    if path.is_dir():
+        problems += [f"{path / name}: missing; the assistant needs this file (copy it from the project's "
+                     "dialogs/ folder)" for name in REQUIRED_FILES if not (path / name).is_file()]
+        files = sorted(path.glob("*.yaml"))
+    else:
+        files = [path]
+    for file in files:
+        try:
+            kind = file_kind(file)
+            if kind == "script":
+                load_script(file)
+            elif kind == "prompts":
+                load_common(file)
+            elif file.name in OTHER_CHECKS:
+                problems += OTHER_CHECKS[file.name](file)
+        except DialogError as exc:
+            problems += exc.problems
+    return problems

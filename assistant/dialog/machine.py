@@ -15,8 +15,8 @@ from transitions import EventData, Machine
 
 from assistant.dialog.activity import Activity, Answer
 from assistant.dialog.library import DialogLibrary, Line
+from assistant.dialog.safety_message import safety_line
 from assistant.dialog.schema import Script, Step
-from assistant.safety import safety_line
 
 FINAL_STATES = ("completed", "paused", "stopped", "safety")
 GLOBAL_LISTEN_KIND_OPTIONS = {"yes_no": "common.options_yes_no", "rating": "common.options_rating",
@@ -47,6 +47,15 @@ class DialogModel:
     last_line: Line | None = None
     paused_at: Position | None = None
     pause_reason: str = ""
+    machine: Any = field(default=None, repr=False)
+    """The transitions Machine driving this model (set by build_machine)."""
+
+    def fire(self, event: str, **kwargs: Any) -> bool:
+        """Fire a machine trigger (answer, skip, back, repeat, help, silence, no_match, stop, time_out,
+        safety, pause, start) with keyword data such as `answer`."""
+        if event not in self.machine.events:
+            raise AttributeError(f"the dialog machine has no trigger {event!r}")
+        return bool(self.machine.events[event].trigger(self, **kwargs))
 
     # -- what the driver asks ------------------------------------------------------------------
     @property
@@ -184,7 +193,7 @@ class DialogModel:
 
     def machine_set(self, position: Position) -> None:
         """Jump to a position (go back, resume) and say its prompt again."""
-        self.machine.set_state(position.step)  # type: ignore[attr-defined]
+        self.machine.set_state(position.step, model=self)
         self.state = position.step
         self.item = position.item
         self.silent_count = 0
@@ -270,5 +279,5 @@ def build_machine(model: DialogModel) -> Machine:
     ]
     machine = Machine(model=model, states=states, transitions=transitions, initial="idle",
                       send_event=True, queued=True, auto_transitions=False, ignore_invalid_triggers=False)
-    model.machine = machine  # type: ignore[attr-defined]
+    model.machine = machine
     return machine

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.safe_yaml import YamlProblem, load_yaml
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
@@ -30,9 +32,16 @@ class _Strict(BaseModel):
 def _variants_ok(value: list[str]) -> list[str]:
     if not value:
         raise ValueError("needs at least one variant")
-    for text in value:
+    for index, text in enumerate(value):
         if not isinstance(text, str) or not text.strip():
             raise ValueError("variants must be non-empty text")
+        try:
+            fields = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"variant {index + 1}: {exc} (a slot is written {{name}}; a literal brace "
+                             "{{ or }})") from None
+        if any(not name.isidentifier() for name in fields):
+            raise ValueError(f"variant {index + 1}: a slot name must be a plain word, e.g. {{partner}}")
     return value
 
 
@@ -108,6 +117,8 @@ class Script(_Strict):
                                     f"{sorted(allowed)}")
         if self.steps[0].then == "return":
             problems.append("steps[0]: then: the first step cannot be a branch step")
+        if not problems:
+            problems = flow_problems(self.steps)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -117,6 +128,48 @@ class Script(_Strict):
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+
+_END = ""
+
+
+def _successors(steps: list[Step]) -> dict[str, list[str]]:
+    """Step id -> where it can go: its branches and its next step (`_END` when the script ends there)."""
+    following: dict[str, str] = {}
+    upcoming = _END
+    for step in reversed(steps):  # the default next: the next non-branch step in the file
+        following[step.id] = upcoming
+        if step.then != "return":
+            upcoming = step.id
+    graph = {}
+    for step in steps:
+        after = [] if step.then == "return" else [step.next or following[step.id]]
+        graph[step.id] = [*step.branches.values(), *after]
+    return graph
+
+
+def flow_problems(steps: list[Step]) -> list[str]:
+    """Self-loops, steps never reached from the first, and steps from which the script can never end."""
+    graph = _successors(steps)
+    problems = [f"step '{step.id}': next: the step leads to itself (an endless loop)"
+                for step in steps if step.id in graph[step.id]]
+    reached, todo = {steps[0].id}, [steps[0].id]
+    while todo:
+        for target in graph[todo.pop()]:
+            if target != _END and target not in reached:
+                reached.add(target)
+                todo.append(target)
+    problems += [f"step '{step.id}': never reached from the first step ('{steps[0].id}')"
+                 for step in steps if step.id not in reached]
+    ends = {step.id for step in steps if step.then == "return" or _END in graph[step.id]}
+    changed = True
+    while changed:  # a step can end when one of its ways leads to a step that can
+        grown = {sid for sid, targets in graph.items() if any(t in ends for t in targets)}
+        changed = not grown <= ends
+        ends |= grown
+    problems += [f"step '{step.id}': next: every path from here loops and never reaches the end"
+                 for step in steps if step.id in reached and step.id not in ends and step.id not in graph[step.id]]
+    return problems
 
 
 class Common(_Strict):
@@ -136,15 +189,11 @@ _Loaded = TypeVar("_Loaded", Script, Common)
 
 
 def read_yaml(path: Path) -> object:
-    """Parse a YAML file; a syntax error becomes a DialogError naming the file and line."""
+    """Parse a YAML file; any problem becomes a DialogError naming the file (and line)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise DialogError([f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogError([f"{path}: cannot read: {exc}"]) from exc
+        return load_yaml(path)
+    except YamlProblem as exc:
+        raise DialogError([str(exc)]) from None
 
 
 def describe(path: Path, data: object, error: ValidationError) -> list[str]:

@@ -12,30 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from assistant import paths
-from assistant.audio.base import ListenRequest
+from assistant import paths, sessions
+from assistant.activities import registry as activities
 from assistant.clock import Clock
 from assistant.config import Settings
-from assistant.consent import ensure_consent, listener_hear
+from assistant.consent import ensure_consent
 from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
-from assistant.listener import Heard
+from assistant.interpret import Question
 from assistant.safety import log_safety, safety_earlier_today, safety_line
-from assistant.schedule import sessions
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
-from assistant.timeout.activity import TimeOutFlow
 
 _LOGGER = logging.getLogger(__name__)
 COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
-PROMPT_OF = {"appreciation": "appreciation", "start_checkin": "checkin_reminder", "resume": "checkin_reminder",
-             "return": "checkin_reminder", "agreement_review": "agreement_review"}
-"""Activation intent -> the scheduled prompt it settles ("return": back after a rescheduled time out)."""
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
@@ -50,8 +45,8 @@ class Companion:
     settings: Settings
     clock: Clock
     scheduler: Scheduler
-    commands: IntentMatcher
     activation: IntentMatcher
+    """Activation phrases (dialogs/activation.yaml), taught to the conversation's interpreter."""
     tz: tzinfo
     idle_chunk_s: float = 5.0
     """Longest single idle listen before the schedule is looked at again."""
@@ -60,24 +55,15 @@ class Companion:
     said: deque[Line] = field(default_factory=lambda: deque(maxlen=100))
     sessions_run: list[tuple[str, str]] = field(default_factory=list)
     """(activity, final state) of every session started, newest last."""
-    _idle_phrases: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.conversation.time_out is None:  # "time out" inside a session runs the real flow too
-            self.conversation.time_out = TimeOutFlow(self.settings, self.library, self.store)
+        self.conversation.interpreter.learn(self.activation)
 
     def say(self, dialog_id: str, **slots: object) -> None:
         line = self.library.render(dialog_id, partner_a=self.settings.partners[0],
                                    partner_b=self.settings.partners[1], **slots)
         self.said.append(line)
-        self.conversation.say_line(line)
-
-    def idle_phrases(self) -> tuple[str, ...]:
-        """Activation phrases for the restricted idle grammar (computed once)."""
-        if self._idle_phrases is None:
-            phrases = [*self.activation.phrases_for(), *self.commands.phrases_for(COMMAND_INTENTS)]
-            self._idle_phrases = tuple(dict.fromkeys(phrases))
-        return self._idle_phrases
+        self.conversation.say(line, "idle")
 
     def run(self, should_stop: Callable[[], bool], greet: bool = True) -> None:
         """Loop until `should_stop()`; an interruption propagates after sessions saved their place.
@@ -100,11 +86,10 @@ class Companion:
         """The first-run disclaimer and both partners' yes; a stored Consent means it is never asked again."""
         def say(line: Line) -> None:
             self.said.append(line)
-            self.conversation.say_line(line)
+            self.conversation.say(line, "consent")
 
-        result = ensure_consent(self.store, self.library, self.commands, self.clock, self.settings.partners,
-                                paths.data_dir(self.settings.data_dir), say,
-                                listener_hear(self.conversation.listener, self.commands),
+        result = ensure_consent(self.store, self.library, self.clock, self.settings.partners,
+                                paths.data_dir(self.settings.data_dir), say, self.conversation.hear,
                                 country=self.settings.safety.country)
         return result.agreed
 
@@ -124,22 +109,11 @@ class Companion:
 
     def idle_once(self, timeout_s: float) -> str | None:
         """Listen for one activation phrase for up to `timeout_s`; act on it; return its intent."""
-        request = ListenRequest(kind="command", step="idle", phrases=self.idle_phrases())
-        heard = self.conversation.listener.listen(request, timeout_s=timeout_s)
-        intent = self._intent(heard, None)
+        intents = (*COMMAND_INTENTS, *self.activation.names)
+        intent = self.conversation.hear(Question("command", "idle", intents, timeout_s=timeout_s), "idle").intent
         if intent is not None:
             self.dispatch(intent)
         return intent
-
-    def _intent(self, heard: Heard | None, allowed: tuple[str, ...] | None) -> str | None:
-        if heard is None or not heard.utterance.text.strip():
-            return None
-        text = heard.utterance.text
-        intent = self.commands.match(text, set(allowed or COMMAND_INTENTS))
-        if intent is None and allowed is None:
-            intent = self.activation.match(text)
-        confident = heard.utterance.confidence >= self.settings.speech.min_confidence
-        return intent if intent == "safety" or confident else None
 
     def invite(self, action: Action) -> None:
         """Speak a scheduled prompt (or its gentle retry) and act on the answer."""
@@ -147,10 +121,8 @@ class Companion:
         first = DUE_DIALOG.get(prompt, f"always_on.{prompt}_due")
         self.say(f"always_on.{prompt}_retry" if action.attempt else first)
         self.scheduler.record(action, "spoken")
-        request = ListenRequest(kind="ready", step=f"invite_{prompt}",
-                                phrases=tuple(self.commands.phrases_for(INVITE_INTENTS)))
-        heard = self.conversation.listener.listen(request, timeout_s=self.invite_timeout_s)
-        intent = self._intent(heard, INVITE_INTENTS)
+        question = Question("ready", f"invite_{prompt}", INVITE_INTENTS, timeout_s=self.invite_timeout_s)
+        intent = self.conversation.hear(question, "idle").intent
         if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT)):
             self.scheduler.record(action, "answered")
             self.start(prompt)
@@ -165,53 +137,45 @@ class Companion:
         # silence: the planner brings one gentle retry, then lets it go
 
     def start(self, prompt: str) -> None:
-        """Run the activity a prompt invites to."""
-        if prompt == "appreciation":
-            self.dispatch("appreciation")
-        elif prompt == "agreement_review":
-            self.dispatch("agreement_review")
-        elif prompt == RETURN_PROMPT:
-            self.dispatch("return")
-        else:
-            self.dispatch("start_checkin")
+        """Run the activity a prompt invites to ("return": back after a rescheduled time out)."""
+        kind = activities.for_prompt("checkin_reminder" if prompt == RETURN_PROMPT else prompt)
+        if kind is None:
+            _LOGGER.warning("no activity settles the prompt %r", prompt)
+            return
+        self.dispatch("return" if prompt == RETURN_PROMPT else kind.starts_on[0])
 
     def dispatch(self, intent: str) -> None:
-        """Act on an activation intent."""
-        conversation, store, library, settings, clock = (self.conversation, self.store, self.library,
-                                                         self.settings, self.clock)
-        final: str | None
-        if intent == "appreciation":
-            final = sessions.appreciation(conversation, store, library, settings, clock, self.tz, self.seed)
-        elif intent == "agreement_review":
-            final = sessions.agreement_review(conversation, store, library, settings, clock)
-        elif intent in ("start_checkin", "resume", "return"):
-            final = sessions.checkin(conversation, store, library, settings, clock, resume=intent != "start_checkin")
-            if final is None and intent == "return":  # nothing paused (a time out from idle): talk afresh
-                final = sessions.checkin(conversation, store, library, settings, clock)
-            if final is None:
+        """Act on an activation intent: start or resume an activity, a time out, safety, or help."""
+        found = activities.for_intent(intent)
+        if intent == "time_out":
+            self.time_out()
+        elif intent == "safety":
+            line = safety_line(self.library, self.settings.safety.country)
+            self.said.append(line)
+            self.conversation.say(line, "idle")
+            log_safety(self.store, self.clock, "idle")
+        elif found is None:
+            self.say("always_on.help")
+        else:
+            self._run(intent, *found)
+
+    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool) -> None:
+        context = activities.SessionContext(self.store, self.library, self.settings, self.clock, self.tz, self.seed)
+        session = sessions.new_session(kind.name, context, resume=resume)
+        if resume and session.resume_at is None:
+            if intent != "return":
                 self.say("common.nothing_to_resume")
                 return
-        elif intent == "time_out":
-            self.time_out()
-            return
-        elif intent == "safety":
-            line = safety_line(library, settings.safety.country)
-            self.said.append(line)
-            conversation.say_line(line)
-            log_safety(store, clock, "idle")
-            return
-        else:
-            self.say("always_on.help")
-            return
+            session = sessions.new_session(kind.name, context)  # nothing paused (a time out from idle): afresh
+        final = sessions.run_session(self.conversation, session)
         self.sessions_run.append((intent, final))
         if final in ("completed", "stopped"):
-            self.scheduler.satisfy(PROMPT_OF[intent])
+            self.scheduler.satisfy(kind.prompt)
 
     def time_out(self) -> None:
-        """A time out from idle: the real flow (breathe, cool off, come back or agree on a return time)."""
-        flow = self.conversation.time_out
-        if not isinstance(flow, TimeOutFlow):
-            flow = TimeOutFlow(self.settings, self.library, self.store)
-        result = flow.run(self.conversation)
-        if result.outcome == "safety":
+        """A time out from idle: the conversation's flow (breathe, cool off, come back or agree on a return)."""
+        if self.conversation.time_out is None:
+            _LOGGER.warning("no time-out flow is wired to this conversation")
+            return
+        if self.conversation.time_out(self.conversation, None, None) == "safety":
             log_safety(self.store, self.clock, "timeout")

@@ -29,13 +29,13 @@ NO_QUIET_HOURS = ("00:00", "00:00")
 def agreed_return(store: Store, now: datetime) -> datetime | None:
     """The agreed return time (UTC) of the latest time out, if it was rescheduled and is not moot."""
     since = utc(now) - LOOKBACK
-    outs = [r for r in store.query(TimeOut, since=since) if isinstance(r, TimeOut)]
+    outs = [r for r in store.query(TimeOut, since=since)]
     if not outs:
         return None
     latest = max(outs, key=lambda r: r.when)
     if latest.outcome != "reschedule" or not latest.return_at:
         return None
-    came_back = any(isinstance(e, SessionEvent) and e.activity == "checkin" and e.status != "paused"
+    came_back = any(e.activity == "checkin" and e.status != "paused"
                     and e.when > latest.when for e in store.query(SessionEvent, since=latest.when))
     return None if came_back else utc(datetime.fromisoformat(latest.return_at))
 

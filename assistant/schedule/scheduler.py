@@ -46,7 +46,7 @@ class Scheduler:
 
     def history(self) -> list[PromptEvent]:
         since = self.clock.now() - timedelta(days=HISTORY_DAYS)
-        return [e for e in self.store.query(PromptEvent, since=since) if isinstance(e, PromptEvent)]
+        return [e for e in self.store.query(PromptEvent, since=since)]
 
     def plan(self) -> Plan:
         """What is due now (calendar prompts and an agreed time-out return), and when to look again."""

@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from assistant import pipeline
 from assistant.audio.base import ListenRequest
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
 from assistant.listener import Heard
 from assistant.schedule.companion import Companion
 from assistant.schedule.rules import local_zone, utc
@@ -97,11 +95,10 @@ def simulate_calendar(store_dir: Path, settings: Settings, start: datetime, days
         clock.advance(speaking_seconds(line.text))  # speaking takes time too
 
     listener = TypedTurns(clock, responder, zone)
-    commands = IntentMatcher.load()
-    conversation = Conversation(listener, Interpreter(commands), say_line, clock)  # type: ignore[arg-type]
+    conversation = pipeline.conversation(listener, say_line, clock, settings, library, store)
     scheduler = Scheduler.from_settings(store, clock, settings.schedule, zone)
-    companion = Companion(conversation, library, store, settings, clock, scheduler, commands,
-                          IntentMatcher.load(library_dir() / "activation.yaml"), zone, seed=seed)
+    companion = Companion(conversation, library, store, settings, clock, scheduler,
+                          pipeline.activation(), zone, seed=seed)
     end = utc(start) + timedelta(days=days)
     spans = sorted((utc(a), utc(b)) for a, b in off)
     while utc(clock.now()) < end:

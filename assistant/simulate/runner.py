@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant import pipeline
 from assistant.audio.base import ListenRequest
 from assistant.audio.convert import read_wav, silence, write_wav
 from assistant.audio.sinks import MultiSink, TextSink, WavFileSink, WavPlayback
@@ -15,16 +16,12 @@ from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
-from assistant.listener import Listener
+from assistant.dialog.machine import DialogModel
 from assistant.sessions import Session, new_checkin, run_session
 from assistant.simulate import voices
 from assistant.simulate.scenario import Scenario, ScenarioError, Turn
 from assistant.store.store import Store
-from assistant.stt.factory import create_recognizer
-from assistant.timeout.activity import TimeOutFlow
-from assistant.timeout.bargein import BargeInWatcher, DuplexClock
+from assistant.timeout.bargein import DuplexClock
 from assistant.transcript import Transcript
 from assistant.tts.worker import FallbackSpeaker, SpeechWorker
 
@@ -132,16 +129,12 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
     speaker = FallbackSpeaker(SpeechWorker(settings.voice), MultiSink(sink, TextSink()) if echo else sink)
     store = Store.open(store_dir or out_dir / "store", keep_transcripts=settings.dialog.keep_transcripts)
     transcript = Transcript(out_dir / "transcript.jsonl", echo_heard=echo)
-    recognizer = create_recognizer(settings, engine)
-    listener = Listener(source, recognizer, clock, silence_timeout_s=settings.speech.silence_timeout_s)
-    interpreter = Interpreter(IntentMatcher.load(), settings.speech.min_confidence)
-
-    conversation = Conversation(listener=listener, interpreter=interpreter, clock=clock, transcript=transcript,
-                                barge_in=BargeInWatcher(listener, interpreter.matcher, clock),
-                                **voice_hooks(speaker, sink))
+    listener = pipeline.listener(source, settings, clock, engine=engine)
+    conversation = pipeline.conversation(listener, clock=clock, settings=settings, library=library, store=store,
+                                         transcript=transcript, max_turns=scenario.max_turns,
+                                         **voice_hooks(speaker, sink))
     try:
         session: Session = new_checkin(store, library, settings, clock, resume=scenario.resume)
-        conversation.time_out = TimeOutFlow(settings, library, store)
         if scenario.resume and session.resume_at is None:
             raise ScenarioError("the scenario asks to resume, but no check-in is paused in this store")
         conversation.speaker_of = lambda model: _partner_of(model, feeder)
@@ -155,7 +148,7 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
                             len(feeder.ordered), conversation, feeder.injected)
 
 
-def _partner_of(model: object, feeder: TurnFeeder) -> str:
-    partner = str(model.slots().get("partner", ""))  # type: ignore[attr-defined]
+def _partner_of(model: DialogModel, feeder: TurnFeeder) -> str:
+    partner = str(model.slots().get("partner", ""))
     feeder.current_partner = partner
     return partner or "both"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.config import known_zone
+from assistant.safe_yaml import YamlProblem, load_yaml
 
 
 class ScenarioError(ValueError):
@@ -84,6 +85,8 @@ class Scenario(_Strict):
     turns: list[Turn] = []
     resume: bool = False
     """Resume the paused session of this activity instead of starting a new one."""
+    max_turns: int = Field(200, gt=0, le=10_000)
+    """Turn budget: partner turns listened for before the run ends as "stalled" (a loop, not a conversation)."""
     days: float = Field(7.0, gt=0, le=400)
     """calendar: how many days to simulate from `clock`."""
     timezone: str | None = None
@@ -94,25 +97,41 @@ class Scenario(_Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Paris)") from None
-        return value
+        return None if value is None else known_zone(value)
 
 
 def load_scenario(path: Path) -> Scenario:
     """Read and validate a scenario file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from exc
+        data = load_yaml(path)
+    except YamlProblem as exc:
+        raise ScenarioError(str(exc)) from None
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         lines = []
         for problem in exc.errors():
             field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
             lines.append(f"{path}: {field}: {str(problem['msg']).removeprefix('Value error, ')}")
         raise ScenarioError("\n".join(lines)) from exc
+    problems = [f"{path}: turns.{index}.wav: {why}" for index, turn in enumerate(scenario.turns)
+                if turn.wav is not None and (why := _wav_problem(path.parent / turn.wav))]
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenario
+
+
+def _wav_problem(wav: Path) -> str | None:
+    """Why `wav` cannot be a partner's turn, or None (checked at load, not half-way through a run)."""
+    if not wav.exists():
+        return f"{wav} does not exist (paths are relative to the scenario file)"
+    if not wav.is_file():
+        return f"{wav} is not a file"
+    try:
+        with wav.open("rb") as file:
+            head = file.read(12)
+    except OSError as exc:
+        return f"{wav} cannot be read ({exc.strerror or exc})"
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return f"{wav} is not a WAV file (convert it, e.g. sox in.mp3 -r 16000 -c 1 out.wav)"
+    return None

@@ -18,16 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import paths
+from assistant import pipeline
 from assistant.audio.base import SAMPLE_RATE, ListenRequest
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.intents import IntentMatcher
-from assistant.interpret import Interpreter
-from assistant.listener import Listener
 from assistant.schedule.companion import Companion
 from assistant.schedule.resilient import keep_running
 from assistant.schedule.scheduler import Scheduler
@@ -140,13 +136,12 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
     end = start + timedelta(hours=hours)
     with Store.open(store_dir, keep_transcripts=settings.dialog.keep_transcripts) as store:
         store.append(Consent(at=clock.now().isoformat(), partners=tuple(settings.partners)))
-        listener = Listener(ScriptedSource(clock=clock, on_begin=supply), recognizer or PocketsphinxRecognizer(), clock,
-                            silence_timeout_s=settings.speech.silence_timeout_s)
-        commands = IntentMatcher.load()
-        companion = Companion(Conversation(listener, Interpreter(commands, settings.speech.min_confidence),
-                                           say_line, clock), DialogLibrary.load(seed=0), store, settings, clock,
-                              Scheduler.from_settings(store, clock, settings.schedule, UTC), commands,
-                              IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), UTC, seed=0)
+        listener = pipeline.listener(ScriptedSource(clock=clock, on_begin=supply), settings, clock,
+                                     recognizer=recognizer or PocketsphinxRecognizer())
+        library = DialogLibrary.load(seed=0)
+        companion = Companion(pipeline.conversation(listener, say_line, clock, settings, library, store), library,
+                              store, settings, clock, Scheduler.from_settings(store, clock, settings.schedule, UTC),
+                              pipeline.activation(), UTC, seed=0)
 
         def should_stop() -> bool:
             now = clock.now()

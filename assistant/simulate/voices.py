@@ -10,10 +10,14 @@ import subprocess
 import numpy as np
 
 from assistant.audio.convert import AudioFormatError, read_wav, silence
+from assistant.simulate.scenario import ScenarioError
+
+TIMEOUT_S = 30.0
+"""An espeak-ng run that takes longer is stopped (a hung synthesiser must not hang the simulation)."""
 
 
-class VoiceError(RuntimeError):
-    """espeak-ng is missing or failed."""
+class VoiceError(ScenarioError):
+    """espeak-ng is missing, failed, or hung. The message never contains the text to be spoken."""
 
 
 @functools.lru_cache(maxsize=512)
@@ -21,11 +25,21 @@ def _espeak(text: str, voice: str, rate: int, pitch: int) -> bytes:
     binary = shutil.which("espeak-ng")
     if binary is None:
         raise VoiceError("espeak-ng is not installed (sudo apt-get install espeak-ng)")
-    try:
-        done = subprocess.run([binary, "-v", voice, "-s", str(rate), "-p", str(pitch), "--stdout", text],
-                              capture_output=True, timeout=30, check=True)
-    except (subprocess.SubprocessError, OSError) as exc:
-        raise VoiceError(f"espeak-ng failed for voice {voice!r}: {exc}") from exc
+    try:  # the text goes on stdin: never parsed as an option ("--version"), never visible in the process list
+        done = subprocess.run([binary, "-v", voice, "-s", str(rate), "-p", str(pitch), "--stdout", "--stdin"],
+                              input=text.encode("utf-8", "replace"), capture_output=True, timeout=TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise VoiceError(f"espeak-ng did not answer within {TIMEOUT_S:g} s (voice {voice!r}); check that "
+                         "`espeak-ng -h` runs") from None
+    except OSError as exc:
+        raise VoiceError(f"espeak-ng could not be started ({exc.strerror or exc}); reinstall it "
+                         "(sudo apt-get install espeak-ng)") from None
+    if done.returncode != 0:
+        said = done.stderr.decode(errors="replace").strip().splitlines()
+        reason = said[-1] if said else f"exit code {done.returncode}"
+        raise VoiceError(f"espeak-ng failed for voice {voice!r}: {reason} (see `espeak-ng --voices` for "
+                         "the voices installed)")
     try:
         return read_wav(io.BytesIO(done.stdout))
     except AudioFormatError as exc:

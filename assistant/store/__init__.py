@@ -4,7 +4,8 @@
 """
 
 from assistant.store.errors import NewerSchemaError, StoreError, StoreLockTimeout, StoreWriteError
-from assistant.store.store import Store, forget_directory
+from assistant.store.forget import forget_directory
+from assistant.store.store import Store
 
 __all__ = [
     "NewerSchemaError", "Store", "StoreError", "StoreLockTimeout", "StoreWriteError", "forget_directory",

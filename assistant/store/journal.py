@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.store.codec import NewerRecordError, RecordError, from_dict
+from assistant.store.codec import NewerRecordError, RecordError, from_dict, seal, unseal
+from assistant.store.migrations import CURRENT_SCHEMA, SEALED_SCHEMA, upgrade
 from assistant.store.records import Record
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,8 +45,9 @@ _TMP_MARK = ".tmp-"
 
 
 def header_line(schema: int) -> bytes:
-    """Line 1 of a journal."""
-    return json.dumps({"app": APP, "schema": schema}, separators=(",", ":")).encode() + b"\n"
+    """Line 1 of a journal (sealed with a checksum from `SEALED_SCHEMA` on)."""
+    body = json.dumps({"app": APP, "schema": schema}, separators=(",", ":")).encode()
+    return seal(body) if schema >= SEALED_SCHEMA else body + b"\n"
 
 
 def create_private(path: Path, *, exclusive: bool = True) -> int:
@@ -148,11 +150,12 @@ def parse(data: bytes, *, header: bool = True, current: int = 1, migrate: Migrat
         result.newer = f"schema {result.schema}"
         return result
     schema = result.schema or current
+    sealed = schema >= SEALED_SCHEMA
     for line in lines:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(unseal(line) if sealed else line)
             if schema < current and migrate is not None:
                 obj = migrate(obj, schema)
                 line = _dump(obj)
@@ -168,22 +171,29 @@ def parse(data: bytes, *, header: bool = True, current: int = 1, migrate: Migrat
     return result
 
 
+def parse_journal(data: bytes) -> Parsed:
+    """Parse a whole journal, migrating records of an older schema."""
+    return parse(data, current=CURRENT_SCHEMA, migrate=upgrade)
+
+
 def journal_bytes(schema: int, lines: Iterable[bytes]) -> bytes:
     """A whole journal: header plus record lines."""
     return header_line(schema) + b"".join(lines)
 
 
 def _dump(obj: dict[str, Any]) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode() + b"\n"
+    return seal(json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode())
 
 
 def _header_schema(line: bytes) -> int | None:
+    sealed = b'"crc"' in line
     try:
-        obj = json.loads(line)
+        obj = json.loads(unseal(line) if sealed else line)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if isinstance(obj, dict) and obj.get("app") == APP and "kind" not in obj:
         schema = obj.get("schema")
         if isinstance(schema, int) and not isinstance(schema, bool) and schema >= 1:
-            return schema
+            # from SEALED_SCHEMA on a header without its seal is damaged (e.g. a flipped digit)
+            return schema if sealed or not SEALED_SCHEMA <= schema <= CURRENT_SCHEMA else None
     return None

@@ -8,8 +8,12 @@ with ``type``/``ts`` instead of ``kind``/``at``, kind ``step_answer`` for answer
 time outs with ``started``/``cooloff_min`` and appreciations without ``skipped`` (a skipped one had
 ``"text": ""``).
 
-Schema 2 (current) is the JSON Lines journal described in `assistant.store.journal`, each record carrying
-``kind`` and ``version``.
+Schema 2 is the JSON Lines journal described in `assistant.store.journal`, each record carrying ``kind`` and
+``version``.
+
+Schema 3 (current) is schema 2 with every line (header included) sealed by a CRC-32 as its last field
+(``,"crc":"1a2b3c4d"}``, see `assistant.store.codec.seal`), so a flipped bit is detected per record. Records
+themselves are unchanged; migrating a schema-2 journal seals each readable line.
 
 To change the schema: bump `CURRENT_SCHEMA`, add a step ``_vN_to_vN+1(record) -> record`` to `_STEPS`, add a
 fixture under ``tests/fixtures/store_vN/`` and a test. Steps work on plain dicts, one record at a time.
@@ -25,7 +29,9 @@ from typing import Any
 
 _LOGGER = logging.getLogger(__name__)
 
-CURRENT_SCHEMA = 2
+CURRENT_SCHEMA = 3
+SEALED_SCHEMA = 3
+"""From this schema on, every line carries a checksum."""
 LEGACY_V1 = "store.json"
 """Schema-1 file name; after migration it is renamed to `LEGACY_V1_DONE` (deleted by `forget`)."""
 LEGACY_V1_DONE = "store.json.v1-migrated"
@@ -68,7 +74,11 @@ def _v1_to_v2(old: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-_STEPS: dict[int, Step] = {1: _v1_to_v2}
+def _v2_to_v3(record: dict[str, Any]) -> dict[str, Any]:
+    return record  # records are unchanged; the journal seals each line as it rewrites it
+
+
+_STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
 """from-schema -> the step to the next schema."""
 
 
@@ -86,7 +96,9 @@ def read_legacy_v1(directory: Path) -> tuple[int, list[Any]] | None:
     if not path.exists():
         return None
     try:
-        document = json.loads(path.read_bytes())
+        from assistant.store.private import read_private  # checks owner, mode, and never follows a link
+
+        document = json.loads(read_private(path))
     except (ValueError, UnicodeDecodeError) as exc:
         raise MigrationError(f"{path.name} is not valid JSON") from exc
     if not isinstance(document, dict) or not isinstance(document.get("records"), list):

@@ -11,12 +11,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import filelock
 
-from assistant.paths import ensure_private_dir
-from assistant.store import journal, recovery
+from assistant.store import forget, journal, private, readonly, recovery
 from assistant.store.codec import RecordError, encode_line, to_dict
 from assistant.store.errors import (
     NewerSchemaError,
@@ -45,10 +44,12 @@ _FREE_TEXT = (StepAnswer, Commitment, Appreciation)
 class Store:
     """Records of one couple, in one private directory. Thread-safe; safe across processes."""
 
-    def __init__(self, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0) -> None:
+    def __init__(self, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0,
+                 read_only: bool = False) -> None:
         """Use `Store.open`."""
         self.directory = directory
         self.keep_transcripts = keep_transcripts
+        self.read_only = read_only
         self.notices: list[str] = []
         self._path = directory / JOURNAL
         self._timeout = lock_timeout
@@ -64,37 +65,69 @@ class Store:
     # -- opening ----------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0) -> Store:
-        """Open (creating 0700/0600 if needed), recover from a crash or damage, migrate an older schema."""
+    def open(cls, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0,
+             read_only: bool = False) -> Store:
+        """Open (creating 0700/0600 if needed), recover from a crash or damage, migrate an older schema.
+
+        `read_only` (for report, export, list): never writes, so it works on a full or read-only disk; damage
+        is repaired in memory only and said in `notices`; `append` is refused.
+        """
+        directory = Path(directory)
+        store = cls(directory, keep_transcripts=keep_transcripts, lock_timeout=lock_timeout, read_only=read_only)
         try:
-            directory = ensure_private_dir(Path(directory))
-        except OSError as exc:
-            raise StoreError(f"The data folder {directory} could not be created "
-                             f"({exc.strerror or exc}).") from exc
-        store = cls(directory, keep_transcripts=keep_transcripts, lock_timeout=lock_timeout)
-        try:
-            with store._locked():
-                store._open_locked()
+            private.ensure_private_dir(directory, create=not read_only)
+            if read_only:
+                store._open_read_only()
+            else:
+                with store._locked():
+                    store._open_locked()
+        except private.PrivacyError as exc:
+            store._close_fd()
+            raise StoreError(str(exc)) from None
+        except FileNotFoundError:
+            if not read_only:
+                raise
         except OSError as exc:
             store._close_fd()
-            raise StoreError(f"The store in {directory} could not be opened "
-                             f"({exc.strerror or exc}).") from exc
+            raise StoreError(f"The store in {directory} could not be opened ({exc.strerror or exc}). "
+                             "Nothing was changed; free some space or fix the folder's permissions, then "
+                             "try again.") from exc
         for notice in store.notices:
             _LOGGER.warning("store notice: %s", notice)
         return store
+
+    @classmethod
+    def open_for_reading(cls, directory: Path, *, keep_transcripts: bool = True) -> Store:
+        """Open normally (repairing what needs it); when the disk cannot be written, open read-only instead."""
+        try:
+            return cls.open(directory, keep_transcripts=keep_transcripts)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, OSError) or isinstance(exc.__cause__, private.PrivacyError):
+                raise
+            _LOGGER.info("opening read-only: %s", exc.__cause__.strerror)
+        return cls.open(directory, keep_transcripts=keep_transcripts, read_only=True)
+
+    def _open_read_only(self) -> None:
+        try:
+            with self._locked():
+                self._records, notices = readonly.read_records(self.directory)
+        except OSError as exc:  # no lock file can be made (read-only disk): nobody can be writing either
+            _LOGGER.info("reading without the lock (%s)", type(exc).__name__)
+            self._records, notices = readonly.read_records(self.directory)
+        self.notices += notices
 
     def _open_locked(self) -> None:
         if removed := journal.remove_temp_files(self.directory):
             _LOGGER.info("removed %d partial temp files", removed)
         with contextlib.suppress(FileNotFoundError):
-            if self._path.stat().st_size == 0:  # never written by us (creation is atomic): treat as missing
+            if self._path.lstat().st_size == 0:  # never written by us (creation is atomic): treat as missing
                 self._path.unlink()
         if not self._path.exists():
             self.notices += recovery.create_initial(self.directory)
         for _attempt in range(3):
-            fd = os.open(self._path, os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+            fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
             data = journal.read_from(fd, 0)
-            parsed = recovery.parse_journal(data)
+            parsed = journal.parse_journal(data)
             if parsed.newer is not None:
                 os.close(fd)
                 raise NewerSchemaError(f"This store was written by a newer version ({parsed.newer}); "
@@ -109,16 +142,26 @@ class Store:
                 journal.atomic_write(self._path, journal.journal_bytes(CURRENT_SCHEMA, parsed.lines))
                 _LOGGER.info("journal migrated from schema %s", parsed.schema)
                 continue
+            if (notice := recovery.restore_missing(self.directory, parsed)) is not None:
+                os.close(fd)
+                self.notices.append(notice)
+                continue
             if parsed.torn:
                 _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", parsed.torn)
                 os.ftruncate(fd, parsed.end)
                 os.fsync(fd)
             self._attach(fd, parsed.records, parsed.end)
             if parsed.records and recovery.backup_is_stale(self.directory):
-                recovery.rotate_backup(self.directory, data[:parsed.end])
+                self._rotate(data[:parsed.end])
             self._backup_due = time.time() + recovery.BACKUP_EVERY_S
             return
         raise StoreError(f"The store in {self.directory} could not be repaired; please report this.")
+
+    def _rotate(self, data: bytes) -> None:
+        try:
+            recovery.rotate_backup(self.directory, data)
+        except OSError as exc:  # e.g. a full disk: the journal itself is intact, the backup is retried later
+            _LOGGER.warning("rolling backup not written (%s)", exc.strerror or type(exc).__name__)
 
     def _attach(self, fd: int, records: list[Record], end: int) -> None:
         if self._fd >= 0:
@@ -149,8 +192,8 @@ class Store:
             journal.atomic_write(self._path, journal.header_line(CURRENT_SCHEMA))
             st = os.stat(self._path)
         if st.st_ino != self._ino or st.st_size < self._offset:
-            fd = os.open(self._path, os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
-            parsed = recovery.parse_journal(journal.read_from(fd, 0))
+            fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
+            parsed = journal.parse_journal(journal.read_from(fd, 0))
             self._attach(fd, parsed.records, parsed.end)
         elif st.st_size > self._offset:
             parsed = journal.parse(journal.read_from(self._fd, self._offset), header=False,
@@ -179,6 +222,8 @@ class Store:
             raise StoreError(f"This could not be saved: {exc}.") from None
         if not data:
             return
+        if self.read_only:
+            raise StoreError("This store was opened only for reading; nothing was saved.")
         with self._locked():
             self._sync()
             start = self._offset
@@ -192,8 +237,7 @@ class Store:
             self._records.extend(stored)
             if time.time() >= self._backup_due:
                 self._backup_due = time.time() + recovery.BACKUP_EVERY_S
-                with contextlib.suppress(OSError):
-                    recovery.rotate_backup(self.directory, journal.read_from(self._fd, 0)[:self._offset])
+                self._rotate(journal.read_from(self._fd, 0)[:self._offset])
 
     def _undo(self, start: int) -> None:
         try:
@@ -207,6 +251,17 @@ class Store:
             return dataclasses.replace(record, text=None)
         return record
 
+    def change_agreement(self, edit: Callable[[list[str]], str], at: str) -> AgreementVersion:
+        """Read the agreement, let `edit` change its items in place (it returns the change's name), store it.
+
+        All under one lock, so parallel changes never overwrite one another; `edit` may raise to store nothing.
+        """
+        with self._locked():
+            current = self.agreement()
+            items = list(current.items) if current else []
+            change = edit(items)
+            return self.update_agreement(items, change, at)
+
     def update_agreement(self, items: Sequence[str], change: str, at: str) -> AgreementVersion:
         """Store a new version of the whole agreement and return it."""
         version = AgreementVersion(at=at, items=tuple(items), change=change)
@@ -216,13 +271,24 @@ class Store:
     # -- reading ----------------------------------------------------------------------------------------
 
     def _snapshot(self) -> list[Record]:
+        if self.read_only:
+            return list(self._records)
         with self._locked():
             self._sync()
             return list(self._records)
 
-    def query(self, kind: type[R] | str | None = None, *, since: datetime | None = None,
-              until: datetime | None = None, where: Callable[[Record], bool] | None = None) -> list[Record]:
-        """Records in the order stored; `since` inclusive, `until` exclusive (naive times mean local)."""
+    @overload
+    def query(self, kind: type[R], *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[R], bool] | None = None) -> list[R]: ...
+
+    @overload
+    def query(self, kind: str | None = None, *, since: datetime | None = None, until: datetime | None = None,
+              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
+
+    def query(self, kind: type[Record] | str | None = None, *, since: datetime | None = None,
+              until: datetime | None = None, where: Callable[[Any], bool] | None = None) -> list[Any]:
+        """Records of `kind` (a Record type: typed result; a KIND string; None: all) in the order stored;
+        `since` inclusive, `until` exclusive (naive times mean local)."""
         records = self._snapshot()
         if isinstance(kind, str):
             records = [r for r in records if kind == r.KIND]
@@ -269,7 +335,7 @@ class Store:
     def forget(self) -> None:
         """Delete every data file: journal, backups, moved-aside copies. The store is closed afterwards."""
         with self._locked():
-            recovery.forget_files(self.directory)
+            forget.forget_files(self.directory)
             self._records = []
             self._close_fd()
         with contextlib.suppress(FileNotFoundError):
@@ -290,23 +356,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def forget_directory(directory: Path, *, lock_timeout: float = 10.0) -> int:
-    """Delete every store file in `directory` without opening (or repairing) the store. Returns the count."""
-    directory = Path(directory)
-    if not recovery.store_files(directory):
-        return 0
-    lock = filelock.FileLock(directory / LOCK, timeout=lock_timeout, mode=0o600, preserve_lock_file=True)
-    try:
-        with lock:
-            removed = recovery.forget_files(directory)
-    except filelock.Timeout:
-        message = "Another assistant process is using the store; stop it and try again."
-        raise StoreLockTimeout(message) from None
-    with contextlib.suppress(FileNotFoundError):
-        (directory / LOCK).unlink()
-    return removed
 
 
 def _aware(moment: datetime | None) -> datetime | None:

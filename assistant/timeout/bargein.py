@@ -16,15 +16,19 @@ from dataclasses import dataclass, field
 
 from assistant.audio.base import FRAME_BYTES, AudioSource, Playback, duration_of
 from assistant.clock import RealClock, VirtualClock
-from assistant.intents import IntentMatcher, normalise
-from assistant.listener import Heard, Listener
+from assistant.intents import normalise
+from assistant.interpret import Interpreter
+from assistant.listener import Listener
+from assistant.listening import Heard
+from assistant.stt.base import Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
 FRAME_S = duration_of(bytes(FRAME_BYTES))
 BARGE_IN_INTENTS = ("time_out", "stop", "safety")
-BARGE_IN_MIN_CONFIDENCE = 0.8
-"""Stricter than normal listening: a false stop of the assistant's own sentence is costly."""
+BARGE_IN_KIND = "barge_in"
+"""Listening kind: its acceptance threshold is stricter (a false stop of the assistant's own sentence is
+costly); the value lives in assistant/acceptance.json."""
 ECHO_WINDOW_S = 1.5
 """How close (in clip time) a heard phrase must be to where the clip says it to count as an echo."""
 
@@ -105,15 +109,14 @@ class BargeInWatcher:
     """Plays one clip while feeding the listener's recogniser with a time-out/stop grammar."""
 
     listener: Listener
-    matcher: IntentMatcher
+    interpreter: Interpreter
     duplex: DuplexClock | None = None
-    min_confidence: float = BARGE_IN_MIN_CONFIDENCE
     events: list[BargeIn] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     """Phrases rejected (own voice or low confidence), for diagnostics and tests."""
 
     def phrases(self) -> list[str]:
-        return self.matcher.phrases_for(BARGE_IN_INTENTS)
+        return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
 
     def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> BargeIn | None:
         """Wait for `playback` to end; stop it and return the BargeIn when a partner said a phrase."""
@@ -132,8 +135,7 @@ class BargeInWatcher:
                     continue
                 detected_wall = time.perf_counter()
                 endpoint_at = self.listener.clock.monotonic()
-                intent = self._accept(utterance.text, utterance.confidence, clip_text, clip_duration_s,
-                                      playback.played_seconds)
+                intent = self._accept(utterance, endpoint_at, clip_text, clip_duration_s, playback.played_seconds)
                 if intent is None:
                     continue
                 playback.stop()
@@ -144,24 +146,17 @@ class BargeInWatcher:
                 return event
         return None
 
-    def heard(self, event: BargeIn) -> Heard:
-        """The barge-in as a Heard (for transcripts and timings)."""
-        from assistant.stt.base import Utterance
-
-        return Heard(Utterance(event.text, 1.0, 0.0, 0.0), event.endpoint_at, 0.0)
-
-    def _accept(self, text: str, confidence: float, clip_text: str, duration_s: float,
+    def _accept(self, utterance: Utterance, endpoint_at: float, clip_text: str, duration_s: float,
                 played_s: float) -> str | None:
-        intent = self.matcher.match(text, set(BARGE_IN_INTENTS))
-        if intent is None:
+        decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
+        if decision.intent is None:
+            if decision.reason == "low_confidence":
+                self.rejected.append(f"low confidence {utterance.confidence:.2f}: {utterance.text}")
             return None
-        if intent != "safety" and confidence < self.min_confidence:
-            self.rejected.append(f"low confidence {confidence:.2f}: {text}")
+        if own_voice(utterance.text, clip_text, duration_s, played_s):
+            self.rejected.append(f"own voice: {utterance.text}")
             return None
-        if own_voice(text, clip_text, duration_s, played_s):
-            self.rejected.append(f"own voice: {text}")
-            return None
-        return intent
+        return decision.intent
 
 
 @contextmanager

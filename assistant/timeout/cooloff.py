@@ -64,8 +64,10 @@ def wait_cooloff(voice: Hearing, clock: MonotonicClock, seconds: float) -> CoolO
         intent, heard = voice.hear("cooloff", "timeout_cooloff", COOLOFF_LISTEN, timeout_s=remaining)
         if heard is None and clock.monotonic() - before < remaining - 0.05:
             clock.sleep(remaining - (clock.monotonic() - before))  # a listener that returned early (typed)
-        if intent in ("stop", "safety"):
-            return CoolOffResult(intent, clock.monotonic() - started, ignored)  # type: ignore[arg-type]
+        if intent == "stop":
+            return CoolOffResult("stop", clock.monotonic() - started, ignored)
+        if intent == "safety":
+            return CoolOffResult("safety", clock.monotonic() - started, ignored)
         if heard is not None:
             ignored += 1
             _LOGGER.info("cool-off: speech ignored (%d so far)", ignored)
@@ -85,8 +87,3 @@ def return_time(choice: str, now: datetime, settings: TimeOutSettings, tomorrow_
     earliest = now + timedelta(seconds=cooloff_seconds(settings))
     return min(max(target, earliest), now + MAX_RETURN)
 
-
-def parse_hh_mm(text: str) -> time:
-    """'19:00' -> time(19, 0) (settings are validated already)."""
-    hours, _, minutes = text.partition(":")
-    return time(int(hours), int(minutes))

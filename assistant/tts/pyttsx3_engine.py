@@ -1,52 +1,43 @@
-"""pyttsx3 (espeak-ng) rendered to a private temporary WAV, checked, and converted to 16 kHz mono.
+"""pyttsx3 (espeak-ng) rendered through the espeak driver's synth callback, streamed as 16 kHz mono chunks.
 
-Also the speech worker's child program: `python -m assistant.tts.pyttsx3_engine` reads JSON lines on
-stdin and answers JSON lines on stdout (see `main`). The engine is never asked to speak empty text
-(pyttsx3 #140 segfault) and a missing, empty or truncated file is rendered once more (#142, #219).
+pyttsx3's `save_to_file` + `runAndWait` writes the WAV from inside espeak's callback thread and can return
+before the file is complete (pyttsx3 #142, #219); the old code waited up to 2 s for it, then rendered again
+(8 of 1,572 renders stalled ~2.2 s). Here the driver's synth callback hands espeak-ng's own sample buffers
+to this process as they are produced, and the end of the message is espeak-ng's own completion signal
+(`espeak_Synchronize` returns once every audio callback has run): no file, no polling, no wait. The
+stall lived in pyttsx3's save_to_file path (the WAV is written from espeak-ng's thread when an event
+callback reports the end, runAndWait polls a flag every 10 ms); that path is no longer used at all.
+pyttsx3 still owns the engine (init, voices, properties); only its callback is replaced. The speech
+worker runs this in a child process (`assistant.tts.child`). Empty text never reaches the engine
+(pyttsx3 #140 segfault).
 """
 
 from __future__ import annotations
 
-import base64
-import json
+import ctypes
 import logging
-import os
-import shutil
-import sys
-import tempfile
-import time
-import wave
-from pathlib import Path
-from typing import Any, TextIO
+import queue
+import threading
+from collections.abc import Iterator
+from importlib import metadata
+from typing import Any
 
-from assistant.audio.base import Clip
-from assistant.audio.convert import AudioFormatError, read_wav
+from assistant.audio.base import SAMPLE_RATE, Clip
 from assistant.config import VoiceSettings
 from assistant.tts.base import TTSError
 
 _LOGGER = logging.getLogger(__name__)
 
-
-def _complete_wav(path: Path) -> bool:
-    """True when `path` is a WAV file with a non-empty data chunk as long as its header says."""
-    try:
-        if path.stat().st_size <= 44:
-            return False
-        with wave.open(str(path), "rb") as wav:
-            expected = wav.getnframes() * wav.getsampwidth() * wav.getnchannels()
-            return expected > 0 and len(wav.readframes(wav.getnframes())) == expected
-    except (OSError, EOFError, wave.Error):
-        return False
+ESPEAK_RATE = 22_050
+"""Sample rate of espeak-ng's retrieval output (what pyttsx3's driver writes to its WAV files too)."""
+_END = object()
+_current: list[Pyttsx3Engine | None] = [None]
+"""The engine rendering now: espeak-ng has one callback per process, `_dispatch`, which forwards to it."""
 
 
-def _wait_complete(path: Path, patience_s: float = 2.0) -> bool:
-    """runAndWait can return before the file is written (pyttsx3 #142): give it a moment to finish."""
-    deadline = time.monotonic() + patience_s
-    while not _complete_wav(path):
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.02)
-    return True
+def _dispatch(wav: Any, numsamples: int, events: Any) -> int:
+    engine = _current[0]
+    return engine._on_synth(wav, numsamples, events) if engine is not None else 0
 
 
 class Pyttsx3Engine:
@@ -56,9 +47,12 @@ class Pyttsx3Engine:
     instance's voice, rate and volume. An unknown voice logs a warning and the default voice is used.
     """
 
-    def __init__(self, voice: str | None = "en-us", rate: int = 160, volume: float = 1.0) -> None:
+    def __init__(self, voice: str | None = "en-us", rate: int = 160, volume: float = 1.0,
+                 patience_s: float = 10.0) -> None:
         import pyttsx3
+        from pyttsx3.drivers import _espeak
 
+        self._espeak: Any = _espeak
         try:
             self._engine: Any = pyttsx3.init()
             self._voice = self._resolve_voice(voice)
@@ -66,8 +60,9 @@ class Pyttsx3Engine:
             self._apply()
         except (RuntimeError, ValueError, KeyError, OSError) as exc:
             raise TTSError(f"cannot start pyttsx3 with voice {voice!r}: {exc}") from exc
-        self._dir = Path(tempfile.mkdtemp(prefix="assistant-tts-"))  # mode 0700: private
-        self._count = 0
+        self._patience_s = patience_s
+        self._chunks: queue.Queue[object] = queue.Queue()
+        self._active = False
 
     def _resolve_voice(self, wanted: str | None) -> str | None:
         """The pyttsx3 voice id for an id, espeak name ("en-us"), language or display name."""
@@ -87,12 +82,23 @@ class Pyttsx3Engine:
         """The resolved pyttsx3 voice id (None: the engine's default)."""
         return self._voice
 
+    @property
+    def version(self) -> str:
+        """pyttsx3 and espeak-ng versions (part of the TTS cache key)."""
+        try:
+            espeak = (self._espeak.Info(None) or b"?").decode("utf-8", "replace")
+        except (AttributeError, OSError):
+            espeak = "?"
+        return f"pyttsx3 {metadata.version('pyttsx3')}; espeak-ng {espeak}"
+
+    def _driver(self) -> Any:
+        return getattr(getattr(self._engine, "proxy", None), "_driver", None)
+
     def _apply(self) -> None:
         """Set voice, rate and volume now. pyttsx3's own setProperty only queues the change, and in
         2.99 a queued change can take effect one utterance late; the espeak driver sets it at once.
         After a voice change espeak-ng ignores the first rate/volume change: they are set twice."""
-        driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
-        set_now = getattr(driver, "setProperty", None) or self._engine.setProperty
+        set_now = getattr(self._driver(), "setProperty", None) or self._engine.setProperty
         if self._voice:
             set_now("voice", self._voice)
         for _ in range(2):
@@ -101,78 +107,75 @@ class Pyttsx3Engine:
 
     @classmethod
     def from_settings(cls, settings: VoiceSettings) -> Pyttsx3Engine:
-        return cls(settings.voice, settings.rate, settings.volume)
+        return cls(settings.voice, settings.rate, settings.volume, settings.tts_timeout_s)
+
+    def _on_synth(self, wav: Any, numsamples: int, events: Any) -> int:
+        """The driver's synth callback (espeak-ng's thread): enqueue the samples. Event-only calls
+        (wav NULL) are ignored; the end of a message is `espeak_Synchronize` returning (`_wait_end`)."""
+        if self._active and wav and numsamples > 0:
+            self._chunks.put(ctypes.string_at(wav, numsamples * 2))
+        return 0
+
+    def _wait_end(self, chunks: queue.Queue[object]) -> None:
+        """espeak-ng's own completion: Synchronize returns once every audio callback has run."""
+        self._espeak.Synchronize()
+        self._active = False
+        chunks.put(_END)
+
+    def stream(self, text: str) -> Iterator[bytes]:
+        """16 kHz mono int16 chunks of `text` as espeak-ng produces them (nothing for blank text).
+
+        Raises TTSError when espeak-ng refuses the text, goes silent for `patience_s`, or ends with no audio.
+        """
+        if not text.strip():
+            return
+        import numpy as np
+        import soxr
+
+        self._apply()
+        self._chunks = queue.Queue()
+        self._active = True
+        _current[0] = self
+        if getattr(self._espeak.SynthCallback, "_assistant", False) is not True:
+            # pyttsx3's driver sets its own callback whenever it builds a driver: take it back, once
+            self._espeak.SetSynthCallback(_dispatch)
+            self._espeak.SynthCallback._assistant = True
+        resampler = soxr.ResampleStream(ESPEAK_RATE, SAMPLE_RATE, 1, dtype="int16")
+        if self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8):
+            self._active = False
+            raise TTSError("espeak-ng refused the text")
+        threading.Thread(target=self._wait_end, args=(self._chunks,), name="espeak-end", daemon=True).start()
+        produced = 0
+        while True:
+            try:
+                item = self._chunks.get(timeout=self._patience_s)
+            except queue.Empty:
+                self._active = False
+                self._espeak.Cancel()
+                raise TTSError(f"espeak-ng produced nothing for {self._patience_s:g} s") from None
+            last = item is _END
+            samples = np.frombuffer(item if isinstance(item, bytes) else b"", dtype="<i2")
+            out = resampler.resample_chunk(samples, last=last).astype("<i2").tobytes()
+            if out:
+                produced += len(out)
+                yield out
+            if last:
+                break
+        if not produced:
+            raise TTSError("espeak-ng produced no audio")
 
     def render(self, text: str) -> bytes:
-        """16 kHz mono int16 audio of `text` (b"" for blank text, without calling the engine)."""
-        if not text.strip():
-            return b""
-        for attempt in (1, 2):
-            self._count += 1
-            path = self._dir / f"line-{self._count}.wav"
-            try:
-                self._apply()
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-                if _wait_complete(path):
-                    return read_wav(path)
-            except (RuntimeError, AudioFormatError, OSError) as exc:
-                _LOGGER.warning("pyttsx3 render failed (attempt %d): %s", attempt, type(exc).__name__)
-            finally:
-                path.unlink(missing_ok=True)
-            _LOGGER.log(logging.INFO if attempt == 1 else logging.WARNING,
-                        "pyttsx3 wrote no complete WAV file (attempt %d)", attempt)
-        raise TTSError("pyttsx3 produced no audio twice in a row")
+        """The whole of `text` as 16 kHz mono int16 (b"" for blank text, without calling the engine)."""
+        return b"".join(self.stream(text))
 
     def synthesize(self, text: str, dialog_id: str = "") -> Clip:
         return Clip(self.render(text), text, dialog_id)
 
     def close(self) -> None:
-        shutil.rmtree(self._dir, ignore_errors=True)
-
-
-def _send(out: TextIO, message: dict[str, Any]) -> None:
-    out.write(json.dumps(message) + "\n")
-    out.flush()
-
-
-def main(stdin: TextIO | None = None) -> int:
-    """Child-process loop. Protocol (one JSON object per line):
-
-    parent -> {"voice": ..., "rate": ..., "volume": ...}
-    child  -> {"ready": true, "pid": ...} | {"ready": false, "error": ...}
-    parent -> {"text": "..."}
-    child  -> {"ok": true, "pcm": base64 of 16 kHz int16} | {"ok": false, "error": ...}
-    End of stdin ends the child. pyttsx3 prints to stdout, so the protocol uses a private copy of fd 1
-    and fd 1 itself is sent to /dev/null.
-    """
-    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    lines = stdin or sys.stdin
-    config = json.loads(lines.readline() or "{}")
-    try:
-        engine = Pyttsx3Engine(config.get("voice"), int(config.get("rate", 160)),
-                               float(config.get("volume", 1.0)))
-    except TTSError as exc:
-        _send(out, {"ready": False, "error": str(exc)})
-        return 1
-    _send(out, {"ready": True, "pid": os.getpid()})
-    try:
-        for line in lines:
-            request = json.loads(line)
-            try:
-                pcm = engine.render(str(request.get("text", "")))
-            except TTSError as exc:
-                _send(out, {"ok": False, "error": str(exc)})
-            else:
-                _send(out, {"ok": True, "pcm": base64.b64encode(pcm).decode("ascii")})
-    finally:
-        engine.close()
-    return 0
+        """Nothing to release: espeak-ng lives as long as the process (pyttsx3 initialises it once)."""
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, format="tts-worker %(levelname)s %(name)s: %(message)s")
-    sys.exit(main())
+    from assistant.tts.child import run_child
+
+    raise SystemExit(run_child())

@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from assistant.audio.base import Clip, ListenRequest
+from assistant.audio.base import Clip
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
+from assistant.dialog.safety_message import safety_line
 from assistant.intents import normalise
-from assistant.listener import Heard
-from assistant.store.records import SessionEvent, TimeOut, new_id
+from assistant.interpret import Question
+from assistant.listening import Heard
+from assistant.schedule.rules import parse_hhmm
+from assistant.store.records import SessionEvent, SessionStatus, TimeOut, new_id
 from assistant.timeout.breathing import plan_breathing, render_cues
-from assistant.timeout.cooloff import RETURN_CHOICES, cooloff_seconds, parse_hh_mm, return_time, wait_cooloff
-from assistant.transcript import Turn
+from assistant.timeout.cooloff import RETURN_CHOICES, cooloff_seconds, return_time, wait_cooloff
 
 if TYPE_CHECKING:
     from assistant.activities.checkin import RecordStore
@@ -45,7 +47,7 @@ class TimeOutResult:
 
 @dataclass
 class ConversationVoice:
-    """Speaking and hearing for the flow, through a Conversation (logged in its transcript)."""
+    """Speaking and hearing for the flow, through the Conversation (interpreted and logged there)."""
 
     conversation: Conversation
     library: DialogLibrary
@@ -55,39 +57,21 @@ class ConversationVoice:
     def say(self, dialog_id: str, **slots: object) -> Line:
         line = self.library.render(dialog_id, **slots)
         self.lines.append(line)
-        self.conversation.speak(line, self.state)
+        self.conversation.say(line, self.state)
         return line
 
     def hear(self, kind: str, step: str, intents: tuple[str, ...], timeout_s: float | None = None,
-             extra_phrases: tuple[str, ...] = (), who: str = "both") -> tuple[str | None, Heard | None]:
-        """Listen once; the intent among `intents` (safety always), or None for silence or anything else."""
-        interpreter = self.conversation.interpreter
-        allowed = {*intents, "safety"}
-        phrases = (*interpreter.matcher.phrases_for(sorted(allowed)), *extra_phrases)
-        request = ListenRequest(kind=kind, step=step, phrases=tuple(dict.fromkeys(phrases)))
-        heard = self.conversation.listener.listen(request, timeout_s)
-        intent = None
-        if heard is not None:
-            self.conversation._pending_endpoint = heard.endpoint_at
-            intent = interpreter.matcher.match(heard.utterance.text, allowed)
-            if intent not in (None, "safety") and heard.utterance.confidence < interpreter.min_confidence:
-                intent = None
-        clock = self.conversation.clock
-        self.conversation.transcript.add(Turn(
-            who=who, text=heard.utterance.text if heard else "", state=self.state, time=clock.now().isoformat(),
-            listen=kind, intent=intent, event=intent or ("silence" if heard is None else "ignored"),
-            confidence=round(heard.utterance.confidence, 3) if heard else None))
-        return intent, heard
+             extra_phrases: tuple[str, ...] = (), who: str = "both",
+             options: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> tuple[str | None, Heard | None]:
+        """Listen once; the intent among `intents` or `options` (safety always), or None for silence or
+        anything else."""
+        question = Question(kind, step, intents, extra_phrases, timeout_s, who, options)
+        decision = self.conversation.hear(question, self.state)
+        return decision.intent, decision.heard
 
     def play(self, clip: Clip) -> float:
         """Play a non-speech clip; without an audio output the clock simply waits its length."""
-        self.conversation.transcript.add(Turn(who="assistant", text="", state=self.state,
-                                              time=self.conversation.clock.now().isoformat(),
-                                              dialog_id=clip.dialog_id))
-        if self.conversation.play_clip is None:
-            self.conversation.clock.sleep(clip.duration)
-            return clip.duration
-        return self.conversation.play_clip(clip)
+        return self.conversation.play(clip, self.state)
 
 
 class TimeOutFlow:
@@ -130,8 +114,10 @@ class TimeOutFlow:
     def _breathing(self, voice: ConversationVoice) -> tuple[int, Outcome | None]:
         voice.say("timeout.breathing_offer")
         intent, _ = voice.hear("yes_no", "timeout_breathing_offer", ("yes", "no", "stop"))
-        if intent in ("stop", "safety"):
-            return 0, intent  # type: ignore[return-value]
+        if intent == "stop":
+            return 0, "stop"
+        if intent == "safety":
+            return 0, "safety"
         if intent == "no":
             voice.say("timeout.breathing_skipped")
             return 0, None
@@ -139,7 +125,7 @@ class TimeOutFlow:
         plan = plan_breathing(settings)
         voice.say(f"timeout.breathing_intro_{plan.pattern}", cycles=plan.cycles, inhale=f"{settings.inhale_s:g}",
                   exhale=f"{settings.exhale_s:g}")
-        if voice.conversation.play_clip is None:
+        if not voice.conversation.plays_audio:
             self._spoken_cues(voice, plan)
             played = plan.total_s
         else:
@@ -168,8 +154,10 @@ class TimeOutFlow:
             answer = self._check_back(voice)
             if answer == "ready":
                 return "resume", total
-            if answer in ("stop", "safety"):
-                return answer, total  # type: ignore[return-value]
+            if answer == "stop":
+                return "stop", total
+            if answer == "safety":
+                return "safety", total
             if answer == "later":
                 return "reschedule", total
             quiet = quiet + 1 if answer is None else 0
@@ -193,20 +181,17 @@ class TimeOutFlow:
         return "ready"
 
     def _reschedule(self, voice: ConversationVoice, conversation: Conversation) -> datetime:
-        phrasings = {choice: {normalise(p) for p in self.library.prompts[f"timeout.phrases_{choice}"]}
-                     for choice in RETURN_CHOICES}
-        extra = tuple(sorted({p for group in phrasings.values() for p in group}))
+        options = tuple((choice, tuple(normalise(p) for p in self.library.prompts[f"timeout.phrases_{choice}"]))
+                        for choice in RETURN_CHOICES)
         choice = RETURN_CHOICES[0]
         for attempt in range(2):
             voice.say("timeout.return_options" if attempt == 0 else "timeout.return_options_again")
-            _, heard = voice.hear("choice", "timeout_return", ("stop",), extra_phrases=extra)
-            said = normalise(heard.utterance.text) if heard else ""
-            found = [name for name, group in phrasings.items() if said in group]
-            if found:
-                choice = found[0]
+            said, _ = voice.hear("choice", "timeout_return", ("stop",), options=options)
+            if said in RETURN_CHOICES:
+                choice = said
                 break
         now = conversation.clock.now()
-        when = return_time(choice, now, self.settings.timeout, parse_hh_mm(self.settings.schedule.checkin_time))
+        when = return_time(choice, now, self.settings.timeout, parse_hhmm(self.settings.schedule.checkin_time))
         voice.say(f"timeout.rescheduled_{choice}", time=when.strftime("%H:%M"))
         return when
 
@@ -217,12 +202,10 @@ class TimeOutFlow:
         elif outcome == "stop":
             voice.say(f"timeout.stopped{where}")
         elif outcome == "safety" and not activity:
-            country = self.settings.safety.country
-            resources = f"safety.resources_{country}"
-            if not self.library.has(resources):
-                resources = "safety.resources_default"
-            voice.say("safety.message", resources=self.library.render(resources).text)
+            line = safety_line(self.library, self.settings.safety.country)
+            voice.lines.append(line)
+            voice.conversation.say(line, voice.state)
 
-    def _status(self, session: str, status: str, when: datetime, step: str) -> None:
+    def _status(self, session: str, status: SessionStatus, when: datetime, step: str) -> None:
         self.store.append(SessionEvent(at=when.isoformat(), session_id=session, activity="timeout",
-                                       status=status, step=step))  # type: ignore[arg-type]
+                                       status=status, step=step))

@@ -1,0 +1,182 @@
+"""Offline, explainable danger detection: normalised text against the rules of the safety lexicon.
+
+`DangerDetector.assess(text)` returns a Verdict: "danger" (stop and give the resources), "ambiguous" (ask one
+calm question) or "none", with the category of the strongest rule that matched; `explain(text)` names the
+rules. Nothing of the text is logged or kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from assistant.danger.lexicon import (
+    LEVELS,
+    Lexicon,
+    LexiconError,
+    Rule,
+    class_patterns,
+    compile_pattern,
+    compile_rules,
+)
+from assistant.danger.sources import lexicon_candidates
+
+_LOGGER = logging.getLogger(__name__)
+
+Level = Literal["none", "ambiguous", "danger"]
+NEGATION_REACH = 4
+"""A negator in the four words before a match, or in its first four ("my husband has never hit me"), cancels it."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a statement signals."""
+
+    level: Level
+    """none | ambiguous (ask one calm question) | danger (stop, give the resources)."""
+    category: str = ""
+    """e.g. self_harm, suicide, partner_violence, sexual_violence, threat_to_other, fear_of_partner,
+    coercive_control; never the text."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule that matched (for explanations and the bench; holds no text)."""
+
+    rule_id: str
+    category: str
+    level: Level
+
+
+class DangerDetector:
+    """The lexicon's rules, compiled once (with the partners' names) and applied clause by clause."""
+
+    def __init__(self, lexicon: Lexicon | None, partners: Sequence[str] = ()) -> None:
+        self.lexicon = lexicon
+        self.degraded = lexicon is None
+        """True when no lexicon could be read: every statement is then answered "ambiguous"."""
+        self._rules: tuple[Rule, ...] = compile_rules(lexicon, partners) if lexicon else ()
+        classes = class_patterns(lexicon.classes, lexicon.source) if lexicon else {}
+        self._known_words = lexicon.vocabulary if lexicon else frozenset()
+        self._idioms = tuple(compile_pattern(idiom, classes, f"{lexicon.source}: idioms")
+                             for idiom in lexicon.idioms) if lexicon else ()
+
+    @classmethod
+    def load(cls, dialogs_dir: Path, partners: Sequence[str] = ()) -> DangerDetector:
+        """The lexicon in `dialogs_dir`, else the packaged copy, else the checkout's; never raises."""
+        from assistant.danger.lexicon import load_lexicon
+
+        for candidate in lexicon_candidates(dialogs_dir):
+            try:
+                return cls(load_lexicon(candidate), partners)
+            except (LexiconError, OSError) as exc:
+                _LOGGER.error("safety lexicon unusable, trying the next copy: %s", exc)
+            except Exception:  # noqa: BLE001 - the safety path must never fail
+                _LOGGER.exception("safety lexicon %s failed to load", candidate)
+        _LOGGER.error("no usable safety lexicon: every statement will get the calm safety question")
+        return cls(None, partners)
+
+    def assess(self, text: str) -> Verdict:
+        """The verdict on one statement (typed or transcribed). Never raises."""
+        try:
+            if self.degraded:
+                return Verdict("ambiguous", "unassessed") if text.strip() else Verdict("none")
+            hits = self.explain(text)
+        except Exception:  # noqa: BLE001 - an error must not silence a disclosure
+            _LOGGER.exception("danger assessment failed; answering ambiguous")
+            return Verdict("ambiguous", "unassessed")
+        if not hits:
+            return Verdict("none")
+        best = max(hits, key=lambda hit: LEVELS.index(hit.level))
+        return Verdict(best.level, best.category)
+
+    def explain(self, text: str) -> list[Hit]:
+        """Every rule that matched, in lexicon order (a danger rule downgraded by a hypothetical shows so)."""
+        hits: list[Hit] = []
+        if self.lexicon is None:
+            return hits
+        normalised = " / ".join(self.clauses(text))
+        for rule in self._rules:
+            level = self._match(rule, normalised)
+            if level:
+                hits.append(Hit(rule.spec.id, rule.spec.category, level))
+        return hits
+
+    def clauses(self, text: str) -> list[str]:
+        """Lower case, contractions expanded, fillers dropped, split into clauses; idioms become breaks."""
+        assert self.lexicon is not None
+        lex = self.lexicon
+        text = re.sub(r"\[unk\]|<unk>", " ", text, flags=re.IGNORECASE)  # a recogniser's unknown-word marker
+        text = re.sub(r"\b[A-Z][a-z]+\b", self._proper_noun, text.replace("\u2019", "'").replace("\u2018", "'"))
+        text = re.sub(r"[.!?;:,()\[\]\"\u2026\u2013\u2014]+|\s-+\s", " / ", text.lower())
+        text = re.sub(r"[^a-z0-9'/ ]+", " ", text)
+        words: list[str] = []
+        for word in text.split():
+            word = word.strip("'")
+            if not word or word in lex.fillers:
+                continue
+            words.extend(_expand(word, lex).split())
+        joined = " ".join("/" if word in lex.clause_breaks else word for word in words)
+        for idiom in self._idioms:
+            joined = idiom.sub(" / ", joined)
+        return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
+
+    def _proper_noun(self, found: re.Match[str]) -> str:
+        """A capitalised word the lexicon does not know is most likely a name in typed text: "someone"."""
+        word = found.group(0).lower()
+        return found.group(0) if word in self._known_words else "someone"
+
+    def _match(self, rule: Rule, text: str) -> Level | None:
+        """The rule's level if one of its patterns matches `text` (clauses joined by " / ") and survives
+        its exclusions, the negation window and the hypothetical check; else None."""
+        assert self.lexicon is not None
+        for pattern in rule.patterns:
+            for found in pattern.finditer(text):
+                before, after = text[:found.start()].rstrip(), text[found.end():].lstrip()
+                last_word = found.group(0).split()[-1] if found.group(0).strip() else ""
+                if rule.not_followed_by and (rule.not_followed_by.match(after)
+                                             or rule.not_followed_by.match(f"{last_word} {after}".strip())):
+                    continue
+                if rule.not_preceded_by and rule.not_preceded_by.search(before):
+                    continue
+                inside = found.group(0).split()
+                window = before.split("/")[-1].split()[-NEGATION_REACH:] + inside[:NEGATION_REACH]
+                if rule.spec.negatable and any(word in self.lexicon.negators for word in window):
+                    continue
+                if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split(), inside):
+                    return "ambiguous"
+                return "danger" if rule.spec.level == "danger" else "ambiguous"
+        return None
+
+    def _hypothetical(self, before: list[str], inside: list[str]) -> bool:
+        """An "if"-like marker just before the match or in its first words ("if he ever hit me": what would
+        happen, not a disclosure), unless reported speech comes first ("he said if I left he'd kill me")."""
+        assert self.lexicon is not None
+        words = before + inside[:3]
+        for index in range(max(0, len(before) - NEGATION_REACH), len(words)):
+            if words[index] in self.lexicon.hypothetical:
+                return not any(earlier in self.lexicon.reported_speech for earlier in words[:index])
+        return False
+
+    def spoken_phrases(self) -> tuple[str, ...]:
+        """Short phrases (lower case, no digits) for speech-grammar passes."""
+        if self.lexicon is None:
+            return ()
+        return tuple(dict.fromkeys(" ".join(self.clauses(phrase)) for phrase in self.lexicon.spoken))
+
+
+def _expand(word: str, lex: Lexicon) -> str:
+    """Contractions (with or without the apostrophe) to full words; a possessive 's is dropped."""
+    if word in lex.contractions:
+        return lex.contractions[word]
+    for ending, full in (("n't", " not"), ("'ll", " will"), ("'ve", " have"), ("'re", " are"), ("'m", " am"),
+                         ("'d", " would")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + full
+    if word.endswith("'s"):
+        return word[:-2]
+    return word

@@ -1,0 +1,107 @@
+"""Endpointing from the trained VAD: onset after a run of speech, end after a hang-over chosen per kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from assistant.audio.base import FRAME_SAMPLES, SAMPLE_RATE
+
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+"""Seconds per frame the endpointer is fed (30 ms)."""
+SHORT_KINDS = frozenset({"command", "yes_no", "rating", "choice", "ready", "barge_in"})
+"""Listening kinds whose answers are a few words: the short hang-over applies."""
+
+
+class Event(Enum):
+    """What the endpointer decided on this frame."""
+
+    NONE = "none"
+    ONSET = "onset"
+    """Speech has started (it started `onset_ms` ago)."""
+    END = "end"
+    """Speech has ended (it ended `hangover_ms` ago)."""
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """Thresholds of the endpointer; the defaults were chosen on the tuning split (see README)."""
+
+    threshold: float = 0.5
+    """Speech probability at or above which a frame is speech (silero's own recommendation)."""
+    release: float = 0.35
+    """Probability below which a frame counts as silence again (hysteresis; silero's threshold - 0.15)."""
+    onset_ms: int = 90
+    """Speech this long in a row opens an utterance."""
+    short_hangover_ms: int = 300
+    """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
+    free_hangover_ms: int = 600
+    """Silence that ends a free answer (people pause between clauses)."""
+    background_drop_db: float = 12.0
+    """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
+    babble) are speech to any VAD, so the partner's end is where their level falls away."""
+
+    def hangover_ms(self, kind: str) -> int:
+        return self.short_hangover_ms if kind in SHORT_KINDS else self.free_hangover_ms
+
+
+class Endpointer:
+    """Per-listen state: feed one speech probability per frame, get ONSET once, then END once."""
+
+    def __init__(self, kind: str, settings: EndpointSettings | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self.kind = kind
+        self._onset_frames = max(1, round(self.settings.onset_ms / 1000 / FRAME_S))
+        self._end_frames = max(1, round(self.settings.hangover_ms(kind) / 1000 / FRAME_S))
+        self.reset()
+
+    def reset(self) -> None:
+        self.frames = 0
+        self.in_speech = False
+        self.ended = False
+        self._run = 0
+        self._silence = 0
+        self._recent: list[float] = []
+        self._peak = -120.0
+        self.speech_start_s: float | None = None
+        """Audio seconds (from the first frame fed) where the utterance began."""
+        self.speech_end_s: float | None = None
+        """Audio seconds where the last speech frame of the utterance ended."""
+
+    def update(self, probability: float, level_dbfs: float | None = None) -> Event:
+        """Feed the next frame's speech probability (and its level, to tell the partner from background)."""
+        self.frames += 1
+        foreground = self._foreground(level_dbfs)
+        now = self.frames * FRAME_S
+        if self.ended:
+            return Event.NONE
+        if not self.in_speech:
+            self._run = self._run + 1 if probability >= self.settings.threshold else 0
+            if self._run >= self._onset_frames:
+                self.in_speech, self._silence = True, 0
+                self.speech_start_s = now - self._onset_frames * FRAME_S
+                self.speech_end_s = now
+                return Event.ONSET
+            return Event.NONE
+        if probability >= self.settings.release and foreground:
+            self._silence, self.speech_end_s = 0, now
+            return Event.NONE
+        self._silence += 1
+        if self._silence >= self._end_frames:
+            self.ended = True
+            return Event.END
+        return Event.NONE
+
+    def _foreground(self, level_dbfs: float | None) -> bool:
+        """Track the loudest 150 ms since onset; False when this frame is well below it."""
+        if level_dbfs is None:
+            return True
+        self._recent = (self._recent + [10 ** (level_dbfs / 10)])[-5:]
+        if not self.in_speech:
+            self._peak = -120.0
+            return True
+        smoothed = 10 * float(np.log10(sum(self._recent) / len(self._recent) + 1e-12))
+        self._peak = max(self._peak, smoothed)
+        return level_dbfs >= self._peak - self.settings.background_drop_db

@@ -1,0 +1,32 @@
+"""Front-end settings (the `[frontend]` table of the settings file)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.frontend.endpoint import EndpointSettings
+
+
+class FrontEndSettings(BaseModel):
+    """Which library does each stage, and its few knobs. Defaults chosen by scripts/bench_frontend.py."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    echo: Literal["speex", "none"] = "speex"
+    """Echo canceller fed with the speaker's samples; "none" for half-duplex setups."""
+    echo_tail_ms: int = Field(128, ge=32, le=1000)
+    """Adaptive filter length after delay alignment: the room's reverberation (128 ms measured best)."""
+    echo_lead_ms: int = Field(40, ge=0, le=500)
+    """Before the delay is measured, the reference is used this much early (late reports stay causal)."""
+    denoise: Literal["webrtc", "speex", "rnnoise", "none"] = "webrtc"
+    """Noise suppressor (see the README's Dependencies table for the measurement that chose it)."""
+    noise_suppression: int = Field(2, ge=0, le=4)
+    """webrtc suppression level 0 (off) .. 4 (strongest)."""
+    auto_gain_dbfs: int = Field(0, ge=0, le=31)
+    """webrtc automatic gain target in -dBFS; 0 leaves the gain alone."""
+    vad: Literal["silero", "webrtc", "none"] = "silero"
+    """Trained VAD; "none" gives the identity front end (every frame speech)."""
+    endpoint: EndpointSettings = EndpointSettings()
+    """Onset, hysteresis and hang-over per listening kind."""

@@ -1,0 +1,81 @@
+"""The one pipeline: source -> front end -> recogniser -> listener -> interpreter -> conversation.
+
+Every caller (`run`, `checkin`, `timeout`, `simulate`, calendar scenarios, soak, the benches) builds its
+parts here, so a bench measures what a user runs. Activities and the store are handed to the conversation
+by the session runner (assistant.sessions); the time-out flow is wired here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.acceptance import AcceptancePolicy
+from assistant.activities.timeout import TimeOutFlow
+from assistant.audio.base import AudioSource, Clip, Playback
+from assistant.clock import Clock
+from assistant.config import Settings
+from assistant.conversation import Conversation
+from assistant.danger_check import DangerCheck
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.intents import IntentMatcher
+from assistant.interpret import Interpreter
+from assistant.listener import Listener
+from assistant.listening import Listening
+from assistant.store.protocol import RecordStore
+from assistant.stt.base import Recognizer
+from assistant.transcript import Transcript
+
+_LOGGER = logging.getLogger(__name__)
+
+FrontEnd = Callable[[AudioSource], AudioSource]
+"""A speech front end (echo cancellation, noise suppression, VAD) wrapping the raw source."""
+
+
+def no_front_end(source: AudioSource) -> AudioSource:
+    """The identity front end: the seat where assistant.frontend plugs in."""
+    return source
+
+
+def interpreter(*, policy: AcceptancePolicy | None = None, danger: DangerCheck | None = None,
+                commands: Path | None = None) -> Interpreter:
+    """The interpreter over dialogs/commands.yaml, assistant/acceptance.json and the given DangerCheck
+    (default: the safety phrases)."""
+    return Interpreter(IntentMatcher.load(commands), policy or AcceptancePolicy.load(), danger)
+
+
+def activation() -> IntentMatcher:
+    """The always-on companion's activation phrases (dialogs/activation.yaml)."""
+    from assistant import paths
+
+    return IntentMatcher.load(paths.dialogs_dir() / "activation.yaml")
+
+
+def listener(source: AudioSource, settings: Settings, clock: Clock, *, recognizer: Recognizer | None = None,
+             engine: str | None = None, front_end: FrontEnd = no_front_end) -> Listener:
+    """source -> front end -> recogniser (default: the configured engine) -> listener."""
+    if recognizer is None:
+        from assistant.stt.factory import create_recognizer
+
+        recognizer = create_recognizer(settings, engine)
+    return Listener(front_end(source), recognizer, clock, silence_timeout_s=settings.speech.silence_timeout_s)
+
+
+def conversation(hearing: Listening, say_line: Callable[[Line], None], clock: Clock, settings: Settings,
+                 library: DialogLibrary, store: RecordStore, *, interpret: Interpreter | None = None,
+                 transcript: Transcript | None = None, play_line: Callable[[Line], Playback] | None = None,
+                 play_clip: Callable[[Clip], float] | None = None, barge_in: bool = True,
+                 max_turns: int | None = None) -> Conversation:
+    """A conversation hearing through `hearing`, speaking through `say_line` (and `play_line`/`play_clip`
+    for audio), with the time-out flow wired. Barge-in is on when the hearer is a recogniser Listener and
+    lines can be played without waiting."""
+    interpret = interpret or interpreter()
+    watcher = None
+    if barge_in and isinstance(hearing, Listener) and play_line is not None:
+        from assistant.timeout.bargein import BargeInWatcher, DuplexClock
+
+        watcher = BargeInWatcher(hearing, interpret, clock if isinstance(clock, DuplexClock) else None)
+    return Conversation(hearing, interpret, say_line, clock, transcript=transcript or Transcript(),
+                        time_out=TimeOutFlow(settings, library, store), play_line=play_line, play_clip=play_clip,
+                        barge_in=watcher, max_turns=max_turns)

@@ -1,0 +1,225 @@
+"""What the store says, as plain facts with real local dates: the one place records become report data.
+
+Nothing here has words for people; `sections` turns these facts into dialog lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, tzinfo
+
+from assistant.store.records import (
+    AgreementVersion,
+    Appreciation,
+    Commitment,
+    CommitmentReview,
+    Record,
+    SafetyEvent,
+    SessionEvent,
+    StepAnswer,
+    TimeOut,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+RATING_STEPS = {"progress_safe": "safety", "progress_close": "closeness"}
+"""Check-in rating steps (dialogs/checkin.yaml) -> the measure they rate; other rating steps keep their id."""
+THEME_STEPS = ("triggers", "needs")
+"""Check-in steps whose answers are counted as themes (their words only when transcripts are kept)."""
+LOW_RATING = 2
+"""A rating at or below this is flagged gently with the therapy signpost (the scale is 1 to 5)."""
+DayOf = Callable[[datetime], date]
+SAME_SAFETY_RESPONSE = timedelta(minutes=10)
+"""A SafetyEvent and a session ending in `safety` this close together are one response, counted once."""
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One partner's rating of one measure at one check-in."""
+
+    day: date
+    partner: str
+    measure: str
+    """"safety", "closeness", or another rating step's id."""
+    value: int
+    session_id: str
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    """How one check-in session ended (its last status)."""
+
+    day: date
+    session_id: str
+    status: str
+    """"completed", "paused", "stopped", "safety" or "started" (never finished)."""
+
+
+@dataclass(frozen=True)
+class CommitmentFact:
+    """A commitment and, when it was looked back on, whether it was marked kept."""
+
+    made: date
+    partner: str
+    text: str | None
+    kept: bool | None = None
+    """None: not looked back on yet. Marked at the next check-in by the partner who made it."""
+    reviewed: date | None = None
+
+
+@dataclass(frozen=True)
+class TimeOutFact:
+    """One time out: when, how it ended, how long the cool-off was timed for."""
+
+    day: date
+    ending: str
+    """"resume", "reschedule", "stop", or "safety" (a safety response during the time out)."""
+    cooloff_minutes: float | None
+    """None when no cool-off was timed (ended during the breathing or at the first question)."""
+
+
+@dataclass(frozen=True)
+class ThemeAnswer:
+    """One answer to a trigger or need question: who, when; the words only when transcripts are kept."""
+
+    day: date
+    step: str
+    partner: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class AgreementChange:
+    """One version of the written agreement."""
+
+    day: date
+    change: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the report shows, for one period ending `today`."""
+
+    today: date
+    start: date
+    partners: tuple[str, ...]
+    """The configured partners first, then any other name found in the records (e.g. before a rename)."""
+    records: int = 0
+    checkins: list[CheckinOutcome] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    commitments: list[CommitmentFact] = field(default_factory=list)
+    timeouts: list[TimeOutFact] = field(default_factory=list)
+    thanks: dict[date, frozenset[str]] = field(default_factory=dict)
+    """Day -> partners who said an appreciation that day (skipped ones not counted)."""
+    themes: list[ThemeAnswer] = field(default_factory=list)
+    agreement: list[AgreementChange] = field(default_factory=list)
+    safety_days: list[date] = field(default_factory=list)
+    keep_transcripts: bool = True
+
+    def checkins_with(self, status: str) -> list[CheckinOutcome]:
+        return [c for c in self.checkins if c.status == status]
+
+    def series(self, partner: str, measure: str) -> list[Rating]:
+        return [r for r in self.ratings if r.partner == partner and r.measure == measure]
+
+    @property
+    def measures(self) -> list[str]:
+        known = [m for m in RATING_STEPS.values() if any(r.measure == m for r in self.ratings)]
+        return known + sorted({r.measure for r in self.ratings} - set(known))
+
+
+def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[str, ...] = (),
+            keep_transcripts: bool = True, unnamed: str = "?", since: date | None = None) -> History:
+    """The facts of every record, each dated on its local day in `tz` (the couple's schedule zone).
+
+    The period ends `today` and starts `since` (the agreement as it stood then still counts). A record without a
+    partner's name (older stores, tests) is shown under `unnamed` (report.partner_unnamed).
+    """
+
+    def who(record: StepAnswer | Appreciation | Commitment) -> str:
+        return record.partner or unnamed
+
+    def day(moment: datetime) -> date:
+        return moment.astimezone(tz).date()
+
+    records = [r for r in records if day(r.when) <= today
+               and (since is None or day(r.when) >= since or isinstance(r, AgreementVersion))]
+
+    statuses: dict[str, tuple[date, str]] = {}
+    ratings: dict[tuple[str, str, str], Rating] = {}
+    made: dict[str, Commitment] = {}
+    reviews: dict[str, CommitmentReview] = {}
+    timeouts: list[TimeOut] = []
+    thanks: dict[date, set[str]] = {}
+    themes: list[ThemeAnswer] = []
+    agreement: list[AgreementChange] = []
+    for record in records:
+        if isinstance(record, SessionEvent) and record.activity == "checkin":
+            first_day = statuses.get(record.session_id, (day(record.when), ""))[0]
+            statuses[record.session_id] = (first_day, record.status)
+        elif isinstance(record, StepAnswer) and record.activity == "checkin":
+            if record.rating is not None:
+                measure = RATING_STEPS.get(record.step, record.step)
+                ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
+                    day(record.when), who(record), measure, record.rating, record.session_id)
+            elif record.step in THEME_STEPS:
+                themes.append(ThemeAnswer(day(record.when), record.step, who(record),
+                                          record.text if keep_transcripts else None))
+        elif isinstance(record, Commitment):
+            made[record.id] = replace(record, partner=who(record))
+        elif isinstance(record, CommitmentReview):
+            reviews[record.commitment_id] = record  # a later review of the same commitment wins
+        elif isinstance(record, TimeOut):
+            timeouts.append(record)
+        elif isinstance(record, Appreciation) and not record.skipped:
+            thanks.setdefault(day(record.when), set()).add(who(record))
+        elif isinstance(record, AgreementVersion):
+            agreement.append(AgreementChange(day(record.when), record.change, record.items))
+    safety = safety_moments(records)
+    named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()} | {t.partner for t in themes}
+    named |= {p for who in thanks.values() for p in who}
+    known = tuple(partners) + tuple(sorted(p for p in named - set(partners) if p))
+    dates = [day(r.when) for r in records]
+    return History(
+        today=today,
+        start=since or min(dates, default=today),
+        partners=known,
+        records=len(records),
+        checkins=sorted((CheckinOutcome(d, sid, status) for sid, (d, status) in statuses.items()),
+                        key=lambda c: c.day),
+        ratings=sorted(ratings.values(), key=lambda r: r.day),
+        commitments=[_commitment(c, reviews.get(c.id), day, keep_transcripts) for c in made.values()],
+        timeouts=[_timeout(t, safety, day) for t in timeouts],
+        thanks={d: frozenset(who) for d, who in sorted(thanks.items())},
+        themes=themes,
+        agreement=agreement,
+        safety_days=[day(moment) for moment in safety],
+        keep_transcripts=keep_transcripts,
+    )
+
+
+def safety_moments(records: Iterable[Record]) -> list[datetime]:
+    """When a safety response was given: SafetyEvents and sessions ending in `safety`, one per response."""
+    moments = sorted(r.when for r in records
+                     if isinstance(r, SafetyEvent) or (isinstance(r, SessionEvent) and r.status == "safety"))
+    merged: list[datetime] = []
+    for moment in moments:
+        if not merged or moment - merged[-1] > SAME_SAFETY_RESPONSE:
+            merged.append(moment)
+    return merged
+
+
+def _commitment(made: Commitment, review: CommitmentReview | None, day: DayOf, keep: bool) -> CommitmentFact:
+    return CommitmentFact(day(made.when), made.partner, made.text if keep else None,
+                          review.kept if review else None, day(review.when) if review else None)
+
+
+def _timeout(record: TimeOut, safety: list[datetime], day: DayOf) -> TimeOutFact:
+    started = datetime.fromisoformat(record.started_at)
+    during = any(started <= moment <= record.when + SAME_SAFETY_RESPONSE for moment in safety)
+    ending = "safety" if during or str(record.outcome) == "safety" else str(record.outcome)
+    minutes = record.cooloff_s / 60.0 if record.cooloff_s > 0 else None
+    return TimeOutFact(day(started), ending, minutes)

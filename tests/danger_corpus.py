@@ -1,0 +1,34 @@
+"""Read the safety corpora (tests/corpus/safety_*.yaml) and score a detector on them; shared by the corpus
+test and scripts/bench_safety.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+TUNING = CORPUS_DIR / "safety_tuning.yaml"
+HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
+KINDS = ("danger", "ambiguous", "everyday")
+
+
+def read_corpus(path: Path) -> dict[str, list[str]]:
+    """The three lists of a corpus file (a missing list is empty)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {kind: [str(line) for line in data.get(kind) or []] for kind in KINDS}
+
+
+def score(corpus: dict[str, list[str]], level_of: Callable[[str], str]) -> dict[str, float | int]:
+    """Percentages: danger caught (any tier / danger tier), ambiguous caught, false stops and false
+    "ambiguous" on everyday sentences."""
+    def share(lines: list[str], wanted: set[str]) -> float:
+        return round(100.0 * sum(level_of(line) in wanted for line in lines) / len(lines), 1) if lines else 0.0
+
+    danger, ambiguous, everyday = corpus["danger"], corpus["ambiguous"], corpus["everyday"]
+    return {"danger_n": len(danger), "danger_caught_pct": share(danger, {"danger", "ambiguous"}),
+            "danger_tier_pct": share(danger, {"danger"}),
+            "ambiguous_n": len(ambiguous), "ambiguous_caught_pct": share(ambiguous, {"danger", "ambiguous"}),
+            "everyday_n": len(everyday), "false_stop_pct": share(everyday, {"danger"}),
+            "false_ambiguous_pct": share(everyday, {"ambiguous"})}
