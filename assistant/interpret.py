@@ -124,6 +124,10 @@ class Interpreter:
         if danger == "danger":
             return Decision("safety", heard, "danger", danger)
         intent = self.matcher.match(text, {name for name in intents if name != "safety"})
+        spotted = heard.utterance.spotted
+        if intent is None and spotted is not None:  # a sentinel found inside free speech, with its own score
+            intent = self.matcher.match(spotted.phrase, {name for name in intents if name != "safety"})
+            confidence = spotted.confidence if intent is not None else confidence
         if intent is None and options:
             said = normalise(text)
             intent = next((name for name, phrasings in options.items()

@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.evaluation.calibrate import det_points
+from assistant.evaluation.calibrate import det_points, threshold_of
 from assistant.evaluation.hearing import Observation, kinds_of
 
 SHORT_KINDS = ("command", "yes_no", "rating", "choice", "ready")
@@ -30,7 +30,7 @@ def figures(observations: list[Observation], thresholds: dict[str, float]) -> di
     """(hits, total) for each headline figure at the kinds' thresholds."""
 
     def at(o: Observation) -> float:
-        return thresholds.get(o.sample.item.kind, 0.5)
+        return threshold_of(thresholds, o.sample.item.kind)
 
     closed = [o for o in observations if o.sample.item.kind not in ("free", "rating")]
     commands = [o for o in closed if o.positive]
@@ -85,7 +85,7 @@ def draw_det(observations: list[Observation], thresholds: dict[str, float], path
         subset = [o for o in observations if o.sample.item.kind == kind]
         points = det_points(subset)
         line, = axes.plot([p[2] for p in points], [p[1] for p in points], drawstyle="steps-post", label=kind)
-        chosen = min(points, key=lambda p: abs(p[0] - thresholds.get(kind, 0.5)))
+        chosen = min(points, key=lambda p: abs(p[0] - threshold_of(thresholds, kind)))
         axes.plot([chosen[2]], [chosen[1]], "o", color=line.get_color())
     axes.set_xlabel("false accepts (share of distractors taken)")
     axes.set_ylabel("miss rate (share of positives not understood)")

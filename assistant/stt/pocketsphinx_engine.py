@@ -44,7 +44,7 @@ class PocketsphinxRecognizer:
                  complete_silence: float = COMPLETE_SILENCE_S) -> None:
         # No language model at start: phrase grammars need only the dictionary; the free LM loads on the
         # first free listen. bestpath is off: it drops the last word of FSG hypotheses in pocketsphinx 5.1.
-        self._decoder = Decoder(lm=None, bestpath=False, logfn="/dev/null")
+        self._decoder = Decoder(lm=None, bestpath=False, compallsen=True, logfn="/dev/null")
         phone_loop.add_phone_loop(self._decoder)
         self._free_loaded = False
         self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
