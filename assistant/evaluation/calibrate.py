@@ -60,6 +60,9 @@ def calibrate(observations: list[Observation], split: str, engine: str) -> dict[
         subset = [o for o in observations if o.sample.item.kind == kind]
         name = "sentinel" if kind == "free" else kind
         threshold, how = choose(subset, name)
+        if name != "command" and "command" in thresholds and not any(o.hit(0.0) for o in subset):
+            threshold, how = thresholds["command"], "no positive recognised on this split: the command threshold"
+        threshold = min(threshold, 1.0)
         miss, false, positives, negatives = rates(subset, threshold)
         thresholds[name] = round(threshold, 4)
         chosen_on[name] = {"split": split, "n": len(subset), "positives": positives, "distractors": negatives,
