@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant import paths
 from assistant.frontend.settings import FrontEndSettings
@@ -42,9 +42,22 @@ class AudioSettings(_Section):
     """Speaker by name (substring) or index; None: the system default."""
 
 
+def _wyoming_uri(value: str | None) -> str | None:
+    """A `tcp://host:port` address of a Wyoming service the user runs (the only network speech goes to)."""
+    if value is not None:
+        from assistant.wyoming_client import parse_uri
+
+        parse_uri(value)
+    return value
+
+
 class SpeechSettings(_Section):
-    engine: Literal["auto", "vosk", "pocketsphinx"] = "auto"
-    """"auto": vosk when a model is installed, else pocketsphinx."""
+    engine: Literal["auto", "vosk", "pocketsphinx", "wyoming"] = "auto"
+    """"auto": vosk when a model is installed, else pocketsphinx; "wyoming": the service at `uri`."""
+    uri: str | None = None
+    """Wyoming speech-to-text service, e.g. "tcp://homeserver:10300"; audio then crosses the home network."""
+    service_timeout_s: float = Field(5.0, gt=0, le=60)
+    """Longest wait for the Wyoming service (connect, each send, the transcript after the end of speech)."""
     model_path: str | None = None
     """Path of a vosk model directory."""
     silence_timeout_s: float = Field(8.0, gt=0, le=120)
@@ -52,15 +65,35 @@ class SpeechSettings(_Section):
     min_confidence: float = Field(0.3, ge=0, le=1)
     """Commands heard with less confidence are treated as no match."""
 
+    _uri = field_validator("uri")(_wyoming_uri)
+
+    @model_validator(mode="after")
+    def _uri_for_wyoming(self) -> SpeechSettings:
+        if self.engine == "wyoming" and not self.uri:
+            raise ValueError('engine "wyoming" needs uri = "tcp://host:port" of the speech service')
+        return self
+
 
 class VoiceSettings(_Section):
+    engine: Literal["pyttsx3", "wyoming"] = "pyttsx3"
+    """"wyoming": the text-to-speech service at `uri` (e.g. wyoming-piper), pyttsx3 when it fails."""
+    uri: str | None = None
+    """Wyoming text-to-speech service, e.g. "tcp://homeserver:10200"; text then crosses the home network."""
     voice: str | None = "en-us"
     """pyttsx3 voice id or espeak-ng voice name."""
     rate: int = Field(160, ge=60, le=400)
     """Words per minute."""
     volume: float = Field(1.0, ge=0, le=1)
     tts_timeout_s: float = Field(10.0, gt=0, le=120)
-    """Watchdog: longest a single line may take to render."""
+    """Watchdog: longest a single line may take to render (also each wait for a Wyoming voice service)."""
+
+    _uri = field_validator("uri")(_wyoming_uri)
+
+    @model_validator(mode="after")
+    def _uri_for_wyoming(self) -> VoiceSettings:
+        if self.engine == "wyoming" and not self.uri:
+            raise ValueError('engine "wyoming" needs uri = "tcp://host:port" of the voice service')
+        return self
 
 
 class DialogSettings(_Section):

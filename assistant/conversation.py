@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypedDict
 
 from assistant.audio.base import AudioSink, Clip, ListenRequest, Playback
@@ -33,8 +33,10 @@ UNANSWERED = "unanswered"
 
 TimeOutHook = Callable[["Conversation", DialogModel | None, Position | None], str]
 """The time-out flow: returns "resume", "reschedule", "stop" or "safety"."""
-SafetyCheckHook = Callable[["Conversation", DialogModel, Event], bool]
-"""Asked when the DangerCheck found an utterance ambiguous; True: give the safety response."""
+SafetyCheckHook = Callable[["Conversation", str], bool]
+"""Asked (with the current state) when the DangerCheck found an utterance ambiguous; True: give the safety
+response. Its own question listens at the step SAFETY_CHECK_STEP, which is never checked again."""
+SAFETY_CHECK_STEP = "safety_check"
 
 
 class Speaker(Protocol):
@@ -94,11 +96,13 @@ class Conversation:
     """The voice: speak one line to its end (wired by assistant.pipeline)."""
     clock: Clock
     transcript: Transcript = field(default_factory=Transcript)
-    speaker_of: Callable[[DialogModel], str] = lambda model: str(model.slots().get("partner", "user"))
+    speaker_of: Callable[[DialogModel], str] = lambda model: model.answerer()
     time_out: TimeOutHook | None = None
     """The time-out flow (assigned by assistant.pipeline). None: "time out" only pauses the session."""
     safety_check: SafetyCheckHook | None = None
     """Asked about ambiguous utterances. None: they are ordinary answers."""
+    help_line: Callable[[], Line] | None = None
+    """The quiet "help line" answer (the support numbers, without saying why)."""
     play_line: Callable[[Line], Playback] | None = None
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
@@ -139,6 +143,9 @@ class Conversation:
                                 phrases=self.interpreter.phrases_for(question.intents, extra))
         heard = self.listener.listen(request, question.timeout_s)
         decision = self.interpreter.decide(heard, question.kind, question.intents, dict(question.options))
+        if (decision.danger == "ambiguous" and decision.intent is None and self.safety_check is not None
+                and question.step != SAFETY_CHECK_STEP and self.safety_check(self, state)):
+            decision = replace(decision, intent="safety", reason="danger")
         self._log_heard(heard, question.who, state, question.kind, decision.intent,
                         decision.intent or ("silence" if heard is None else "ignored"))
         return decision
@@ -197,8 +204,17 @@ class Conversation:
         if event.trigger == "time_out" and self.time_out is not None:
             self._take_time_out(model)
             return
-        if event.danger == "ambiguous" and self.safety_check is not None and self.safety_check(self, model, event):
-            model.fire("safety")
+        if event.trigger == "help_line":  # the quiet path: the numbers, then the same step goes on
+            if self.help_line is not None:
+                self.say(self.help_line(), model.state)
+            return
+        if event.danger == "ambiguous" and self.safety_check is not None:
+            if self.safety_check(self, model.state):
+                model.fire("safety")
+            elif event.trigger == "answer":
+                model.fire("skip")  # "no, it's just hard to talk about": the answer's words are not kept
+            else:
+                model.fire(event.trigger, answer=event.answer)
             return
         misses = self._count_miss(model, event)
         if misses >= MOVE_ON_AFTER_MISSES:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from assistant.intents import IntentMatcher
+from assistant.intents import IntentMatcher, normalise
 
 Assessment = Literal["none", "ambiguous", "danger"]
 
@@ -28,3 +28,19 @@ class PhraseDangerCheck:
 
     def assess(self, text: str) -> Assessment:
         return "danger" if self.matcher.match(text, {"safety"}) == "safety" else "none"
+
+
+@dataclass(frozen=True)
+class EitherDangerCheck:
+    """The detector's verdict, raised to "ambiguous" when the whole utterance is one of the listed safety
+    phrasings (what a recogniser's phrase grammar returns) and the detector saw nothing: such a phrase is
+    never dropped, only asked about. A longer sentence that merely contains one is the detector's to judge."""
+
+    detector: DangerCheck
+    matcher: IntentMatcher
+
+    def assess(self, text: str) -> Assessment:
+        level = self.detector.assess(text)
+        if level == "none" and normalise(text) in {normalise(p) for p in self.matcher.phrases_for(["safety"])}:
+            return "ambiguous"
+        return level

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.acceptance import AcceptancePolicy
+from assistant.blame import BlameCheck
 from assistant.danger_check import Assessment, DangerCheck, PhraseDangerCheck
 from assistant.dialog.activity import Answer
 from assistant.dialog.schema import Step
@@ -21,7 +22,7 @@ from assistant.listening import Heard
 
 _LOGGER = logging.getLogger(__name__)
 
-GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop")
+GLOBAL_COMMANDS = ("time_out", "safety", "repeat", "skip", "back", "help", "stop", "help_line")
 """Understood in every listening state; each intent's name is also its machine trigger."""
 SENTINEL_INTENTS = ("time_out", "safety")
 KIND_INTENTS = {"yes_no": ("yes", "no"), "ready": ("ready", "more_time"), "rating": ("rating",)}
@@ -77,10 +78,12 @@ class Interpreter:
     """Knows the phrases each listening context uses and what an utterance means there."""
 
     def __init__(self, matcher: IntentMatcher, policy: AcceptancePolicy | None = None,
-                 danger: DangerCheck | None = None) -> None:
+                 danger: DangerCheck | None = None, blame: BlameCheck | None = None) -> None:
         self.matcher = matcher
         self.policy = policy or AcceptancePolicy.load()
         self.danger: DangerCheck = danger or PhraseDangerCheck(matcher)
+        self.blame = blame or BlameCheck.load()
+        """Tags a free answer whose wording blames (Answer.key "blame")."""
 
     def learn(self, vocabulary: IntentMatcher) -> None:
         """Also understand `vocabulary`'s intents (e.g. the companion's activation phrases); idempotent.
@@ -154,7 +157,8 @@ class Interpreter:
         text = heard.utterance.text
         if step.listen == "free":
             if normalise(text):
-                return Event("answer", Answer(intent="answer", text=text, duration_s=duration_s), "answer")
+                key = "blame" if self.blame.blames(text) else None
+                return Event("answer", Answer(key=key, intent="answer", text=text, duration_s=duration_s), "answer")
             return Event("no_match")
         if not self.policy.accepts(step.listen, heard.utterance.confidence):
             return Event("no_match")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,6 +14,7 @@ from assistant.config import Settings
 from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.store.store import Store
+from assistant.stt.base import Recognizer
 
 
 class Closable(Protocol):
@@ -32,10 +33,14 @@ class LivePipeline:
 
 
 @contextmanager
-def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = None) -> Iterator[LivePipeline]:
-    """Open devices (or typed text), engines and the store; close them all on exit."""
+def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = None,
+                  recognizer: Callable[[], Recognizer] | None = None) -> Iterator[LivePipeline]:
+    """Open devices (or typed text), engines and the store; close them all on exit. `recognizer`: where the
+    speech engine comes from (`assistant run` keeps one across device retries); default: a new one."""
     clock = clock or RealClock()
     library = DialogLibrary.load()
+    if io == "text":
+        library.for_typing()  # "type resume check in", not "say"
     store = Store.open(paths.data_dir(settings.data_dir), keep_transcripts=settings.dialog.keep_transcripts)
     closers: list[Closable] = [store]
     try:
@@ -52,7 +57,8 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
             sink = SpeakerSink(settings.audio.output_device)
             speaker = fallback_speaker(settings.voice, sink, library)
             closers.append(speaker)
-            conversation = pipeline.conversation(pipeline.listener(source, settings, clock), clock=clock,
+            hearing = pipeline.listener(source, settings, clock, recognizer=recognizer() if recognizer else None)
+            conversation = pipeline.conversation(hearing, clock=clock,
                                                  settings=settings, library=library, store=store,
                                                  **voice_hooks(speaker, sink))
         yield LivePipeline(settings, clock, library, store, conversation)

@@ -8,7 +8,7 @@ by the session runner (assistant.sessions); the time-out flow is wired here and 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.acceptance import AcceptancePolicy
@@ -17,7 +17,7 @@ from assistant.audio.base import AudioSource, Clip, Playback
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.conversation import Conversation
-from assistant.danger_check import DangerCheck
+from assistant.danger_check import DangerCheck, EitherDangerCheck
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
@@ -42,7 +42,17 @@ def interpreter(*, policy: AcceptancePolicy | None = None, danger: DangerCheck |
                 commands: Path | None = None) -> Interpreter:
     """The interpreter over dialogs/commands.yaml, assistant/acceptance.json and the given DangerCheck
     (default: the safety phrases)."""
-    return Interpreter(IntentMatcher.load(commands), policy or AcceptancePolicy.load(), danger)
+    matcher = IntentMatcher.load(commands)
+    return Interpreter(matcher, policy or AcceptancePolicy.load(), danger or lexicon_danger_check(matcher))
+
+
+def lexicon_danger_check(matcher: IntentMatcher, partners: Sequence[str] = ()) -> DangerCheck:
+    """The danger detector over dialogs/safety_lexicon.yaml (shared per process), with the listed safety
+    phrasings as a floor (see EitherDangerCheck)."""
+    from assistant import paths
+    from assistant.danger.engine_check import LexiconDangerCheck
+
+    return EitherDangerCheck(LexiconDangerCheck(paths.dialogs_dir(), partners), matcher)
 
 
 def activation() -> IntentMatcher:
@@ -76,6 +86,12 @@ def conversation(hearing: Listening, say_line: Callable[[Line], None], clock: Cl
         from assistant.timeout.bargein import BargeInWatcher, DuplexClock
 
         watcher = BargeInWatcher(hearing, interpret, clock if isinstance(clock, DuplexClock) else None)
+    from assistant.activities.safety_check import SafetyCheckFlow
+    from assistant.danger.resources import help_line_text
+
+    country = settings.safety.country
     return Conversation(hearing, interpret, say_line, clock, transcript=transcript or Transcript(),
-                        time_out=TimeOutFlow(settings, library, store), play_line=play_line, play_clip=play_clip,
-                        barge_in=watcher, max_turns=max_turns)
+                        time_out=TimeOutFlow(settings, library, store),
+                        safety_check=SafetyCheckFlow(library, country),
+                        help_line=lambda: Line("safety.help_line", {}, help_line_text(country)),
+                        play_line=play_line, play_clip=play_clip, barge_in=watcher, max_turns=max_turns)

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from assistant.audio.base import ListenRequest
 from assistant.clock import Clock
-from assistant.listener import Heard
+from assistant.listening import Heard
 from assistant.stt.base import Utterance
 
 

@@ -17,18 +17,29 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SECTIONS = ("speech", "store", "timeout", "idle")
+DEFAULT_SECTIONS = ("speech", "store", "timeout", "coldstart", "idle")
 """Run when --only is not given; every other scripts/bench_<name>.py runs with --only <name>."""
 SECTIONS = tuple(sorted(path.stem.removeprefix("bench_") for path in HERE.glob("bench_*.py")))
 GOALS: dict[str, tuple[str, float]] = {}
 """Filled from each section module's own `GOALS` (key -> (operator, goal)) as it is loaded."""
 
 
+def is_spread(value: object) -> bool:
+    """A min/median/max summary of repeated runs (scripts/measure.py), shown as one row."""
+    return isinstance(value, dict) and {"min", "median", "max"} <= value.keys()
+
+
+def shown(value: object) -> str:
+    if is_spread(value):
+        return f"{value['min']}/{value['median']}/{value['max']} (n={value.get('n', '?')})"  # type: ignore[index]
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def flatten(values: dict, prefix: str = "") -> dict:
-    """Nested section results as `a.b.c` keys, for the table."""
+    """Nested section results as `a.b.c` keys, for the table (a min/median/max summary stays one value)."""
     flat: dict = {}
     for key, value in values.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not is_spread(value):
             flat.update(flatten(value, f"{prefix}{key}."))
         else:
             flat[f"{prefix}{key}"] = value
@@ -47,6 +58,9 @@ def load_section(name: str):  # type: ignore[no-untyped-def]
 
 
 def verdict(key: str, value: object) -> str:
+    """The goal and whether it was met (for a min/median/max summary: by its median)."""
+    if is_spread(value):
+        value = value["median"]  # type: ignore[index]
     if key not in GOALS or not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
     op, goal = GOALS[key]
@@ -78,13 +92,16 @@ def main() -> int:
             continue
         started = time.perf_counter()
         section: dict = {}
-        module.run(section)
+        try:
+            module.run(section)
+        except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others' figures
+            section[f"{name}_failed"] = f"{type(exc).__name__}: {exc}"
+            print(f"(section {name} failed: {exc})", file=sys.stderr)
         section[f"{name}_section_s"] = round(time.perf_counter() - started, 1)
         results.update(section)
         print(f"\n== {name}")
         for key, value in flatten(section).items():
-            shown = value if not isinstance(value, list) else ", ".join(map(str, value))
-            print(f"  {key:64} {shown!s:>14}  {verdict(key, value)}")
+            print(f"  {key:64} {shown(value):>14}  {verdict(key, value)}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nWritten to {args.json}")

@@ -5,6 +5,10 @@ independently; never tuned on), each `danger:`, `ambiguous:`, `everyday:` lists.
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
 - false_stop_pct: everyday sentences answered "danger" (goal <= 2); false_ambiguous_pct: answered "ambiguous";
 - assess_ms: one `assess(text)` call, from the text in hand to the verdict (no audio, no engine).
+- safety_spoken_*: short danger and everyday lines of both tuning corpora spoken by espeak-ng voices, heard by
+  pocketsphinx in a free-text state (free decoding + the sentinel grammar of the detector's spoken phrases),
+  judged as the interpreter judges a free answer. `held_out` voices were never used for tuning (goal >= 90
+  caught, <= 5 false stops); `tuned` voices are those of tests/test_safety_speech.py.
 `run(results)` is called by scripts/bench; `python scripts/bench_safety.py` prints the figures on its own.
 """
 
@@ -19,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import HELD_OUT, TUNING, read_corpus, score  # noqa: E402
+from danger_corpus import HELD_OUT, TUNING, TUNING2, read_corpus, score  # noqa: E402
+from safety_spoken import HELD_OUT_VOICES, TUNED_VOICES, hear_and_judge, spoken_lines  # noqa: E402
 
 from assistant.danger import DangerDetector  # noqa: E402
 
@@ -30,14 +35,18 @@ PARTNERS = ("Alex", "Sam")
 GOALS = {
     "safety_tuning.danger_caught_pct": (">=", 98), "safety_tuning.false_stop_pct": ("<=", 2),
     "safety_heldout.danger_caught_pct": (">=", 98), "safety_heldout.false_stop_pct": ("<=", 2),
+    "safety_tuning2.danger_caught_pct": (">=", 98), "safety_tuning2.false_stop_pct": ("<=", 2),
+    "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
+SPOKEN_PER_KIND = 20
+"""Danger and everyday lines spoken per voice (each takes a few seconds of decoding)."""
 """Goals shown beside this section's figures by scripts/bench."""
 def run(results: dict) -> None:
     """Add the safety figures to `results`."""
     started = time.perf_counter()
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
-    for name, path in (("tuning", TUNING), ("heldout", HELD_OUT)):
+    for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"
             continue
@@ -51,6 +60,34 @@ def run(results: dict) -> None:
         figures["assess_ms_median"] = round(statistics.median(timings), 2)
         figures["assess_ms_max"] = round(max(timings), 2)
         results[f"safety_{name}"] = figures
+    spoken(results, detector)
+
+
+def spoken(results: dict, detector: DangerDetector) -> None:
+    """The spoken figures (see the module docstring); "absent" without espeak-ng or pocketsphinx."""
+    from assistant.intents import IntentMatcher
+    from assistant.interpret import SENTINEL_INTENTS
+    from assistant.simulate.voices import VoiceError
+
+    try:
+        from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
+    except ImportError:
+        results["safety_spoken"] = "absent (pocketsphinx)"
+        return
+    matcher = IntentMatcher.load()
+    sentinel = tuple(dict.fromkeys([*matcher.phrases_for(SENTINEL_INTENTS), *detector.spoken_phrases()]))
+
+    def judge(text: str) -> str:
+        return "danger" if matcher.match(text, {"safety"}) == "safety" else detector.assess(text).level
+
+    lines = spoken_lines(SPOKEN_PER_KIND)
+    for name, voice_set in (("held_out", HELD_OUT_VOICES), ("tuned", TUNED_VOICES[:1])):
+        try:
+            found = hear_and_judge(PocketsphinxRecognizer, sentinel, judge, lines, voice_set)
+        except VoiceError as exc:
+            results[f"safety_spoken_{name}"] = f"absent ({exc})"
+            continue
+        results[f"safety_spoken_{name}"] = vars(found)
 
 
 if __name__ == "__main__":

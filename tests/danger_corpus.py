@@ -10,6 +10,9 @@ import yaml
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 TUNING = CORPUS_DIR / "safety_tuning.yaml"
+TUNING2 = CORPUS_DIR / "safety_tuning2.yaml"
+"""A second tuning corpus, generated systematically by make_tuning2.py (categories x subjects x tenses x styles)."""
+TUNING_FILES = (TUNING, TUNING2)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

@@ -33,11 +33,17 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 MAYA, JORDAN = "Maya", "Jordan"
 DEFAULT_ANSWERS = {"yes_no": "yes", "rating": "four", "free": "we talked about it calmly", "choice": "keep",
                    "ready": "ready"}
-WEEK1_SAID = ["checkin.grounding", "checkin.appreciations", "checkin.appreciations", "checkin.triggers",
-              "checkin.triggers", "checkin.boundaries", "checkin.progress_safe", "checkin.progress_safe",
-              "checkin.progress_close", "checkin.progress_close", "checkin.needs", "checkin.needs",
-              "checkin.next_commitments", "checkin.next_commitments", "checkin.closing"]
-"""A first check-in: every step of the script except last week's review and the branches."""
+TRIGGER_ACK = ["checkin.triggers", "checkin.trigger_heard", "checkin.trigger_confirm"]
+NEED_ACK = ["checkin.needs", "checkin.need_heard", "checkin.need_confirm"]
+COMMIT = ["checkin.next_commitments", "checkin.commitment_readback"]
+TRANSPARENCY = ["checkin.transparency", "checkin.transparency_open", "checkin.transparency_response"]
+WEEK1_SAID = ["checkin.grounding", "checkin.appreciations", "checkin.appreciations", *TRANSPARENCY, *TRANSPARENCY,
+              *TRIGGER_ACK, *TRIGGER_ACK,
+              "checkin.boundaries", "checkin.progress_safe", "checkin.progress_safe",
+              "checkin.progress_close", "checkin.progress_close", *NEED_ACK, *NEED_ACK, *COMMIT, *COMMIT,
+              "checkin.closing"]
+"""A first check-in: every step except last week's review and the branches taken only on a no or on blame;
+each trigger and need is said back by the other partner and confirmed, each commitment read back."""
 
 
 def pocketsphinx_settings(**dialog: object) -> Settings:
@@ -153,9 +159,11 @@ def test_full_checkin_stores_session_ratings_and_commitments(week1: Run) -> None
     commitments = week1.of(Commitment)
     assert [c.partner for c in commitments] == [MAYA, JORDAN]
     assert all(c.session_id == session_id for c in commitments)
-    # The stored commitment is exactly what the recogniser heard.
+    # The stored commitment is exactly what the recogniser heard, read back and confirmed.
     assert [c.text for c in commitments] == [t.text for t in week1.heard("next_commitments")]
-    assert all(c.text for c in commitments)
+    assert all(c.text and c.confirmed for c in commitments)
+    assert [t.slots["heard"] for t in week1.lines if t.dialog_id == "checkin.commitment_readback"] == \
+        [c.text for c in commitments]
     assert week1.of(CommitmentReview) == []
 
 
@@ -166,7 +174,7 @@ def test_full_checkin_writes_transcript_and_assistant_audio(week1: Run) -> None:
     assert [r["dialog_id"] for r in rows if r["who"] == "assistant"] == WEEK1_SAID
     for row in rows:
         assert {"who", "dialog_id", "text", "state", "listen", "intent", "time"} <= set(row)
-    assert [r["listen"] for r in rows if r["who"] == MAYA][:2] == ["free", "free"]
+    assert [r["listen"] for r in rows if r["who"] == MAYA][:2] == ["free", "yes_no"]  # appreciation, transparency
     assert rows[-1]["time"] > rows[0]["time"]  # virtual time moves on
     with wave.open(str(out / "assistant.wav"), "rb") as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
@@ -186,9 +194,10 @@ def test_silence_twice_reprompts_twice_then_the_answer_advances(tmp_path: Path) 
     ]}, settings=pocketsphinx_settings(max_silent_prompts=3))
     lines = run.lines
     first = index_of(lines, "checkin.triggers")
-    assert [line.dialog_id for line in lines[first:first + 5]] == [
-        "checkin.triggers", "common.reprompt", "common.reprompt", "checkin.triggers", "checkin.boundaries"]
-    assert [partner(line) for line in lines[first:first + 4:3]] == [MAYA, JORDAN]
+    assert [line.dialog_id for line in lines[first:first + 6]] == [
+        "checkin.triggers", "common.reprompt", "common.reprompt", "checkin.trigger_heard", "checkin.trigger_confirm",
+        "checkin.triggers"]
+    assert [partner(line) for line in lines[first:first + 6:5]] == [MAYA, JORDAN]
     for reprompt in lines[first + 1:first + 3]:
         assert (reprompt.slots or {})["prompt"] in variants("checkin.triggers", partner=MAYA, other=JORDAN)
     assert [(t.who, t.event) for t in run.heard("triggers")] == [
@@ -286,9 +295,9 @@ def test_time_out_pauses_and_resume_continues_at_the_exact_step_and_item(tmp_pat
     second = run_scenario(tmp_path, "after", {"clock": "2026-01-04T20:00:00-05:00", "resume": True},
                           store_dir=store_dir)
     assert second.result.final_state == "completed"
-    assert second.said[:3] == ["common.resumed", "checkin.triggers", "checkin.boundaries"]
+    assert second.said[:5] == ["common.resumed", *TRIGGER_ACK, "checkin.boundaries"]
     assert partner(second.lines[1]) == JORDAN
-    assert second.said[1:] == WEEK1_SAID[WEEK1_SAID.index("checkin.triggers") + 1:]
+    assert second.said[1:] == WEEK1_SAID[WEEK1_SAID.index("checkin.triggers") + len(TRIGGER_ACK):]
     events = second.of(SessionEvent, activity="checkin")
     assert [e.status for e in events] == ["started", "paused", "completed"]
     assert len({e.session_id for e in events}) == 1
@@ -357,14 +366,17 @@ def test_a_no_to_a_commitment_leads_to_the_repair_prompt(week1: Run, week2: Run)
     review = index_of(lines, "checkin.commitments_review")
     got = [(line.dialog_id, partner(line)) for line in lines[review:review + 4]]
     assert got == [("checkin.commitments_review", MAYA), ("checkin.commitments_review", JORDAN),
-                   ("checkin.commitment_repair", JORDAN), ("checkin.triggers", MAYA)]
+                   ("checkin.commitment_repair", JORDAN), ("checkin.transparency", JORDAN)]  # week 2: Jordan first
+    # The other partner answered whether each commitment was kept, and is stored as the one who confirmed.
+    assert [t.who for t in week2.heard("commitments_review")] == [JORDAN, MAYA]
     assert (lines[review + 2].slots or {}).get("other") == MAYA
     assert week2.said.count("checkin.commitment_repair") == 1
     assert [t.intent for t in week2.heard("commitments_review")] == ["yes", "no"]
     session = week2_session(week2)
     maya_c, jordan_c = week1.of(Commitment)
     reviews = week2.of(CommitmentReview, session_id=session)
-    assert [(r.commitment_id, r.kept) for r in reviews] == [(maya_c.id, True), (jordan_c.id, False)]
+    assert [(r.commitment_id, r.kept, r.confirmed_by) for r in reviews] == [
+        (maya_c.id, True, JORDAN), (jordan_c.id, False, MAYA)]
     repair = week2.of(StepAnswer, step="commitment_repair", session_id=session)
     assert [a.partner for a in repair] == [JORDAN]
     assert repair[0].text
@@ -379,7 +391,7 @@ def test_last_weeks_commitments_are_read_back_and_wins_celebrated(week1: Run, we
         [(c.partner, c.text, c.id) for c in commitments]
     # Week 2's own commitments are new records, left open for week 3.
     session = week2_session(week2)
-    assert [c.partner for c in week2.of(Commitment, session_id=session)] == [MAYA, JORDAN]
+    assert [c.partner for c in week2.of(Commitment, session_id=session)] == [JORDAN, MAYA]  # Jordan first
     # The closing celebrates: one of two commitments kept, and the second weekly check-in in a row.
     week1_wins = (week1.lines[-1].slots or {}).get("wins", "")
     assert week1_wins == rendered("wins.first_checkin")
@@ -435,8 +447,8 @@ def test_cli_simulate_exits_non_zero_with_the_message(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "ran out of turns" in done.stderr
-    assert "'triggers'" not in done.stderr and "'boundaries'" in done.stderr
-    assert "choice" in done.stderr
+    assert "'triggers'" not in done.stderr and "'transparency'" in done.stderr  # the first step not free
+    assert "yes_no" in done.stderr
     assert (tmp_path / "out" / "transcript.jsonl").exists()
 
     malformed = subprocess.run([*cli, str(SCENARIOS / "malformed.yaml"), "--out", str(tmp_path / "bad")],

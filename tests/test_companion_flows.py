@@ -45,9 +45,11 @@ def prompt_events(store: Store) -> list[PromptEvent]:
 
 
 def test_after_a_safety_response_prompts_are_held_for_the_rest_of_that_local_day(tmp_path: Path) -> None:
-    respond = scripted({(date(2026, 3, 8), "invite_checkin_reminder"): ["i don't feel safe"]})
+    respond = scripted({(date(2026, 3, 8), "invite_checkin_reminder"): ["i don't feel safe"],
+                        (date(2026, 3, 8), "safety_check"): ["yes"]})  # the calm question first (issue 12)
     result = simulate_calendar(tmp_path / "store", Settings(), SUNDAY, 2, tz=NY, responder=respond)
-    assert lines_on(result, 8) == [("19:00", "always_on.checkin_reminder_due"), ("19:00", "safety.message")]
+    assert lines_on(result, 8) == [("19:00", "always_on.checkin_reminder_due"), ("19:00", "safety.check_question"),
+                                   ("19:00", "safety.message")]
     assert [(e.activity, e.when.astimezone(NY).strftime("%d %H:%M")) for e in result.store.query(SafetyEvent)
             if isinstance(e, SafetyEvent)] == [("idle", "08 19:00")]
     held = [(e.prompt, datetime.fromisoformat(e.due_at).astimezone(NY).strftime("%d %H:%M"))
@@ -69,7 +71,9 @@ def test_time_out_return_reminder_at_the_agreed_time_then_the_paused_checkin_res
     agreed = datetime.fromisoformat(outs[0].return_at or "").astimezone(NY)
     reminders = [line for line in result.lines if line.dialog_id == "timeout.return_reminder"]
     assert [r.at.replace(microsecond=0) for r in reminders] == [agreed.replace(microsecond=0)]
-    assert timedelta(minutes=80) < agreed - datetime(2026, 3, 8, 19, 0, tzinfo=NY) < timedelta(minutes=90)
+    # an hour after the time out (~19:20), rounded up to a quarter hour (issue 14: "tomorrow at 09:06")
+    assert timedelta(minutes=80) < agreed - datetime(2026, 3, 8, 19, 0, tzinfo=NY) <= timedelta(minutes=105)
+    assert agreed.minute % 15 == 0 and agreed.second == 0
     after = [line.dialog_id for line in result.lines if line.at >= reminders[0].at]
     assert after[1] == "common.resumed"
     checkins = [(e.status, e.step) for e in result.store.query(SessionEvent)

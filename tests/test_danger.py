@@ -33,11 +33,11 @@ def test_verdicts_name_level_and_category_never_the_text(detector: DangerDetecto
 
 
 def test_partner_names_join_the_person_class():
-    with_names = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"))
+    with_names = DangerDetector.load(DIALOGS, partners=("Tamsin", "Wren"))  # rare names: not in the census list
     without = DangerDetector.load(DIALOGS)
-    assert with_names.assess("im scared of jordan").level == "ambiguous"  # a transcript: no capitals
-    assert without.assess("im scared of jordan").level == "none"
-    assert with_names.assess("sam pushed me into the door").level == "danger"
+    assert with_names.assess("im scared of tamsin").level == "ambiguous"  # a transcript: no capitals
+    assert without.assess("im scared of tamsin").level == "none"
+    assert with_names.assess("wren pushed me into the door").level == "danger"
 
 
 def test_an_unknown_capitalised_word_in_typed_text_is_read_as_a_name():
@@ -64,7 +64,25 @@ def test_negation_and_hypotheticals(detector: DangerDetector):
     assert detector.assess("he said if I leave he will kill me").level == "danger"
 
 
+def test_negation_reaches_only_its_own_clause(detector: DangerDetector):
+    assert detector.assess("when i said no he hit me").level == "danger"  # "no" is an answer here
+    assert detector.assess("i couldnt breathe when he had his hands on my neck").level == "danger"
+    assert detector.assess("I don't think he hit me, it was an accident").level == "none"  # "think" carries it
+    assert detector.assess("she has never laid a hand on me").level == "none"
+
+
+def test_a_common_first_name_in_a_transcript_is_a_person(detector: DangerDetector):
+    assert detector.assess("chris strangles me during arguments").level == "danger"
+    assert detector.assess("the van hit me on my bike").level != "danger"  # after a determiner: a noun
+
+
+def test_transcribed_ill_is_i_will_unless_an_adjective(detector: DangerDetector):
+    assert detector.assess("if he does it again ill kill him").level in ("ambiguous", "danger")
+    assert detector.assess("i feel ill and i want to kill the headache").level == "none"
+
+
 def test_inflections_cover_regular_doubling_and_irregular_verbs():
+    assert set(inflections("knee", {})) == {"knee", "knees", "kneed", "kneeing"}
     assert set(inflections("slap", {})) == {"slap", "slaps", "slapped", "slapping"}
     assert set(inflections("push", {})) == {"push", "pushes", "pushed", "pushing"}
     assert set(inflections("choke", {})) == {"choke", "chokes", "choked", "choking"}
@@ -167,3 +185,28 @@ def test_check_safety_names_what_to_fix(tmp_path: Path):
     assert any("safety_lexicon.yaml: cannot read" in problem for problem in problems)
     assert any(problem.endswith("prompts.resources_GB: missing or empty; expected a list of one or more lines")
                for problem in problems)
+
+
+def test_one_detector_per_process_rebuilt_when_the_lexicon_changes(tmp_path: Path):
+    from assistant.danger import shared_detector, warm
+
+    shutil.copy(DIALOGS / "safety_lexicon.yaml", tmp_path / "safety_lexicon.yaml")
+    first = warm(tmp_path, ("Tamsin",)).result(timeout=60)
+    assert shared_detector(tmp_path, ("Tamsin",)) is first
+    assert first.assess("tamsin choked me").level == "danger"
+    (tmp_path / "safety_lexicon.yaml").write_text("rules: []\n", encoding="utf-8")  # broken: a fallback copy
+    rebuilt = shared_detector(tmp_path, ("Tamsin",))
+    assert rebuilt is not first and rebuilt.assess("tamsin choked me").level == "danger"
+
+
+
+def test_the_interpreter_danger_check_answers_a_level_and_never_fails(tmp_path: Path):
+    from assistant.danger.engine_check import LexiconDangerCheck
+
+    check = LexiconDangerCheck(DIALOGS, ("Jordan", "Sam"))
+    assert check.assess("jordan choked me") == "danger"
+    assert check.verdict("i want to end it all") == Verdict("danger", "suicide")
+    assert check.assess("I don't feel safe sharing my phone yet") == "none"
+    assert "i want to die" in check.spoken_phrases()
+    (tmp_path / "safety_lexicon.yaml").write_text("rules: [", encoding="utf-8")  # unusable: a fallback copy
+    assert LexiconDangerCheck(tmp_path).assess("he choked me") == "danger"

@@ -1,4 +1,4 @@
-"""The detector on its TUNING corpus meets the goals (>= 98% of danger caught, <= 2% false stops).
+"""The detector on each TUNING corpus meets the goals (>= 98% of danger caught, <= 2% false stops).
 
 The held-out corpus is scored by scripts/bench_safety.py only: tuning on it would make its figure meaningless.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import TUNING, read_corpus, score
+from danger_corpus import TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -16,10 +16,15 @@ DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict[str, float | int]:
-    detector = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"))
-    assert not detector.degraded
-    return score(read_corpus(TUNING), lambda line: detector.assess(line).level)
+def detector() -> DangerDetector:
+    found = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"))
+    assert not found.degraded
+    return found
+
+
+@pytest.fixture(scope="module", params=TUNING_FILES, ids=lambda path: path.stem)
+def figures(request: pytest.FixtureRequest, detector: DangerDetector) -> dict[str, float | int]:
+    return score(read_corpus(request.param), lambda line: detector.assess(line).level)
 
 
 def test_the_tuning_corpus_is_large_enough(figures: dict[str, float | int]):

@@ -33,3 +33,12 @@ def test_demo_runs_a_full_checkin_with_a_time_out_and_resumes_at_the_same_step(t
     assert [(t.interrupted_step, t.outcome, t.breathing_cycles) for t in time_outs] == [("triggers", "resume", 6)]
     assert time_outs[0].cooloff_s >= 20 * 60
     assert (out / "assistant.wav").stat().st_size > 16000 * 2 * 120
+    assert [(d, p) for d, p in said if d.startswith("checkin.transparency")] == [
+        ("checkin.transparency", "Maya"), ("checkin.transparency_open", "Maya"),
+        ("checkin.transparency_response", "Maya"), ("checkin.transparency", "Jordan")]
+    # The repair steps: each trigger and need said back by the other partner; Maya adds to hers once;
+    # Jordan's commitment is read back, said again, and kept only when confirmed.
+    assert [(d, p) for d, p in said if d in ("checkin.trigger_heard", "checkin.need_heard", "checkin.need_add")] == [
+        ("checkin.trigger_heard", "Maya"), ("checkin.trigger_heard", "Jordan"), ("checkin.need_heard", "Maya"),
+        ("checkin.need_add", "Maya"), ("checkin.need_heard", "Jordan")]
+    assert ids.count("checkin.commitment_again") == 1 and ids.count("checkin.commitment_readback_again") == 1

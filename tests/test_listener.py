@@ -76,7 +76,7 @@ def test_checkin_in_text_mode_pauses_after_silences_and_saves_answers(tmp_path: 
     assert [(a.step, a.partner, a.text) for a in answers] == [
         ("appreciations", "Alex", "we cooked together"), ("appreciations", "Sam", "i felt heard")]
     statuses = [(e.status, e.step) for e in store.query(SessionEvent) if isinstance(e, SessionEvent)]
-    assert statuses == [("started", ""), ("paused", "triggers")]
+    assert statuses == [("started", ""), ("paused", "transparency")]  # the step after appreciations
     store.close()
     resumed = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "checkin", "--resume"],
                                  input="stop\n")
@@ -84,7 +84,7 @@ def test_checkin_in_text_mode_pauses_after_silences_and_saves_answers(tmp_path: 
     assert "Check-in stopped." in resumed.output
     store = Store.open(tmp_path)
     events = [e for e in store.query(SessionEvent) if isinstance(e, SessionEvent)]
-    assert [(e.status, e.step) for e in events][-1] == ("stopped", "triggers")
+    assert [(e.status, e.step) for e in events][-1] == ("stopped", "transparency")
     assert len({e.session_id for e in events}) == 1
     store.close()
 
@@ -101,7 +101,7 @@ def test_checkin_needs_both_partners_consent_and_records_nothing_without_it(tmp_
 @pytest.mark.slow
 def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: Path) -> None:
     args = ["--io", "text", "--data-dir", str(tmp_path), "checkin"]
-    first = CliRunner().invoke(cli, args, input="yes\nyes\ni don't feel safe\n")
+    first = CliRunner().invoke(cli, args, input="yes\nyes\ni don't feel safe\nyes\n")  # the calm question: yes
     assert "Check-in safety." in first.output, first.output
     held = CliRunner().invoke(cli, args, input="")
     assert "Check-in held." in held.output, held.output

@@ -40,7 +40,7 @@ def test_typed_help_then_end_of_input_stops_cleanly(tmp_path: Path) -> None:
     proc = start(tmp_path, "--io", "text", "run", "--timezone", "UTC")
     out, err = proc.communicate("yes\nyes\nhelp\n", timeout=30)  # first run: both partners consent first
     assert proc.returncode == 0, err
-    assert "You can say: start check in" in out
+    assert "You can type: start check in" in out  # text mode speaks of typing (issue 14)
     assert out.rstrip().endswith("Stopped. Everything is saved.")
 
 
@@ -55,7 +55,7 @@ def test_consent_is_asked_once_before_anything_else_then_never_again(tmp_path: P
     out, err = proc.communicate("help\n", timeout=30)
     assert proc.returncode == 0, err
     assert "Before we begin" not in out and "do you agree" not in out
-    assert "You can say: start check in" in out
+    assert "You can type: start check in" in out  # text mode speaks of typing (issue 14)
     with Store.open(tmp_path / "data") as store:
         assert [r.partners for r in store.query(Consent) if isinstance(r, Consent)] == [("Alex", "Sam")]
 

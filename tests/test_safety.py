@@ -71,7 +71,9 @@ def test_safety_during_a_yes_no_and_a_rating_step(store: Store):
     script = lib.scripts["checkin"]
     kinds = {step.id: step.listen for step in script.steps}
     clock = VirtualClock(START)
-    conv, said = conversation(["a", "b", "c", "d", "keep", "i want to die"], clock)
+    # appreciations, transparency (no, no), triggers each said back and confirmed, boundaries, then the rating
+    conv, said = conversation(["a", "b", "no", "no", "c", "c back", "yes", "d", "d back", "yes", "keep",
+                               "i want to die"], clock)
     final = run_session(conv, new_checkin(store, lib, settings(), clock))
     assert final == "safety"
     listened = [r.kind for r in conv.listener.requests]  # type: ignore[attr-defined]

@@ -51,6 +51,7 @@ def test_prompts_at_the_right_local_times_across_the_dst_change(month: Path) -> 
     weekly = said(month, "always_on.checkin_reminder_due")
     assert [d.strftime("%d %a %H:%M") for d in weekly] == [
         "01 Sun 19:00", "08 Sun 19:00", "22 Sun 19:00", "29 Sun 19:00"]  # the 15th: off, let go
+    assert [d.strftime("%d %a %H:%M") for d in said(month, "always_on.checkin_makeup_due")] == ["16 Mon 19:00"]
     assert [d.strftime("%d %H:%M") for d in said(month, "always_on.agreement_review_due")] == ["01 19:30"]
     back = [d.strftime("%d %H:%M") for d in said(month, "always_on.appreciation_due") if d.day == 15]
     assert back == ["15 20:20"]  # after three days off: only the latest prompt, no burst
@@ -69,12 +70,14 @@ def test_outputs_and_store_contents(month: Path) -> None:
     missed = {(e.prompt, datetime.fromisoformat(e.due_at).astimezone(NY).strftime("%m-%d")) for e in events
               if e.outcome == "missed"}
     assert missed == {("checkin_reminder", "03-15"),  # due while the machine was off
-                      ("appreciation", "02-28"), ("checkin_reminder", "02-22"), ("agreement_review", "02-01")}
+                      ("appreciation", "02-28"), ("checkin_reminder", "02-22"), ("agreement_review", "02-01"),
+                      ("checkin_makeup", "02-23")}  # before the first boot: let go, not spoken
     assert {a.when.astimezone(NY).date() for a in appreciations} == {
         date(2026, 3, 1) + timedelta(days=i) for i in range(31) if i + 1 not in (12, 13, 14)}
     assert [a.partner for a in appreciations[:4]] == ["Alex", "Sam", "Alex", "Sam"]
     completed = {(e.activity, e.when.astimezone(NY).day) for e in sessions if e.status == "completed"}
-    assert {day for activity, day in completed if activity == "checkin"} == {1, 8, 22, 29}
+    # the 15th was missed (machine off): offered again on Monday the 16th and done then (issue 14)
+    assert {day for activity, day in completed if activity == "checkin"} == {1, 8, 16, 22, 29}
     assert {day for activity, day in completed if activity == "agreement_review"} == {1}
 
 

@@ -226,8 +226,11 @@ def test_speaker_keeps_the_device_fed_between_clips(speaker: Any) -> None:
     stream = speaker.instances[-1]
     sink.play(Clip(tone(0.1))).wait(2)
     before = len(stream.written)
-    time.sleep(0.1)  # no clip: the callback still delivers (silent) blocks
-    assert len(stream.written) - before >= 4 * 2 * stream.blocksize
+    deadline = time.monotonic() + 30
+    while len(stream.written) - before < 4 * 2 * stream.blocksize:  # no clip: silent blocks keep coming
+        assert time.monotonic() < deadline, "the device starved between clips"
+        time.sleep(0.005)
+    assert not any(stream.written[before:])  # and they are silence
     sink.close()
 
 

@@ -3,7 +3,6 @@ out inside it runs among idle listening, and no thread, task or file descriptor 
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,7 +12,6 @@ UTC = timezone.utc
 
 
 def test_one_hour_soak_leaks_nothing(tmp_path: Path) -> None:
-    began = time.monotonic()
     from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 
     recognizer = PocketsphinxRecognizer()  # one for the process lifetime, as in `assistant run`
@@ -30,4 +28,3 @@ def test_one_hour_soak_leaks_nothing(tmp_path: Path) -> None:
     retained_mb = (after["rss_kb"] - baseline["rss_kb"]) / 1024  # a second run keeps nothing more
     peak_mb = (max(int(s["rss_kb"]) for s in soak.samples) - baseline["rss_kb"]) / 1024  # type: ignore[call-overload]
     assert retained_mb < 20 and peak_mb < 20, (baseline, soak.samples, after)
-    assert time.monotonic() - began < 60

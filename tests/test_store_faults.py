@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import Store
+from assistant.store import Store, snapshot
 from assistant.store.records import StepAnswer
 
 KILLS = 200
@@ -23,11 +23,14 @@ FRESH_EVERY = 40
 WRITER = r"""
 import os, sys, time
 from pathlib import Path
-from assistant.store import Store
+from assistant.store import Store, snapshot
 from assistant.store.records import StepAnswer
 
 directory, tag, batch, chunked = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 pause = float(sys.argv[5])
+if sys.argv[6] == "1":  # snapshots from 20 records on: kills also land while one is written or read
+    from assistant.store import snapshot
+    snapshot.MIN_RECORDS = snapshot.REFRESH_AFTER = 20
 if chunked:  # short writes, as near a full disk or on power loss: a kill can land in the middle of a line
     real_write = os.write
     def write(fd, data):
@@ -61,9 +64,9 @@ def expected_text(record_id: str) -> str:
 
 
 def spawn(directory: Path, tag: str, batch: int = 1, chunked: bool = False,
-          pause: float = 0.0) -> subprocess.Popen[bytes]:
+          pause: float = 0.0, snapshots: bool = False) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", WRITER, str(directory), tag, str(batch), str(int(chunked)),
-                             str(pause)],
+                             str(pause), str(int(snapshots))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -82,7 +85,12 @@ def check_store(directory: Path, acknowledged: set[str]) -> int:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("snapshots", [False, True])
+def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path, snapshots: bool,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    if snapshots:
+        monkeypatch.setattr(snapshot, "MIN_RECORDS", 20)
+        monkeypatch.setattr(snapshot, "REFRESH_AFTER", 20)
     rng = random.Random(20260105)
     acknowledged: set[str] = set()
     directory = tmp_path / "kill-0"
@@ -90,7 +98,8 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
     for kill in range(KILLS):
         if kill % FRESH_EVERY == 0:
             directory, acknowledged = tmp_path / f"kill-{kill}", set()
-        child = spawn(directory, f"k{kill}", batch=rng.choice((1, 1, 1, 3)), chunked=kill % 2 == 1)
+        child = spawn(directory, f"k{kill}", batch=rng.choice((1, 1, 1, 3)), chunked=kill % 2 == 1,
+                      snapshots=snapshots)
         assert child.stdout is not None
         if rng.random() < 0.9:  # most kills land in the append loop; some during start-up and recovery
             assert child.stdout.readline() == b"ready\n", child.stderr.read() if child.stderr else ""
@@ -107,6 +116,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
         check_store(directory, acknowledged)
     assert kills_mid_append >= KILLS // 2  # the kills really did interrupt appending
     assert torn >= KILLS // 10  # ... and often in the middle of a line
+    assert not snapshots or (directory / snapshot.SNAPSHOT).exists()
 
 
 @pytest.mark.slow

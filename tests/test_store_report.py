@@ -99,7 +99,8 @@ def test_cli_export(data_dir: Path, tmp_path: Path) -> None:
 
 def test_cli_forget_needs_confirmation(data_dir: Path) -> None:
     result = invoke(data_dir, "forget", input="n\n")
-    assert result.exit_code == 1 and "permanently deletes" in result.output
+    assert result.exit_code == 0 and "permanently deletes" in result.output  # N: a calm line, exit 0 (issue 14)
+    assert "Nothing was deleted" in result.output and "Aborted" not in result.output
     assert (data_dir / "store.jsonl").exists()
     result = invoke(data_dir, "forget", input="y\n")
     assert result.exit_code == 0 and "everything is deleted" in result.output

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 from assistant.config import Settings
+from assistant.dialog.library import DialogLibrary
 from assistant.simulate.runner import SimulationResult, simulate
 from assistant.simulate.scenario import load_scenario
 from assistant.store.records import SessionEvent, TimeOut
@@ -113,7 +114,7 @@ def test_second_time_out_after_resuming_and_stop_keeps_the_place(tmp_path: Path)
 
 
 def test_assistant_timeout_starts_one_from_idle(tmp_path: Path) -> None:
-    answers = "yes\n\nready\nready\n"
+    answers = "yes\nyes\n" "yes\n\nready\nready\n"  # consent (a fresh folder), then the time out
     done = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "timeout", "--virtual-clock"],
                               input=answers)
     assert done.exit_code == 0, done.output
@@ -126,3 +127,18 @@ def test_assistant_timeout_starts_one_from_idle(tmp_path: Path) -> None:
                                  input="stop\n")
     assert "Time out ended: stop." in stopped.output
     assert [r.outcome for r in records(tmp_path, TimeOut)] == ["resume", "stop"]
+
+
+def test_assistant_timeout_asks_consent_first_and_ready_during_the_cooloff_gets_a_reply(tmp_path: Path) -> None:
+    declined = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "timeout", "--virtual-clock"],
+                                  input="no\n")
+    assert declined.exit_code == 0, declined.output
+    assert records(tmp_path, TimeOut) == [] and "Nothing was recorded" in declined.output
+    # consent, breathing, "ready" typed during the cool-off (a reply, the wait goes on), then both ready
+    done = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), "timeout", "--virtual-clock"],
+                              input="yes\nyes\nno\nready\n\nready\nready\n")
+    assert done.exit_code == 0, done.output
+    not_yet = DialogLibrary.load().render("timeout.cooloff_not_yet", minutes=20).text
+    assert not_yet in done.output
+    (record,) = records(tmp_path, TimeOut)
+    assert record.outcome == "resume" and record.cooloff_s >= 1200

@@ -73,13 +73,26 @@ def test_cooloff_never_below_the_minimum() -> None:
 def test_return_times_stay_within_a_day_and_after_the_cooloff() -> None:
     settings = TimeOutSettings()
     now = datetime(2026, 1, 5, 19, 50, tzinfo=timezone.utc)
-    assert return_time("in_one_hour", now, settings, time(19)) == now + timedelta(hours=1)
-    assert return_time("this_evening", now, settings, time(19)) == now + timedelta(minutes=20)  # 20:00 too soon
+    # Rounded up to a quarter hour (never sooner than agreed), never beyond a day.
+    assert return_time("in_one_hour", now, settings, time(19)) == datetime(2026, 1, 5, 21, 0, tzinfo=timezone.utc)
+    assert return_time("this_evening", now, settings, time(19)) == datetime(2026, 1, 5, 20, 15, tzinfo=timezone.utc)
     assert return_time("tomorrow", now, settings, time(19)) == datetime(2026, 1, 6, 19, 0, tzinfo=timezone.utc)
     late = datetime(2026, 1, 5, 21, 0, tzinfo=timezone.utc)
     assert return_time("tomorrow", late, settings, time(23, 30)) == late + timedelta(hours=24)
+    morning = datetime(2026, 1, 5, 9, 6, tzinfo=timezone.utc)  # tomorrow at 19:00 is over a day away
+    assert return_time("tomorrow", morning, settings, time(19)) == datetime(2026, 1, 6, 9, 0, tzinfo=timezone.utc)
     with pytest.raises(ValueError):
         return_time("next week", now, settings, time(19))
+
+
+@pytest.mark.parametrize("hour,minute,words", [
+    (9, 0, "9 in the morning"), (20, 15, "quarter past 8 in the evening"), (13, 30, "half past 1 in the afternoon"),
+    (16, 45, "quarter to 5 in the afternoon"), (23, 10, "11:10 at night"), (0, 0, "12 at night")])
+def test_return_times_are_said_naturally(hour: int, minute: int, words: str) -> None:
+    from assistant.dialog.library import DialogLibrary
+    from assistant.timeout.spoken import spoken_time
+
+    assert spoken_time(DialogLibrary.load(), datetime(2026, 1, 5, hour, minute)) == words
 
 
 def test_own_voice_is_recognised_by_words_and_position() -> None:

@@ -82,9 +82,10 @@ def test_dialogs_check_runs_from_the_wheel(installed: Path, tmp_path: Path, env:
 
 
 def test_a_typed_time_out_runs_from_the_wheel(installed: Path, tmp_path: Path, env: dict[str, str]) -> None:
-    # yes to breathing; a silent cool-off turn; then both partners are ready (20 minutes pass at once)
+    # both partners consent (a fresh data folder); yes to breathing; a silent cool-off turn; then both are
+    # ready (20 minutes pass at once)
     done = run([str(installed / "assistant"), "timeout", "--io", "text", "--virtual-clock"], tmp_path, env,
-               stdin="yes\n\nready\nready\n")
+               stdin="yes\nyes\nyes\n\nready\nready\n")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[-1] == "Time out ended: resume."

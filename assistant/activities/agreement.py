@@ -12,7 +12,7 @@ from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
-from assistant.store.records import AgreementVersion, StepAnswer, new_id
+from assistant.store.records import AgreementVersion, BoundaryNote, SessionEvent, StepAnswer, new_id
 from assistant.store.store import Store
 
 CONFIRM_STEPS = ("confirm_first", "confirm_second")
@@ -40,6 +40,19 @@ def apply(items: list[str], proposals: list[Proposal], partners: tuple[str, str]
         elif proposal.action == "change" and proposal.wording.strip():
             result.append(proposal.wording.strip())
     return result, agreed
+
+
+def boundary_notes_line(library: DialogLibrary, store: Store) -> str:
+    """The boundary changes noted at check-ins since the last completed review, said before the items."""
+    done = [e.when for e in store.query(SessionEvent) if e.activity == "agreement_review" and e.status == "completed"]
+    notes = [n for n in store.query(BoundaryNote) if not done or n.when > done[-1]]
+    if not notes:
+        return ""
+    worded = [n.text.strip().rstrip(".") for n in notes if n.text and n.text.strip()]
+    if not worded:
+        return library.render("agreement.boundary_notes_unworded", count=len(notes)).text
+    key = "boundary_note_one" if len(worded) == 1 else "boundary_notes_many"
+    return library.render(f"agreement.{key}", count=len(worded), notes="; ".join(worded)).text
 
 
 @dataclass
@@ -93,7 +106,9 @@ class AgreementReviewActivity:
         if "{overview}" in text:
             count = len(self.items_at_start)
             key = "overview_items" if count else "overview_none"
-            return {"overview": self.library.render(f"agreement.{key}", count=count).text}
+            overview = self.library.render(f"agreement.{key}", count=count).text
+            notes = boundary_notes_line(self.library, self.store)
+            return {"overview": f"{notes} {overview}" if notes else overview}
         if "{summary}" in text:
             return {"summary": self.conclude()}
         return {}

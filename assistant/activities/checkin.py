@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from assistant.activities.followthrough import (
+    latest_reviews,
+    live_commitments,
+    open_commitments,
+    speaking_order,
+    wording,
+)
 from assistant.activities.registry import ActivityKind, register
 from assistant.activities.session_log import log_status
 from assistant.clock import Clock
@@ -12,24 +19,23 @@ from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.schema import Step
 from assistant.store.protocol import RecordStore
-from assistant.store.records import Commitment, CommitmentReview, SessionEvent, StepAnswer, new_id
+from assistant.store.records import (
+    BoundaryNote,
+    Commitment,
+    CommitmentReview,
+    SessionEvent,
+    StepAnswer,
+    new_id,
+)
+
+COMMITMENT_STEPS = ("next_commitments", "commitment_again")
+"""Steps whose free answer is a commitment's wording (read back before it is kept)."""
 
 
 def partner_items(partners: tuple[str, str]) -> list[dict[str, object]]:
     """Both partners in turn, each with the other's name."""
     first, second = partners
     return [{"partner": first, "other": second}, {"partner": second, "other": first}]
-
-
-def open_commitments(store: RecordStore, before_session: str) -> list[Commitment]:
-    """Commitments from the most recent earlier check-in that have not been reviewed yet."""
-    commitments = [c for c in store.query(Commitment) if c.session_id != before_session]
-    if not commitments:
-        return []
-    reviewed = {r.commitment_id for r in store.query(CommitmentReview)
-                if r.session_id != before_session}
-    latest_session = commitments[-1].session_id
-    return [c for c in commitments if c.session_id == latest_session and c.id not in reviewed]
 
 
 def completed_weeks_in_a_row(store: RecordStore, clock: Clock) -> int:
@@ -62,15 +68,20 @@ class CheckinActivity:
     """Which safety resources to give (settings.safety.country)."""
     name: str = "checkin"
     _commitments: list[Commitment] | None = None
+    _order: tuple[str, str] | None = None
+    _draft: str | None = None
+    """The commitment words heard last, read back before they are kept."""
 
     def items(self, step: Step) -> list[dict[str, object]]:
         if step.for_each == "partner":
-            return partner_items(self.partners)
+            if self._order is None:  # alternates week by week; fixed for the session (also when resumed)
+                self._order = speaking_order(self.store, self.partners)
+            return partner_items(self._order)
         if step.for_each == "commitment":
             if self._commitments is None:
                 self._commitments = open_commitments(self.store, self.session_id)
             return [{"partner": c.partner, "other": self._other(c.partner),
-                     "commitment": c.text or "the commitment you made", "commitment_id": c.id}
+                     "commitment": wording(self.library, c), "commitment_id": c.id}
                     for c in self._commitments]
         return [{}]
 
@@ -78,15 +89,26 @@ class CheckinActivity:
         return {"partner_a": self.partners[0], "partner_b": self.partners[1]}
 
     def step_slots(self, step: Step) -> dict[str, object]:
-        if "{wins}" not in " ".join(step.say):
+        said = " ".join(step.say)
+        if "{heard}" in said:
+            return {"heard": self._heard()}
+        if "{wins}" not in said:
             return {}
         return {"wins": self.wins_text()}
+
+    def _heard(self) -> str:
+        """The words to read back (after a resume: the last commitment answer stored in this session)."""
+        if self._draft is None:
+            answers = [a for a in self.store.query(StepAnswer) if a.session_id == self.session_id
+                       and a.step in COMMITMENT_STEPS and a.text]
+            self._draft = answers[-1].text if answers and answers[-1].text else ""
+        return self._draft
 
     def wins_text(self) -> str:
         """Celebrate small wins: commitments kept this session and the run of weekly check-ins."""
         parts = []
-        reviews = [r for r in self.store.query(CommitmentReview)
-                   if r.session_id == self.session_id]
+        reviews = list(latest_reviews(r for r in self.store.query(CommitmentReview)
+                                      if r.session_id == self.session_id).values())
         kept = sum(r.kept for r in reviews)
         if reviews:
             key = ("commitments_kept_all" if kept == len(reviews)
@@ -102,17 +124,37 @@ class CheckinActivity:
     def record(self, step: Step, slots: dict[str, object], answer: Answer) -> None:
         at = self.clock.now().isoformat()
         partner = str(slots.get("partner", ""))
+        answerer = str(slots.get("other", "")) if step.answered_by == "other" else partner
         text = answer.text if self.keep_transcripts else None
         if step.record == "commitment":
-            self.store.append(Commitment(at=at, session_id=self.session_id, partner=partner, text=text))
+            self._draft = answer.text or ""  # held, not kept, until it is read back and confirmed
+        elif step.record == "commitment_confirm" and answer.key == "yes":
+            self._keep(at, partner, self._heard() or None, confirmed=True)
+        elif step.record == "commitment_unworded":
+            self._keep(at, partner, None, confirmed=False)
+            return
+        elif step.record == "boundary_note":  # read by the next monthly agreement review
+            self.store.append(BoundaryNote(at=at, session_id=self.session_id, text=text))
         elif step.record == "commitment_review":
-            self.store.append(CommitmentReview(at=at, session_id=self.session_id,
-                                               commitment_id=str(slots["commitment_id"]),
-                                               kept=answer.key == "yes"))
-        if step.record in ("answer", "commitment_review", "commitment"):
+            commitment_id = str(slots["commitment_id"])
+            earlier = latest_reviews(r for r in self.store.query(CommitmentReview)
+                                     if r.session_id == self.session_id).get(commitment_id)
+            self.store.append(CommitmentReview(at=at, session_id=self.session_id, commitment_id=commitment_id,
+                                               kept=answer.key == "yes", confirmed_by=answerer,
+                                               supersedes=earlier.id if earlier else None))
+        if step.record != "none":
             self.store.append(StepAnswer(at=at, session_id=self.session_id, activity=self.name, step=step.id,
-                                         partner=partner, intent=answer.intent, rating=answer.rating,
+                                         partner=answerer, intent=answer.intent, rating=answer.rating,
                                          text=text, duration_s=round(answer.duration_s, 3)))
+
+    def _keep(self, at: str, partner: str, text: str | None, confirmed: bool) -> None:
+        """Keep a commitment; one made again in this session (after "go back") replaces the earlier one."""
+        earlier = [c for c in live_commitments(self.store.query(Commitment))
+                   if c.session_id == self.session_id and c.partner == partner]
+        self.store.append(Commitment(at=at, session_id=self.session_id, partner=partner,
+                                     text=text if self.keep_transcripts else None, confirmed=confirmed,
+                                     supersedes=earlier[-1].id if earlier else None))
+        self._draft = None
 
     def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status (started, completed, paused, stopped, safety); `reason` of a pause

@@ -67,6 +67,7 @@ class ActivityKind:
 
 
 _KINDS: dict[str, ActivityKind] = {}
+_LOADED = False
 
 
 def register(kind: ActivityKind) -> ActivityKind:
@@ -76,11 +77,14 @@ def register(kind: ActivityKind) -> ActivityKind:
 
 
 def _load() -> dict[str, ActivityKind]:
-    if not _KINDS:
+    """Every activity module imported once (one imported directly before does not stand for all of them)."""
+    global _LOADED
+    if not _LOADED:
         import assistant.activities as package
 
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{module.name}")
+        _LOADED = True
     return _KINDS
 
 

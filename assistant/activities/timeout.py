@@ -20,13 +20,14 @@ from assistant.interpret import Question
 from assistant.listening import Heard
 from assistant.schedule.rules import parse_hhmm
 from assistant.store.records import SessionEvent, SessionStatus, TimeOut, new_id
-from assistant.timeout.breathing import plan_breathing, render_cues
+from assistant.timeout.breathing import BreathingPlan, plan_breathing, render_cues
 from assistant.timeout.cooloff import RETURN_CHOICES, cooloff_seconds, return_time, wait_cooloff
+from assistant.timeout.spoken import spoken_time
 
 if TYPE_CHECKING:
-    from assistant.activities.checkin import RecordStore
     from assistant.conversation import Conversation
     from assistant.dialog.machine import DialogModel, Position
+    from assistant.store.protocol import RecordStore
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ class TimeOutFlow:
         voice.say("timeout.breathing_done")
         return plan.cycles_done(played), None
 
-    def _spoken_cues(self, voice: ConversationVoice, plan) -> None:
+    def _spoken_cues(self, voice: ConversationVoice, plan: BreathingPlan) -> None:
         """Without an audio output (--io text): the cues as spoken/printed words, on the clock."""
         clock = voice.conversation.clock
         start = clock.monotonic()
@@ -192,7 +193,7 @@ class TimeOutFlow:
                 break
         now = conversation.clock.now()
         when = return_time(choice, now, self.settings.timeout, parse_hhmm(self.settings.schedule.checkin_time))
-        voice.say(f"timeout.rescheduled_{choice}", time=when.strftime("%H:%M"))
+        voice.say(f"timeout.rescheduled_{choice}", time=spoken_time(self.library, when))
         return when
 
     def _close(self, voice: ConversationVoice, outcome: Outcome, activity: str) -> None:

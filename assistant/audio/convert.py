@@ -45,7 +45,8 @@ def to_float_mono(raw: bytes, width: int, channels: int) -> np.ndarray:
     if channels < 1:
         raise AudioFormatError(f"invalid channel count: {channels}")
     usable = len(samples) - len(samples) % channels
-    return samples[:usable].reshape(-1, channels).mean(axis=1)
+    mono: np.ndarray = samples[:usable].reshape(-1, channels).mean(axis=1)
+    return mono
 
 
 def float_to_internal(mono: np.ndarray, rate: int) -> bytes:
@@ -54,7 +55,8 @@ def float_to_internal(mono: np.ndarray, rate: int) -> bytes:
         raise AudioFormatError(f"invalid sample rate: {rate}")
     if rate != SAMPLE_RATE and len(mono):
         mono = soxr.resample(mono.astype(np.float32), rate, SAMPLE_RATE)
-    return (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    pcm: bytes = (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    return pcm
 
 
 def read_wav(path: str | Path | BinaryIO) -> bytes:

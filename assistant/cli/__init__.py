@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
     "assistant.cli.safety_cmds",
+    "assistant.cli.activity_cmds",
 )
 
 
@@ -36,6 +37,8 @@ class AppContext:
     settings: Settings
     io: str
     """"audio" (microphone and speaker) or "text" (typed input, printed output)."""
+    config_path: Path | None = None
+    """--config, when given (first-run setup writes there; default: the user's settings file)."""
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -44,7 +47,8 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings TOML file.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Where the private store lives.")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Speech-to-text engine.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]), help="Speech-to-text engine.")
+@click.option("--voice-engine", type=click.Choice(["pyttsx3", "wyoming"]), help="Text-to-speech engine.")
 @click.option("--model", "model_path", type=click.Path(), help="Path of a vosk model directory.")
 @click.option("--io", "io_mode", type=click.Choice(["audio", "text"]), default="audio", show_default=True,
               help="text: typed input and printed output, for accessibility and debugging.")
@@ -52,7 +56,7 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.version_option(package_name="couples-companion")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engine: str | None,
-        model_path: str | None, io_mode: str, verbose: bool) -> None:
+        voice_engine: str | None, model_path: str | None, io_mode: str, verbose: bool) -> None:
     """Offline voice companion for couples rebuilding trust.
 
     The options below may also follow the subcommand: `assistant checkin --io text`.
@@ -66,13 +70,15 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engi
         overrides["data_dir"] = data_dir
     if engine:
         overrides["speech.engine"] = engine
+    if voice_engine:
+        overrides["voice.engine"] = voice_engine
     if model_path:
         overrides["speech.model_path"] = model_path
     try:
         settings = load_settings(config_path, overrides)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    ctx.obj = AppContext(settings=settings, io=io_mode)
+    ctx.obj = AppContext(settings=settings, io=io_mode, config_path=config_path)
 
 
 for _name in _COMMAND_MODULES:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli import AppContext, pass_app
+
+if TYPE_CHECKING:  # the store (pydantic) is imported by the commands: `--help` stays light
+    from assistant.store import Store
 from assistant.clock import RealClock
 
 
-def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
+def _open(app: AppContext, read_only: bool = False) -> Store:
     from assistant.cli.store_cmds import _open as open_store
 
     return open_store(app, read_only=read_only)

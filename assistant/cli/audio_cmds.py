@@ -33,7 +33,7 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
     from assistant.audio.devices import AudioDeviceError
     from assistant.audio.sinks import SpeakerSink, TextSink
     from assistant.tts.base import TTSError
-    from assistant.tts.worker import SpeechWorker
+    from assistant.tts.factory import create_synthesizer
 
     line = " ".join(text).strip()
     if not line:
@@ -49,7 +49,7 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
             click.echo(f"Warning: cannot play speech: {exc}\nPrinting the text instead.", err=True)
             TextSink().play(Clip(b"", line))
             return
-    worker = SpeechWorker(app.settings.voice)
+    worker = create_synthesizer(app.settings.voice)
     try:
         clip = worker.synthesize(line)
     except TTSError as exc:
@@ -80,10 +80,14 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
 
 
 @click.command()
-def devices() -> None:
-    """List audio input (microphone) and output (speaker) devices."""
+@pass_app
+def devices(app: AppContext) -> None:
+    """List audio input (microphone) and output (speaker) devices, and what configured speech services offer."""
     from assistant.audio.devices import device_problem, list_devices
+    from assistant.wyoming_client import service_lines
 
+    for line in service_lines(app.settings):
+        click.echo(line)
     inputs, outputs = list_devices()
     problem = device_problem()
     if problem and not inputs and not outputs:

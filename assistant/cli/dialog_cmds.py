@@ -37,7 +37,7 @@ def dialogs_check(path: Path | None) -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use this store instead of OUT/store (e.g. to simulate several weeks).")
 @click.option("--quiet", is_flag=True, help="Do not print the conversation.")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]),
               help="Speech-to-text engine for this run (default: the settings').")
 @pass_app
 def simulate_cmd(app: AppContext, scenario_path: Path, out_dir: Path, store_dir: Path | None, quiet: bool,
@@ -66,19 +66,14 @@ def demo_cmd(app: AppContext, out_dir: Path) -> None:
 @pass_app
 def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
     """Start (or resume) the weekly check-in now, on the microphone and speaker (or --io text)."""
-    from assistant import paths
     from assistant.audio.devices import AudioDeviceError
-    from assistant.consent import ensure_consent
+    from assistant.cli.activity_cmds import consent_given
     from assistant.live import live_pipeline
     from assistant.sessions import new_checkin, run_session
 
     try:
         with live_pipeline(app.settings, app.io) as live:
-            conversation = live.conversation
-            consent = ensure_consent(live.store, live.library, live.clock, app.settings.partners,
-                                     paths.data_dir(app.settings.data_dir), conversation.say, conversation.hear,
-                                     country=app.settings.safety.country)
-            if not consent.agreed:
+            if not consent_given(app, live):
                 click.echo("No check-in without both partners' agreement; nothing was recorded.")
                 return
             session = new_checkin(live.store, live.library, app.settings, live.clock, resume=resume,
@@ -97,12 +92,15 @@ def _run_scenario(app: AppContext, scenario_path: Path, out_dir: Path, store_dir
     from assistant.conversation import STALLED
     from assistant.simulate.runner import simulate
     from assistant.simulate.scenario import ScenarioError, load_scenario
+    from assistant.stt.models import ModelError
 
+    if engine == "wyoming" and not app.settings.speech.uri:  # before the runner opens its outputs
+        raise click.ClickException('--engine wyoming needs [speech] uri = "tcp://host:port" in the settings file')
     try:
         scenario = load_scenario(scenario_path)
         result = simulate(scenario, out_dir, app.settings, base_dir=scenario_path.parent, store_dir=store_dir,
                           echo=echo, engine=engine)
-    except ScenarioError as exc:
+    except (ScenarioError, ModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Scenario ended: {result.final_state}. Output in {out_dir}/")
     if result.final_state == STALLED:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import select
 import signal
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from assistant.audio.base import AudioSource, ListenRequest
     from assistant.listening import Heard
     from assistant.schedule.resilient import Reopen
+    from assistant.stt.base import Recognizer
     from assistant.typed_io import TypedListener
 
 _LOGGER = logging.getLogger(__name__)
@@ -119,11 +122,12 @@ def run_cmd(app: AppContext, tz_name: str | None, retry_seconds: float) -> None:
     from assistant.audio.devices import AudioDeviceError
 
     stop = _Stop()
+    recognizer = _built_once(app)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         while not stop.requested:
             try:
-                _serve(app, tz_name, stop)
+                _serve(app, tz_name, stop, recognizer)
                 break
             except AudioDeviceError as exc:
                 click.echo(f"{exc}\nLooking again in {retry_seconds:g} s (Ctrl-C to quit; --io text to type).",
@@ -137,7 +141,19 @@ def run_cmd(app: AppContext, tz_name: str | None, retry_seconds: float) -> None:
     click.echo("Stopped. Everything is saved.")
 
 
-def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
+def _built_once(app: AppContext) -> Callable[[], Recognizer]:
+    """The speech engine, built on first use and kept across device retries (a model loads once)."""
+
+    @functools.cache
+    def recognizer() -> Recognizer:
+        from assistant.stt.factory import create_recognizer
+
+        return create_recognizer(app.settings)
+
+    return recognizer
+
+
+def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callable[[], Recognizer]) -> None:
     from assistant import pipeline
     from assistant.live import live_pipeline
     from assistant.schedule.companion import Companion
@@ -145,7 +161,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
     from assistant.schedule.rules import local_zone
     from assistant.schedule.scheduler import Scheduler
 
-    with live_pipeline(app.settings, app.io) as live:
+    with live_pipeline(app.settings, app.io, recognizer=recognizer) as live:
         polled: PolledTypedListener | None = None
         if app.io == "text":
             from assistant.typed_io import TypedListener
@@ -164,6 +180,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop) -> None:
             return stop.requested or (polled is not None and polled.closed)
 
         reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
+        _LOGGER.info("companion ready: listening")  # scripts/bench_coldstart.py stops its clock here
         try:
             keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
         finally:

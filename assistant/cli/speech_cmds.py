@@ -26,7 +26,7 @@ def _utterance_json(utterance: Utterance, matcher: IntentMatcher) -> str:
 @click.command()
 @click.option("--wav", "wav_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="WAV file to transcribe (any PCM rate/width/channels).")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Override the engine.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]), help="Override the engine.")
 @click.option("--phrases", help='Comma-separated phrases to restrict recognition to, e.g. "yes,no,time out".')
 @pass_app
 def listen(app: AppContext, wav_path: Path, engine: str | None, phrases: str | None) -> None:

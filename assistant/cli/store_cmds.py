@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli import AppContext, pass_app
+
+if TYPE_CHECKING:  # the store (pydantic) is imported by the commands: `--help` stays light
+    from assistant.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -19,7 +23,7 @@ def _directory(app: AppContext) -> Path:
     return paths.data_dir(app.settings.data_dir)
 
 
-def _open(app: AppContext, read_only: bool = False):  # noqa: ANN202 - lazy import keeps `--help` light
+def _open(app: AppContext, read_only: bool = False) -> Store:
     """Open the store; `read_only` for commands that only read: they also work on a full or read-only disk."""
     from assistant.store import Store, StoreError
 
@@ -74,10 +78,11 @@ def forget_cmd(app: AppContext, yes: bool) -> None:
     if not store_files(directory):
         click.echo(f"Nothing is stored in {directory}.")
         return
-    if not yes:
-        click.confirm(f"This permanently deletes everything the assistant has stored in {directory}: "
-                      "check-ins, commitments, time outs, appreciations, the agreement and all backups. "
-                      "Continue?", abort=True)
+    if not yes and not click.confirm(f"This permanently deletes everything the assistant has stored in "
+                                     f"{directory}: check-ins, commitments, time outs, appreciations, the "
+                                     "agreement and all backups. Continue?"):
+        click.echo("Nothing was deleted; everything is kept as it was.")
+        return
     try:
         removed = forget_directory(directory)
     except StoreError as exc:

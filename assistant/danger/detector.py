@@ -23,6 +23,7 @@ from assistant.danger.lexicon import (
     compile_pattern,
     compile_rules,
 )
+from assistant.danger.names import first_names
 from assistant.danger.sources import lexicon_candidates
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,6 +31,18 @@ _LOGGER = logging.getLogger(__name__)
 Level = Literal["none", "ambiguous", "danger"]
 NEGATION_REACH = 4
 """A negator in the four words before a match, or in its first four ("my husband has never hit me"), cancels it."""
+SCOPE_OPENERS = ("think", "believe", "suppose", "say", "saying", "mean", "claim", "claiming", "sure", "expect")
+"""Negation reaches past a new subject only through these ("I don't think he hit me"); otherwise a negator in
+an earlier clause ("when I said no he hit me") does not cancel a match that starts with its own subject."""
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "my", "our", "his", "her", "their", "your", "some",
+                         "any", "every", "each", "one"})
+"""A word after one of these is a noun, not a name ("the van hit me" is not "Van hit me")."""
+ANSWER_VERBS = ("say", "said", "says", "saying", "tell", "told", "tells", "telling", "shout", "shouted",
+                "scream", "screamed", "yell", "yelled", "whisper", "whispered", "cry", "cried", "kept saying")
+"""After one of these, "no" is an answer ("I said no"), not a negator."""
+SUBORDINATORS = ("when", "whenever", "while", "because", "after", "before", "until", "since", "then", "so")
+"""A negator's scope ends at one of these: in "I couldn't breathe when he had his hands on my neck" the "not"
+belongs to the first clause."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,9 @@ class DangerDetector:
         self._known_words = lexicon.vocabulary if lexicon else frozenset()
         self._idioms = tuple(compile_pattern(idiom, classes, f"{lexicon.source}: idioms")
                              for idiom in lexicon.idioms) if lexicon else ()
+        subject = "(?:i|we|{agent})" if lexicon and "agent" in lexicon.classes else "(?:i|we)"
+        self._subject = compile_pattern(subject, class_patterns(_with_partners(lexicon, partners), lexicon.source)
+                                        if lexicon else {}, "subject", anchored=True) if lexicon else None
 
     @classmethod
     def load(cls, dialogs_dir: Path, partners: Sequence[str] = ()) -> DangerDetector:
@@ -119,11 +135,21 @@ class DangerDetector:
             word = word.strip("'")
             if not word or word in lex.fillers:
                 continue
+            if word == "ill" and lex.adjective_ill_after and (not words or words[-1] not in lex.adjective_ill_after):
+                word = "i'll"
             words.extend(_expand(word, lex).split())
+        words = self._names_as_people(words)
         joined = " ".join("/" if word in lex.clause_breaks else word for word in words)
         for idiom in self._idioms:
             joined = idiom.sub(" / ", joined)
         return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
+
+    def _names_as_people(self, words: list[str]) -> list[str]:
+        """A common first name the lexicon does not use, not after a determiner ("the van"), is "someone"."""
+        names = first_names()
+        return ["someone" if word in names and word not in self._known_words
+                and (index == 0 or words[index - 1] not in DETERMINERS) else word
+                for index, word in enumerate(words)]
 
     def _proper_noun(self, found: re.Match[str]) -> str:
         """A capitalised word the lexicon does not know is most likely a name in typed text: "someone"."""
@@ -144,13 +170,35 @@ class DangerDetector:
                 if rule.not_preceded_by and rule.not_preceded_by.search(before):
                     continue
                 inside = found.group(0).split()
-                window = before.split("/")[-1].split()[-NEGATION_REACH:] + inside[:NEGATION_REACH]
-                if rule.spec.negatable and any(word in self.lexicon.negators for word in window):
+                if rule.spec.negatable and self._negated(before.split("/")[-1].split(), found.group(0)):
                     continue
                 if rule.spec.level == "danger" and self._hypothetical(before.split("/")[-1].split(), inside):
                     return "ambiguous"
                 return "danger" if rule.spec.level == "danger" else "ambiguous"
         return None
+
+    def _negated(self, before: list[str], matched: str) -> bool:
+        """A negator in scope: in the match's first words, or in the words just before it when the match does
+        not start a clause of its own (its own subject), or reaches it through "don't think"-like verbs."""
+        assert self.lexicon is not None
+        negators = self.lexicon.negators
+
+        def negates(words: list[str], index: int) -> bool:
+            return words[index] in negators and not (words[index] == "no" and index
+                                                     and words[index - 1] in ANSWER_VERBS)
+
+        inside = matched.split()[:NEGATION_REACH]
+        if any(negates(inside, index) for index in range(len(inside))):
+            return True
+        window = before[-NEGATION_REACH:]
+        breaks = [index for index, word in enumerate(window) if word in SUBORDINATORS]
+        window = window[breaks[-1] + 1:] if breaks else window
+        own_subject = self._subject is not None and self._subject.match(matched) is not None
+        for index in range(len(window)):
+            if negates(window, index) and (not own_subject
+                                           or any(word in SCOPE_OPENERS for word in window[index + 1:])):
+                return True
+        return False
 
     def _hypothetical(self, before: list[str], inside: list[str]) -> bool:
         """An "if"-like marker just before the match or in its first words ("if he ever hit me": what would
@@ -167,6 +215,13 @@ class DangerDetector:
         if self.lexicon is None:
             return ()
         return tuple(dict.fromkeys(" ".join(self.clauses(phrase)) for phrase in self.lexicon.spoken))
+
+
+def _with_partners(lexicon: Lexicon, partners: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The lexicon's classes with the partners' names (lower case) in `person`."""
+    classes = dict(lexicon.classes)
+    classes["person"] = (*classes["person"], *(name.lower().strip() for name in partners if name.strip()))
+    return classes
 
 
 def _expand(word: str, lex: Lexicon) -> str:

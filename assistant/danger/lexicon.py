@@ -19,7 +19,9 @@ import yaml
 
 LEXICON_FILE = "safety_lexicon.yaml"
 LEVELS = ("none", "ambiguous", "danger")
-GAP = r"(?:[^ /]+ ){0,3}"
+GAP = r"(?:(?:[^ /]+ ){0,3}|(?:[^ /]+ ){1,6}and )"
+"""What " ~ " stands for: up to three words, or a coordinated verb phrase sharing the subject ("he reads my
+texts and hits me")."""
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _REQUIRED_CLASSES = ("person", "phrase_end")
 
@@ -61,6 +63,8 @@ class Lexicon:
     source: str
     contractions: Mapping[str, str]
     fillers: frozenset[str]
+    adjective_ill_after: frozenset[str]
+    """Words after which "ill" is the adjective ("I feel ill"); elsewhere a transcript's "ill" is "I'll"."""
     clause_breaks: frozenset[str]
     negators: frozenset[str]
     hypothetical: frozenset[str]
@@ -84,6 +88,8 @@ def inflections(lemma: str, irregular: Mapping[str, Sequence[str]]) -> tuple[str
         third = verb + "es" if re.search(r"(s|sh|ch|x|z|o)$", verb) else verb + "s"
         if re.search(r"[^aeiou]y$", verb):
             third, past, ing = verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+        elif re.search(r"(ee|oe|ye)$", verb):
+            past, ing = verb + "d", verb + "ing"
         elif verb.endswith("e"):
             past, ing = verb + "d", verb[:-1] + "ing"
         elif re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprtvz]", verb):
@@ -155,6 +161,8 @@ def load_lexicon(path: Path) -> Lexicon:
     specs = tuple(_rule(item, f"{where}: rules[{index}]") for index, item in enumerate(rules))
     lexicon = Lexicon(source=where, contractions=contractions,
                       fillers=frozenset(_strings(norm.get("fillers", []), f"{where}: normalise.fillers")),
+                      adjective_ill_after=frozenset(_strings(norm.get("adjective_ill_after", []),
+                                                             f"{where}: normalise.adjective_ill_after")),
                       clause_breaks=frozenset(_strings(norm.get("clause_breaks", []),
                                                        f"{where}: normalise.clause_breaks")),
                       negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),

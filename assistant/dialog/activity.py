@@ -13,7 +13,8 @@ class Answer:
     """One interpreted answer to a step."""
 
     key: str | None = None
-    """Branch key: "yes"/"no" for yes_no, the option name for choice, None otherwise."""
+    """Branch key: "yes"/"no" for yes_no, the option name for choice, "blame" for a free answer whose wording
+    blames (assistant.blame), None otherwise."""
     intent: str | None = None
     """Intent heard ("yes", "no", "ready", an option name, or "answer" for free text)."""
     rating: int | None = None

@@ -20,6 +20,11 @@ class Line:
     text: str
 
 
+SPOKEN_VERBS = {"say": "say", "Say": "Say"}
+TYPED_VERBS = {"say": "type", "Say": "Type"}
+"""The {say} slot by input mode: dialog text speaks of typing in text mode (dialogs/README.md)."""
+
+
 class _Slots(dict[str, str]):
     def __missing__(self, key: str) -> str:
         raise KeyError(key)
@@ -31,6 +36,8 @@ class DialogLibrary:
     def __init__(self, scripts: dict[str, Script], prompts: dict[str, list[str]], seed: int | None = None) -> None:
         self.scripts = scripts
         self.prompts = prompts
+        self.verbs: dict[str, str] = dict(SPOKEN_VERBS)
+        """Slots every prompt may use for how answers are given: {say}/{Say} ("type" with --io text)."""
         self._random = random.Random(seed)
         self._last_variant: dict[str, int] = {}
 
@@ -57,6 +64,11 @@ class DialogLibrary:
             raise DialogError(problems)
         return cls(scripts, prompts, seed)
 
+    def for_typing(self) -> DialogLibrary:
+        """Speak of typing, not saying (`--io text`): {say} becomes "type"."""
+        self.verbs = dict(TYPED_VERBS)
+        return self
+
     def has(self, dialog_id: str) -> bool:
         return dialog_id in self.prompts
 
@@ -70,8 +82,9 @@ class DialogLibrary:
             index = (index + 1) % len(variants)
         self._last_variant[dialog_id] = index
         values = {key: str(value) for key, value in slots.items()}
+        text_slots = {**self.verbs, **values}
         try:
-            text = variants[index].format_map(_Slots(values))
+            text = variants[index].format_map(_Slots(text_slots))
         except KeyError as exc:
             raise DialogError([f"dialog {dialog_id!r}: slot {exc} has no value"]) from exc
         return Line(dialog_id, values, " ".join(text.split()))

@@ -78,6 +78,12 @@ class DialogModel:
         owner = branch_parent(self.script, step) if step.then == "return" else step
         return self.activity.items(owner)
 
+    def answerer(self) -> str:
+        """Who answers the current step: the item's partner, the other partner, or "both"."""
+        step, slots = self.step, self.slots()
+        who = step.answered_by if step is not None else "partner"
+        return "both" if who == "both" else str(slots.get(who, "") or "both")
+
     def slots(self) -> dict[str, object]:
         step = self.step
         items = self.items()
@@ -212,9 +218,10 @@ def linear_next(script: Script, step: Step) -> str:
 
 
 def branch_parent(script: Script, branch: Step) -> Step:
+    """The step whose items a branch step shares: the non-branch step at the root of its chain."""
     for step in script.steps:
-        if branch.id in step.branches.values():
-            return step
+        if branch.id in step.branches.values() or (step.then == "return" and step.next == branch.id):
+            return branch_parent(script, step) if step.then == "return" else step
     raise ValueError(f"step {branch.id!r} has then: return but no step branches to it")
 
 
@@ -222,10 +229,13 @@ def _transitions_for(script: Script, step: Step) -> list[dict[str, Any]]:
     moves: list[dict[str, Any]] = []
     for trigger, before in (("answer", ["push_history", "record"]), ("skip", ["push_history"])):
         if trigger == "answer":
-            for answer_key, target in step.branches.items():
+            for answer_key, target in sorted(step.branches.items(), key=lambda branch: branch[0] == "answer"):
                 moves.append({"trigger": trigger, "source": step.id, "dest": target, "before": before,
                               "conditions": [_answer_is(answer_key)]})
         loop_owner = branch_parent(script, step) if step.then == "return" else step
+        if step.then == "return" and step.next:  # a chain of branch steps: on to the next, same item
+            moves.append({"trigger": trigger, "source": step.id, "dest": step.next, "before": before})
+            continue
         if loop_owner.for_each:
             moves.append({"trigger": trigger, "source": step.id, "dest": loop_owner.id,
                           "conditions": [_owner_has_more(loop_owner)], "before": [*before, "next_item"]})
@@ -237,7 +247,11 @@ def _transitions_for(script: Script, step: Step) -> list[dict[str, Any]]:
 def _answer_is(key: str) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
         answer: Answer | None = event.kwargs.get("answer")
-        return answer is not None and answer.key == key
+        if answer is None:
+            return False
+        if key == "answer":  # a free step: any spoken answer (a more specific key's branch is tried first)
+            return answer.intent == "answer"
+        return answer.key == key
     condition.__name__ = f"answer_is_{key}"
     return condition
 

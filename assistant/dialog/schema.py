@@ -12,7 +12,12 @@ from assistant.safe_yaml import YamlProblem, load_yaml
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
-RecordKind = Literal["none", "answer", "commitment", "commitment_review"]
+RecordKind = Literal["none", "answer", "commitment", "commitment_confirm", "commitment_unworded", "commitment_review",
+                     "boundary_note"]
+Answerer = Literal["partner", "other", "both"]
+FREE_BRANCH_KEYS = {"answer", "blame"}
+"""Branch keys of a free step: "blame" when the answer's wording blames (dialogs/blame_lexicon.yaml),
+"answer" for any other spoken answer."""
 
 Variants = list[str]
 
@@ -64,9 +69,12 @@ class Step(_Strict):
     then: Literal["next", "return"] = "next"
     """"return": a branch step; after it, the step that branched continues with its next item."""
     next: str | None = None
-    """Following step id (default: the next non-branch step in the file; none: the script ends)."""
+    """Following step id (default: the next non-branch step in the file; none: the script ends). On a
+    branch step (then: return): another branch step that follows for the same item (a short chain)."""
     pause_s: float = Field(0.0, ge=0, le=600)
     """Quiet seconds after the prompt (e.g. for a breath), waited on the injectable clock."""
+    answered_by: Answerer = "partner"
+    """Who answers: the item's {partner}, the {other} (e.g. saying back what they heard), or both."""
 
     @field_validator("say")
     @classmethod
@@ -86,8 +94,8 @@ class Step(_Strict):
             raise ValueError("`options` is only used with listen: choice")
         if self.record in ("commitment", "commitment_review") and self.listen == "none":
             raise ValueError(f"record: {self.record} needs something to listen for")
-        if self.record == "commitment_review" and self.listen != "yes_no":
-            raise ValueError("record: commitment_review needs listen: yes_no")
+        if self.record in ("commitment_review", "commitment_confirm") and self.listen != "yes_no":
+            raise ValueError(f"record: {self.record} needs listen: yes_no")
         return self
 
 
@@ -110,9 +118,10 @@ class Script(_Strict):
             for target in [*step.branches.values(), *([step.next] if step.next else [])]:
                 if target not in ids:
                     problems.append(f"steps[{index}] ({step.id}): branches/next: unknown step '{target}'")
-            allowed = set(step.options) if step.listen == "choice" else {"yes", "no"}
+            allowed = set(step.options) if step.listen == "choice" else \
+                FREE_BRANCH_KEYS if step.listen == "free" else {"yes", "no"}
             for answer in step.branches:
-                if step.listen in ("choice", "yes_no") and answer not in allowed:
+                if step.listen in ("choice", "yes_no", "free") and answer not in allowed:
                     problems.append(f"steps[{index}] ({step.id}): branches: '{answer}' is not one of "
                                     f"{sorted(allowed)}")
         if self.steps[0].then == "return":
@@ -143,7 +152,8 @@ def _successors(steps: list[Step]) -> dict[str, list[str]]:
             upcoming = step.id
     graph = {}
     for step in steps:
-        after = [] if step.then == "return" else [step.next or following[step.id]]
+        chained = [step.next] if step.next else []  # a branch step chains on, or returns (no edge)
+        after = chained if step.then == "return" else [step.next or following[step.id]]
         graph[step.id] = [*step.branches.values(), *after]
     return graph
 
@@ -161,7 +171,7 @@ def flow_problems(steps: list[Step]) -> list[str]:
                 todo.append(target)
     problems += [f"step '{step.id}': never reached from the first step ('{steps[0].id}')"
                  for step in steps if step.id not in reached]
-    ends = {step.id for step in steps if step.then == "return" or _END in graph[step.id]}
+    ends = {step.id for step in steps if (step.then == "return" and not step.next) or _END in graph[step.id]}
     changed = True
     while changed:  # a step can end when one of its ways leads to a step that can
         grown = {sid for sid, targets in graph.items() if any(t in ends for t in targets)}

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from assistant import paths, sessions
+from assistant import after_safety, paths, sessions
 from assistant.activities import registry as activities
+from assistant.after_safety import BOTH_ASKED
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.consent import ensure_consent
@@ -21,9 +22,11 @@ from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Question
+from assistant.readback import READ_INTENTS, read_back
 from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
+from assistant.schedule.rules import MAKEUP_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
 
@@ -123,7 +126,8 @@ class Companion:
         self.scheduler.record(action, "spoken")
         question = Question("ready", f"invite_{prompt}", INVITE_INTENTS, timeout_s=self.invite_timeout_s)
         intent = self.conversation.hear(question, "idle").intent
-        if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT)):
+        if intent in ("ready", "yes") or (intent == "resume" and prompt in ("checkin_reminder", RETURN_PROMPT,
+                                                                           MAKEUP_PROMPT)):
             self.scheduler.record(action, "answered")
             self.start(prompt)
         elif intent in ("later", "more_time"):
@@ -138,7 +142,7 @@ class Companion:
 
     def start(self, prompt: str) -> None:
         """Run the activity a prompt invites to ("return": back after a rescheduled time out)."""
-        kind = activities.for_prompt("checkin_reminder" if prompt == RETURN_PROMPT else prompt)
+        kind = activities.for_prompt("checkin_reminder" if prompt in (RETURN_PROMPT, MAKEUP_PROMPT) else prompt)
         if kind is None:
             _LOGGER.warning("no activity settles the prompt %r", prompt)
             return
@@ -154,14 +158,28 @@ class Companion:
             self.said.append(line)
             self.conversation.say(line, "idle")
             log_safety(self.store, self.clock, "idle")
+        elif intent == BOTH_ASKED:  # after a safety hold: continue today only if the resume rule allows
+            self._continue_after_safety()
+        elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
+            for line in read_back(intent, self.library, self.store):
+                self.said.append(line)
+                self.conversation.say(line, "idle")
         elif found is None:
             self.say("always_on.help")
         else:
             self._run(intent, *found)
 
-    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool) -> None:
+    def _continue_after_safety(self) -> None:
+        policy = after_safety.policy_now(self.store)
+        if not after_safety.both_asking_may_continue(self.store):
+            self.say(policy.dialog_id)
+            return
+        paused = sessions.paused_session(self.store, "checkin") is not None
+        self._run(after_safety.BOTH_ASKED, activities.activity("checkin"), paused, after_safety=True)
+
+    def _run(self, intent: str, kind: activities.ActivityKind, resume: bool, after_safety: bool = False) -> None:
         context = activities.SessionContext(self.store, self.library, self.settings, self.clock, self.tz, self.seed)
-        session = sessions.new_session(kind.name, context, resume=resume)
+        session = sessions.new_session(kind.name, context, resume=resume, after_safety=after_safety)
         if resume and session.resume_at is None:
             if intent != "return":
                 self.say("common.nothing_to_resume")

@@ -91,6 +91,8 @@ def plan(rules: Sequence[Rule], events: Sequence[PromptEvent], now: datetime, tz
         due = previous_due(rule, now, tz)
         if due is None:
             continue
+        if rule.makes_up_for and not _missed(rules, rule, due, events, tz):
+            continue
         history = events_for(events, rule, due)
         action = next_step(rule, due, history, policy, tz)
         if action is None:
@@ -110,3 +112,16 @@ def plan(rules: Sequence[Rule], events: Sequence[PromptEvent], now: datetime, tz
     due_now.extend(stale[-1:])
     due_now.sort(key=lambda a: (a.kind != "let_go", a.due_at))
     return Plan(due_now, wake)
+
+
+def _missed(rules: Sequence[Rule], makeup: Rule, due: datetime, events: Sequence[PromptEvent],
+            tz: tzinfo) -> bool:
+    """Whether the occurrence a make-up rule stands in for (the latest one before `due`) went unanswered."""
+    original = next((r for r in rules if r.prompt == makeup.makes_up_for), None)
+    if original is None:
+        return False
+    before = previous_due(original, due - timedelta(microseconds=1), tz)
+    if before is None:
+        return False
+    # answered: nothing to make up; held: a safety stop that day, the check-in waits until both ask
+    return not any(e.outcome in ("answered", "held") for e in events_for(events, original, before))

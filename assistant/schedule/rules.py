@@ -18,6 +18,8 @@ from assistant.config import ScheduleSettings
 
 Frequency = Literal["daily", "weekly", "monthly", "once"]
 """"once": a one-off prompt (a time out's agreed return); never expanded by `occurrences`."""
+MAKEUP_PROMPT = "checkin_makeup"
+"""The weekly check-in offered again the day after a missed one (it runs the check-in)."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -34,6 +36,9 @@ class Rule:
     """weekly: weekday (0 = Monday); monthly: day of the month (1-28); daily: unused."""
     window: timedelta = timedelta(hours=3)
     """How long after its due time a prompt may still be spoken (later it is let go)."""
+    makes_up_for: str = ""
+    """A second chance: this rule's occurrence is offered only when the latest earlier occurrence of the
+    prompt named here was not answered (e.g. a missed weekly check-in is offered again the next day)."""
 
 
 def parse_hhmm(text: str) -> time:
@@ -46,8 +51,11 @@ def rules_from_settings(schedule: ScheduleSettings) -> list[Rule]:
     """The appreciation time(s), the weekly check-in reminder and the monthly agreement review."""
     rules = [Rule("appreciation", "daily", parse_hhmm(at), window=timedelta(hours=2))
              for at in dict.fromkeys(schedule.appreciation_times)]
-    rules.append(Rule("checkin_reminder", "weekly", parse_hhmm(schedule.checkin_time),
-                      WEEKDAYS.index(schedule.checkin_day), window=timedelta(hours=3)))
+    checkin_day = WEEKDAYS.index(schedule.checkin_day)
+    rules.append(Rule("checkin_reminder", "weekly", parse_hhmm(schedule.checkin_time), checkin_day,
+                      window=timedelta(hours=3)))
+    rules.append(Rule(MAKEUP_PROMPT, "weekly", parse_hhmm(schedule.checkin_time), (checkin_day + 1) % 7,
+                      window=timedelta(hours=3), makes_up_for="checkin_reminder"))
     rules.append(Rule("agreement_review", "monthly", parse_hhmm(schedule.agreement_review_time),
                       schedule.agreement_review_day, window=timedelta(hours=3)))
     return rules

@@ -13,7 +13,7 @@ from assistant.audio.base import ListenRequest
 from assistant.clock import VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
-from assistant.listener import Heard
+from assistant.listening import Heard
 from assistant.schedule.companion import Companion
 from assistant.schedule.rules import local_zone, utc
 from assistant.schedule.scheduler import Scheduler

@@ -23,7 +23,8 @@ from assistant.simulate.scenario import Scenario, ScenarioError, Turn
 from assistant.store.store import Store
 from assistant.timeout.bargein import DuplexClock
 from assistant.transcript import Transcript
-from assistant.tts.worker import FallbackSpeaker, SpeechWorker
+from assistant.tts.factory import create_synthesizer
+from assistant.tts.worker import FallbackSpeaker
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_VOICES = ("en-us", "en-us")
@@ -126,7 +127,7 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
     feeder = TurnFeeder(scenario, base_dir or Path.cwd())
     source = feeder.source = ScriptedSource(clock=clock, on_begin=feeder)
     sink = WavFileSink(out_dir / "assistant.wav", clock=clock, on_progress=feeder.on_progress)
-    speaker = FallbackSpeaker(SpeechWorker(settings.voice), MultiSink(sink, TextSink()) if echo else sink)
+    speaker = FallbackSpeaker(create_synthesizer(settings.voice), MultiSink(sink, TextSink()) if echo else sink)
     store = Store.open(store_dir or out_dir / "store", keep_transcripts=settings.dialog.keep_transcripts)
     transcript = Transcript(out_dir / "transcript.jsonl", echo_heard=echo)
     listener = pipeline.listener(source, settings, clock, engine=engine)
@@ -149,6 +150,6 @@ def simulate(scenario: Scenario, out_dir: Path, settings: Settings, *, base_dir:
 
 
 def _partner_of(model: DialogModel, feeder: TurnFeeder) -> str:
-    partner = str(model.slots().get("partner", ""))
-    feeder.current_partner = partner
-    return partner or "both"
+    partner = model.answerer()  # who answers this step (the other partner, when saying back what they heard)
+    feeder.current_partner = "" if partner == "both" else partner
+    return partner

@@ -15,14 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant import pipeline
-from assistant.audio.base import SAMPLE_RATE, ListenRequest
+from assistant.audio.base import SAMPLE_RATE, ListenRequest, Playback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
+from assistant.conversation import voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.schedule.companion import Companion
 from assistant.schedule.resilient import keep_running
@@ -31,6 +33,7 @@ from assistant.simulate.voices import speak, speaking_seconds
 from assistant.store.records import Consent, TimeOut
 from assistant.store.store import Store
 from assistant.stt.base import Recognizer
+from assistant.timeout.bargein import DuplexClock
 
 UTC = timezone.utc
 ANSWERS = {"ready": "ready", "yes_no": "yes", "rating": "four", "free": "we talked about it calmly",
@@ -91,6 +94,10 @@ class SoakResult:
     sessions: list[tuple[str, str]]
     timeouts: int
     wall_s: float
+    barge_ins: int = 0
+    """Time outs said over a playing line that stopped it (with `voice_dir`)."""
+    tts_renders: int = 0
+    """Lines that went through the TTS worker into the WAV sink (with `voice_dir`)."""
 
 
 def default_events(start: datetime, hours: float, idle_time_outs: Sequence[float] = (),
@@ -103,12 +110,52 @@ def default_events(start: datetime, hours: float, idle_time_outs: Sequence[float
     return sorted(events)
 
 
+class Voice:
+    """The assistant's voice as `live_pipeline` builds it (TTS worker with its disk cache, from
+    assistant.tts.factory) into a WAV sink that plays on the soak's clock; a partner says "time out" over
+    the first `barge_ins` step prompts (the lines the barge-in watcher listens through)."""
+
+    def __init__(self, directory: Path, settings: Settings, library: DialogLibrary, clock: DuplexClock,
+                 source: ScriptedSource, barge_ins: int, lines: list[str]) -> None:
+        from assistant.audio.sinks import WavFileSink
+        from assistant.tts.factory import fallback_speaker
+
+        self.source, self.barge_ins, self.lines = source, barge_ins, lines
+        self.watched: Playback | None = None
+        self.sink = WavFileSink(directory / "assistant.wav", clock=clock, on_progress=self._progress)
+        self.speaker = fallback_speaker(settings.voice, self.sink, library, cache_dir=directory / "tts-cache")
+        self.hooks = voice_hooks(self.speaker, self.sink)
+        say_line, play_line = self.hooks["say_line"], self.hooks["play_line"]
+        self.hooks["say_line"] = lambda line: say_line(self._log(line))
+        self.hooks["play_line"] = lambda line: self._watch(play_line(self._log(line)))
+
+    def _log(self, line: Line) -> Line:
+        self.lines.append(line.dialog_id)
+        return line
+
+    def _watch(self, playback: Playback) -> Playback:
+        self.watched = playback
+        return playback
+
+    def _progress(self, playback: object, played_s: float) -> None:
+        if self.barge_ins and playback is self.watched and played_s >= 0.5:
+            self.barge_ins -= 1
+            self.source.inject(speak("time out", tail_s=0.6))
+
+    def close(self) -> None:
+        self.speaker.close()
+        self.sink.close()
+
+
 def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Sequence[float] = (),
-             settings: Settings | None = None, recognizer: Recognizer | None = None) -> SoakResult:
+             settings: Settings | None = None, recognizer: Recognizer | None = None,
+             voice_dir: Path | None = None, barge_ins: int = 1) -> SoakResult:
     """Run the companion for `hours` of virtual time from `start` (UTC schedule); sample every hour.
 
     `recognizer`: reuse one (as `assistant run` keeps one for its lifetime), so what it loads lazily (the
     free-text language model) is loaded by a warm-up run, not counted as growth; default: a new one.
+    `voice_dir`: speak through the real TTS worker into a WAV sink there, with `barge_ins` time outs said
+    over playing lines; default: lines only advance the clock by their speaking time.
     """
     from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 
@@ -116,7 +163,7 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
     before = resources()
     began = time.monotonic()
     settings = settings or Settings()
-    clock = VirtualClock(start)
+    clock = DuplexClock(VirtualClock(start))
     script = SoakScript(default_events(start, hours, idle_time_outs))
     noise_seed = iter(range(10**9))
 
@@ -136,11 +183,15 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
     end = start + timedelta(hours=hours)
     with Store.open(store_dir, keep_transcripts=settings.dialog.keep_transcripts) as store:
         store.append(Consent(at=clock.now().isoformat(), partners=tuple(settings.partners)))
-        listener = pipeline.listener(ScriptedSource(clock=clock, on_begin=supply), settings, clock,
-                                     recognizer=recognizer or PocketsphinxRecognizer())
+        source = ScriptedSource(clock=clock, on_begin=supply)
+        listener = pipeline.listener(source, settings, clock, recognizer=recognizer or PocketsphinxRecognizer())
         library = DialogLibrary.load(seed=0)
-        companion = Companion(pipeline.conversation(listener, say_line, clock, settings, library, store), library,
-                              store, settings, clock, Scheduler.from_settings(store, clock, settings.schedule, UTC),
+        voice = Voice(voice_dir, settings, library, clock, source, barge_ins, lines) if voice_dir else None
+        hooks: dict[str, Any] = dict(voice.hooks) if voice else {"say_line": say_line}
+        conversation = pipeline.conversation(listener, clock=clock, settings=settings, library=library, store=store,
+                                             **hooks)
+        companion = Companion(conversation, library, store, settings, clock,
+                              Scheduler.from_settings(store, clock, settings.schedule, UTC),
                               pipeline.activation(), UTC, seed=0)
 
         def should_stop() -> bool:
@@ -150,9 +201,17 @@ def run_soak(store_dir: Path, start: datetime, hours: float, idle_time_outs: Seq
                                 "wall_s": round(time.monotonic() - began, 1), **resources()})
             return now >= end
 
-        keep_running(companion, should_stop, None)
+        try:
+            keep_running(companion, should_stop, None)
+        finally:
+            if voice:
+                voice.close()
         timeouts = len(store.query(TimeOut))
         sessions = list(companion.sessions_run)
-        del companion, listener
+        barged = len(getattr(conversation.barge_in, "events", ()))
+        rendered = len(voice.sink.timeline) if voice else 0
+        del companion, listener, conversation, voice
     gc.collect()
-    return SoakResult(samples, before, resources(), lines, sessions, timeouts, round(time.monotonic() - began, 1))
+    return SoakResult(samples, before, resources(), lines, sessions, timeouts, round(time.monotonic() - began, 1),
+                      barged, rendered)
+

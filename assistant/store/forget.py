@@ -24,7 +24,7 @@ from assistant.store.journal import LOCK
 _LOGGER = logging.getLogger(__name__)
 
 _STAMP = r"\d{8}T\d{6,12}Z"
-_OURS = re.compile(rf"store\.jsonl(\.bak[12])?(\.tmp-\d+-[0-9a-f]{{8}})?|store\.jsonl\.corrupt-{_STAMP}"
+_OURS = re.compile(rf"store\.jsonl(\.bak[12]|\.index)?(\.tmp-\d+-[0-9a-f]{{8}})?|store\.jsonl\.corrupt-{_STAMP}"
                    rf"|store\.json\.corrupt-{_STAMP}|store\.json\.v1-migrated|store\.lock|crash\.log")
 _OUTPUTS = {"transcript.jsonl": b"{", "assistant.wav": b"RIFF", "partners.wav": b"RIFF"}
 """Simulation outputs -> how each one starts."""

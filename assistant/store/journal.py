@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.store.codec import NewerRecordError, RecordError, from_dict, seal, unseal
+from assistant.store.kinds import paused_gc
 from assistant.store.migrations import CURRENT_SCHEMA, SEALED_SCHEMA, upgrade
 from assistant.store.records import Record
 
@@ -173,7 +174,8 @@ def parse(data: bytes, *, header: bool = True, current: int = 1, migrate: Migrat
 
 def parse_journal(data: bytes) -> Parsed:
     """Parse a whole journal, migrating records of an older schema."""
-    return parse(data, current=CURRENT_SCHEMA, migrate=upgrade)
+    with paused_gc():
+        return parse(data, current=CURRENT_SCHEMA, migrate=upgrade)
 
 
 def journal_bytes(schema: int, lines: Iterable[bytes]) -> bytes:

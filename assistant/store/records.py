@@ -6,6 +6,7 @@ one where that matters (e.g. a new agreement version, a session's final status).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,10 +77,16 @@ class Commitment(Record):
     """A commitment one partner makes for next week."""
 
     KIND = "commitment"
+    VERSION = 2
     session_id: str
     partner: str
     text: str | None
-    """None when transcripts are disabled (the commitment is then read back as 'your commitment')."""
+    """None when transcripts are disabled or the wording was not confirmed."""
+    confirmed: bool = False
+    """The partner heard the words read back and said yes (v2; v1 records were never read back). Only
+    confirmed words are read back next week; otherwise 'the commitment <partner> made'."""
+    supersedes: str | None = None
+    """Id of the commitment this one replaces (same session and partner, e.g. after "go back")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,9 +94,24 @@ class CommitmentReview(Record):
     """Whether a commitment was kept, marked at the next check-in."""
 
     KIND = "commitment_review"
+    VERSION = 2
     session_id: str
     commitment_id: str
     kept: bool
+    confirmed_by: str = ""
+    """Who answered: the other partner, not the one who made the commitment (v2; "" in v1 records)."""
+    supersedes: str | None = None
+    """Id of the review this one replaces (the same commitment asked again after "go back")."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundaryNote(Record):
+    """A boundary change raised at a check-in, carried into the next monthly agreement review."""
+
+    KIND = "boundary_note"
+    session_id: str
+    text: str | None
+    """What the couple said; None when transcripts are disabled."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,5 +181,12 @@ class Consent(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
-                AgreementVersion, PromptEvent, SafetyEvent, Consent)
+                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote)
 }
+
+
+def without_free_text(record: Record) -> Record:
+    """`record` with its free text dropped (what is kept when transcripts are off); other kinds unchanged."""
+    if isinstance(record, (StepAnswer, Commitment, Appreciation)) and record.text is not None:
+        return dataclasses.replace(record, text=None)
+    return record

@@ -3,45 +3,36 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TypeVar
 
 import filelock
 
-from assistant.store import forget, journal, private, readonly, recovery
-from assistant.store.codec import RecordError, encode_line, to_dict
+from assistant.store import forget, journal, private, readonly, recovery, snapshot
+from assistant.store.agreement_edits import AgreementEdits
+from assistant.store.codec import RecordError, encode_line
 from assistant.store.errors import (
     NewerSchemaError,
     StoreError,
     StoreLockTimeout,
     write_error,
 )
-from assistant.store.journal import APP, JOURNAL, LOCK
+from assistant.store.journal import JOURNAL, LOCK
+from assistant.store.kinds import KindIndex
 from assistant.store.migrations import CURRENT_SCHEMA
-from assistant.store.records import (
-    AgreementVersion,
-    Appreciation,
-    Commitment,
-    Record,
-    SessionEvent,
-    StepAnswer,
-)
+from assistant.store.records import Record, without_free_text
 
 _LOGGER = logging.getLogger(__name__)
 
 R = TypeVar("R", bound=Record)
-_FREE_TEXT = (StepAnswer, Commitment, Appreciation)
-"""Record kinds whose `text` is dropped when transcripts are off."""
 
 
-class Store:
+class Store(AgreementEdits):
     """Records of one couple, in one private directory. Thread-safe; safe across processes."""
 
     def __init__(self, directory: Path, *, keep_transcripts: bool = True, lock_timeout: float = 10.0,
@@ -59,7 +50,7 @@ class Store:
         self._fd = -1
         self._ino = -1
         self._offset = 0
-        self._records: list[Record] = []
+        self._index = KindIndex()
         self._backup_due = 0.0
 
     # -- opening ----------------------------------------------------------------------------------------
@@ -110,10 +101,11 @@ class Store:
     def _open_read_only(self) -> None:
         try:
             with self._locked():
-                self._records, notices = readonly.read_records(self.directory)
+                records, notices = readonly.read_records(self.directory)
         except OSError as exc:  # no lock file can be made (read-only disk): nobody can be writing either
             _LOGGER.info("reading without the lock (%s)", type(exc).__name__)
-            self._records, notices = readonly.read_records(self.directory)
+            records, notices = readonly.read_records(self.directory)
+        self._index = KindIndex.of(records)
         self.notices += notices
 
     def _open_locked(self) -> None:
@@ -127,6 +119,8 @@ class Store:
         for _attempt in range(3):
             fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
             data = journal.read_from(fd, 0)
+            if self._open_from_snapshot(fd, data):
+                return
             parsed = journal.parse_journal(data)
             if parsed.newer is not None:
                 os.close(fd)
@@ -150,12 +144,38 @@ class Store:
                 _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", parsed.torn)
                 os.ftruncate(fd, parsed.end)
                 os.fsync(fd)
-            self._attach(fd, parsed.records, parsed.end)
-            if parsed.records and recovery.backup_is_stale(self.directory):
-                self._rotate(data[:parsed.end])
-            self._backup_due = time.time() + recovery.BACKUP_EVERY_S
+            self._attach(fd, KindIndex.of(parsed.records), parsed.end)
+            if len(parsed.records) >= snapshot.MIN_RECORDS:
+                snapshot.write(self.directory, self._index, data[:parsed.end])
+            self._after_open(data[:parsed.end])
             return
         raise StoreError(f"The store in {self.directory} could not be repaired; please report this.")
+
+    def _open_from_snapshot(self, fd: int, data: bytes) -> bool:
+        """Records from a valid snapshot plus the journal's tail; False when the journal must be read whole."""
+        try:
+            opened = snapshot.open_tail(self.directory, data)
+        except BaseException:
+            os.close(fd)
+            raise
+        if opened is None:
+            return False
+        index, tail, start = opened
+        end = start + tail.end
+        if tail.torn:
+            _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", tail.torn)
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        self._attach(fd, index, end)
+        if len(tail.records) > snapshot.REFRESH_AFTER:
+            snapshot.write(self.directory, index, data[:end])
+        self._after_open(data[:end])
+        return True
+
+    def _after_open(self, journal_data: bytes) -> None:
+        if self._index.total and recovery.backup_is_stale(self.directory):
+            self._rotate(journal_data)
+        self._backup_due = time.time() + recovery.BACKUP_EVERY_S
 
     def _rotate(self, data: bytes) -> None:
         try:
@@ -163,11 +183,11 @@ class Store:
         except OSError as exc:  # e.g. a full disk: the journal itself is intact, the backup is retried later
             _LOGGER.warning("rolling backup not written (%s)", exc.strerror or type(exc).__name__)
 
-    def _attach(self, fd: int, records: list[Record], end: int) -> None:
+    def _attach(self, fd: int, index: KindIndex, end: int) -> None:
         if self._fd >= 0:
             os.close(self._fd)
         self._fd, self._ino = fd, os.fstat(fd).st_ino
-        self._records, self._offset = records, end
+        self._index, self._offset = index, end
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -182,6 +202,14 @@ class Store:
             finally:
                 self._flock.release()
 
+    def _unchanged(self) -> bool:
+        """True when the journal is the very file and length last read (one stat; no lock needed)."""
+        try:
+            st = os.stat(self._path)
+        except OSError:
+            return False
+        return self._fd >= 0 and st.st_ino == self._ino and st.st_size == self._offset
+
     def _sync(self) -> None:
         """Catch up with appends by other processes; reload if another process replaced the file."""
         if self._fd < 0:
@@ -194,13 +222,13 @@ class Store:
         if st.st_ino != self._ino or st.st_size < self._offset:
             fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
             parsed = journal.parse_journal(journal.read_from(fd, 0))
-            self._attach(fd, parsed.records, parsed.end)
+            self._attach(fd, KindIndex.of(parsed.records), parsed.end)
         elif st.st_size > self._offset:
             parsed = journal.parse(journal.read_from(self._fd, self._offset), header=False,
                                    current=CURRENT_SCHEMA)
             if parsed.bad:
                 _LOGGER.warning("%d unreadable lines appeared in the store; they are skipped", parsed.bad)
-            self._records.extend(parsed.records)
+            self._index.extend(parsed.records)
             self._offset += parsed.end
         if st.st_size > self._offset and self._ino == st.st_ino:
             # Under the lock nobody is writing, so bytes after the last newline are a crashed writer's.
@@ -215,7 +243,7 @@ class Store:
 
     def append_many(self, records: Iterable[Record]) -> None:
         """Store several records with one fsync. Readers see all or none; a crash may keep a prefix."""
-        stored = [self._strip(record) for record in records]
+        stored = [record if self.keep_transcripts else without_free_text(record) for record in records]
         try:
             data = b"".join(encode_line(record) for record in stored)
         except RecordError as exc:
@@ -234,7 +262,7 @@ class Store:
                 self._undo(start)
                 raise write_error(exc, self.directory) from None
             self._offset += len(data)
-            self._records.extend(stored)
+            self._index.extend(stored)
             if time.time() >= self._backup_due:
                 self._backup_due = time.time() + recovery.BACKUP_EVERY_S
                 self._rotate(journal.read_from(self._fd, 0)[:self._offset])
@@ -246,89 +274,18 @@ class Store:
         except OSError:
             _LOGGER.warning("could not cut back a failed write; it is dropped on the next open")
 
-    def _strip(self, record: Record) -> Record:
-        if not self.keep_transcripts and isinstance(record, _FREE_TEXT) and record.text is not None:
-            return dataclasses.replace(record, text=None)
-        return record
-
-    def change_agreement(self, edit: Callable[[list[str]], str], at: str) -> AgreementVersion:
-        """Read the agreement, let `edit` change its items in place (it returns the change's name), store it.
-
-        All under one lock, so parallel changes never overwrite one another; `edit` may raise to store nothing.
-        """
-        with self._locked():
-            current = self.agreement()
-            items = list(current.items) if current else []
-            change = edit(items)
-            return self.update_agreement(items, change, at)
-
-    def update_agreement(self, items: Sequence[str], change: str, at: str) -> AgreementVersion:
-        """Store a new version of the whole agreement and return it."""
-        version = AgreementVersion(at=at, items=tuple(items), change=change)
-        self.append(version)
-        return version
-
     # -- reading ----------------------------------------------------------------------------------------
 
-    def _snapshot(self) -> list[Record]:
-        if self.read_only:
-            return list(self._records)
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[KindIndex]:
+        """The records, caught up with other processes' appends (a read-only store holds what it read)."""
+        with self._tlock:
+            if self.read_only or self._unchanged():  # nothing appended since: no need for the file lock
+                yield self._index
+                return
         with self._locked():
             self._sync()
-            return list(self._records)
-
-    @overload
-    def query(self, kind: type[R], *, since: datetime | None = None, until: datetime | None = None,
-              where: Callable[[R], bool] | None = None) -> list[R]: ...
-
-    @overload
-    def query(self, kind: str | None = None, *, since: datetime | None = None, until: datetime | None = None,
-              where: Callable[[Record], bool] | None = None) -> list[Record]: ...
-
-    def query(self, kind: type[Record] | str | None = None, *, since: datetime | None = None,
-              until: datetime | None = None, where: Callable[[Any], bool] | None = None) -> list[Any]:
-        """Records of `kind` (a Record type: typed result; a KIND string; None: all) in the order stored;
-        `since` inclusive, `until` exclusive (naive times mean local)."""
-        records = self._snapshot()
-        if isinstance(kind, str):
-            records = [r for r in records if kind == r.KIND]
-        elif kind is not None:
-            records = [r for r in records if isinstance(r, kind)]
-        if since is not None or until is not None:
-            low, high = _aware(since), _aware(until)
-            records = [r for r in records
-                       if (low is None or r.when >= low) and (high is None or r.when < high)]
-        if where is not None:
-            records = [r for r in records if where(r)]
-        return records
-
-    def session(self, session_id: str) -> list[Record]:
-        """Everything recorded for one session, in order."""
-        return [r for r in self._snapshot() if getattr(r, "session_id", None) == session_id]
-
-    def latest_session_status(self, activity: str) -> SessionEvent | None:
-        """The newest SessionEvent for `activity` (check-in, appreciation, ...)."""
-        for record in reversed(self._snapshot()):
-            if isinstance(record, SessionEvent) and record.activity == activity:
-                return record
-        return None
-
-    def agreement(self) -> AgreementVersion | None:
-        """The newest version of the agreement."""
-        for record in reversed(self._snapshot()):
-            if isinstance(record, AgreementVersion):
-                return record
-        return None
-
-    def export(self) -> dict[str, Any]:
-        """Everything, as one JSON-serialisable document."""
-        records = self._snapshot()
-        counts: dict[str, int] = {}
-        for record in records:
-            counts[record.KIND] = counts.get(record.KIND, 0) + 1
-        return {"app": APP, "schema": CURRENT_SCHEMA, "exported_at": datetime.now(timezone.utc).isoformat(),
-                "keep_transcripts": self.keep_transcripts, "counts": counts,
-                "records": [to_dict(record) for record in records]}
+            yield self._index
 
     # -- ending -----------------------------------------------------------------------------------------
 
@@ -336,7 +293,7 @@ class Store:
         """Delete every data file: journal, backups, moved-aside copies. The store is closed afterwards."""
         with self._locked():
             forget.forget_files(self.directory)
-            self._records = []
+            self._index = KindIndex()
             self._close_fd()
         with contextlib.suppress(FileNotFoundError):
             (self.directory / LOCK).unlink()
@@ -356,7 +313,3 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.astimezone() if moment is not None and moment.tzinfo is None else moment

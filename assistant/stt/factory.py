@@ -17,8 +17,16 @@ FALLBACK_NOTICE = ("No vosk model installed; using pocketsphinx (lower accuracy)
 def create_recognizer(settings: Settings, engine: str | None = None) -> Recognizer:
     """Build the configured engine; "auto" falls back to pocketsphinx with one notice on stderr."""
     choice = engine or settings.speech.engine
+    if choice == "wyoming":
+        from assistant.stt.fallback import wyoming_with_fallback
+
+        speech = settings.speech
+        if not speech.uri:
+            raise ModelError('the wyoming engine needs [speech] uri = "tcp://host:port" in the settings file')
+        return wyoming_with_fallback(speech.uri, speech.service_timeout_s,  # type: ignore[return-value]
+                                     lambda: create_recognizer(settings, _local_choice(settings)))
     if choice not in ("auto", "vosk", "pocketsphinx"):
-        raise ValueError(f"unknown speech engine {choice!r}; use auto, vosk or pocketsphinx")
+        raise ValueError(f"unknown speech engine {choice!r}; use auto, vosk, pocketsphinx or wyoming")
     if choice in ("auto", "vosk"):
         model = find_model(settings.speech.model_path)
         if model is not None:
@@ -36,6 +44,11 @@ def create_recognizer(settings: Settings, engine: str | None = None) -> Recogniz
     return PocketsphinxRecognizer()
 
 
+def _local_choice(settings: Settings) -> str:
+    """The engine "auto" would pick, without its notice (the fallback prints its own one line)."""
+    return "vosk" if find_model(settings.speech.model_path) is not None else "pocketsphinx"
+
+
 def describe_engines(settings: Settings) -> list[str]:
     """Lines for `assistant models list`: the configured engine, the model found, what auto picks."""
     lines = [f"configured engine: {settings.speech.engine}"]
@@ -48,4 +61,6 @@ def describe_engines(settings: Settings) -> list[str]:
         lines.append(f"vosk model: {model}" if model else f"vosk model: none installed ({FIX_HINT})")
     lines.append("pocketsphinx: built-in en-us model (always available)")
     lines.append(f"auto selects: {'vosk' if model else 'pocketsphinx'}")
-    return lines
+    from assistant.wyoming_client import service_lines
+
+    return lines + service_lines(settings)

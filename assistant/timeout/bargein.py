@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from assistant.audio.base import FRAME_BYTES, AudioSource, Playback, duration_of
 from assistant.clock import RealClock, VirtualClock
@@ -60,7 +61,7 @@ class DuplexClock:
         self._overlap = False
         self._credit = 0.0
 
-    def now(self):
+    def now(self) -> datetime:
         return self.clock.now()
 
     def monotonic(self) -> float:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal, Protocol
 
 from assistant.config import TimeOutSettings
-from assistant.listener import Heard
+from assistant.listening import Heard
+from assistant.timeout.spoken import to_quarter
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -18,8 +20,9 @@ EVENING = time(20, 0)
 """\"This evening\" means this time today."""
 MAX_RETURN = timedelta(hours=24)
 """Conflict research: come back within a day."""
-COOLOFF_LISTEN = ("stop", "safety")
-"""Intents that act during the cool-off; anything else heard is a distractor and ignored."""
+COOLOFF_LISTEN = ("stop", "safety", "ready")
+"""Intents that act during the cool-off ("ready" too early gets a kind word, and the wait goes on); anything
+else heard is a distractor and ignored."""
 
 CoolOffEnd = Literal["done", "stop", "safety"]
 
@@ -29,6 +32,8 @@ class Hearing(Protocol):
 
     def hear(self, kind: str, step: str, intents: tuple[str, ...], timeout_s: float | None = None,
              extra_phrases: tuple[str, ...] = ()) -> tuple[str | None, Heard | None]: ...
+
+    def say(self, dialog_id: str, **slots: object) -> object: ...
 
 
 class MonotonicClock(Protocol):
@@ -68,7 +73,10 @@ def wait_cooloff(voice: Hearing, clock: MonotonicClock, seconds: float) -> CoolO
             return CoolOffResult("stop", clock.monotonic() - started, ignored)
         if intent == "safety":
             return CoolOffResult("safety", clock.monotonic() - started, ignored)
-        if heard is not None:
+        if intent == "ready":  # typed or said too early: answer, keep the cool-off (at least 20 minutes)
+            left = seconds - (clock.monotonic() - started)
+            voice.say("timeout.cooloff_not_yet", minutes=max(1, math.ceil(left / 60)))
+        elif heard is not None:
             ignored += 1
             _LOGGER.info("cool-off: speech ignored (%d so far)", ignored)
 
@@ -85,5 +93,6 @@ def return_time(choice: str, now: datetime, settings: TimeOutSettings, tomorrow_
     else:
         raise ValueError(f"unknown return choice {choice!r}; expected one of {RETURN_CHOICES}")
     earliest = now + timedelta(seconds=cooloff_seconds(settings))
-    return min(max(target, earliest), now + MAX_RETURN)
+    latest = now + MAX_RETURN
+    return to_quarter(min(max(target, earliest), latest), earliest, latest)  # "9:00", not "09:06"
 

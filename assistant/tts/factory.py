@@ -1,4 +1,5 @@
-"""One place that builds the speaker every entry point uses: worker + cache policy + disk cache, warmed."""
+"""One place that builds the voice every entry point uses: the pyttsx3 worker (disk cache, warmed), or a
+Wyoming service with that worker behind it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from assistant.audio.base import AudioSink
 from assistant.config import VoiceSettings
+from assistant.tts.base import Synthesizer
 from assistant.tts.cache import DiskClipCache
 from assistant.tts.cache_policy import CachePolicy
 from assistant.tts.speaker import FallbackSpeaker
@@ -23,7 +25,28 @@ def speech_worker(settings: VoiceSettings, library: object | None = None, cache_
     return worker
 
 
+def create_synthesizer(settings: VoiceSettings, engine: str | None = None, library: object | None = None,
+                       cache_dir: Path | None = None, prerender: bool = True) -> Synthesizer:
+    """`engine` (default: the configured one): "pyttsx3" (the local worker) or "wyoming" (needs
+    `settings.uri`; the local worker takes over while the service is away)."""
+    choice = engine or settings.engine
+
+    def local() -> SpeechWorker:
+        return speech_worker(settings, library, cache_dir, prerender)
+
+    if choice == "pyttsx3":
+        return local()
+    if choice != "wyoming" or not settings.uri:
+        raise ValueError(f'voice engine {choice!r} needs [voice] uri = "tcp://host:port"'
+                         if choice == "wyoming" else f"unknown voice engine {choice!r}; use pyttsx3 or wyoming")
+    from assistant.tts.wyoming_engine import FallbackSynthesizer, WyomingSynthesizer
+    from assistant.wyoming_client import Reprobe
+
+    return FallbackSynthesizer(WyomingSynthesizer(settings.uri, settings.tts_timeout_s), local,
+                               Reprobe(settings.uri, settings.tts_timeout_s))
+
+
 def fallback_speaker(settings: VoiceSettings, sink: AudioSink, library: object | None = None,
                      cache_dir: Path | None = None) -> FallbackSpeaker:
-    """What `live_pipeline` and the simulator should build instead of FallbackSpeaker(SpeechWorker(...))."""
-    return FallbackSpeaker(speech_worker(settings, library, cache_dir), sink)
+    """The speaker `live_pipeline` builds: the configured voice, printing instead when it fails."""
+    return FallbackSpeaker(create_synthesizer(settings, library=library, cache_dir=cache_dir), sink)

@@ -1,0 +1,149 @@
+"""Issue 14, getting started and reading back: `assistant commitments`, `assistant appreciation`, `assistant agreement
+review`, "what did we commit to?" / "read our agreement" by voice, and `forget` -> N exits calmly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from click.testing import CliRunner
+
+from assistant import paths, pipeline
+from assistant.cli import cli
+from assistant.clock import VirtualClock
+from assistant.config import Settings, load_settings
+from assistant.dialog.library import DialogLibrary, Line
+from assistant.intents import IntentMatcher
+from assistant.schedule.companion import Companion
+from assistant.schedule.scheduler import Scheduler
+from assistant.simulate.calendar import TypedTurns
+from assistant.store.records import AgreementVersion, Appreciation, Commitment, SafetyEvent, SessionEvent
+from assistant.store.store import Store
+
+AT = datetime(2026, 1, 4, 19, 0, tzinfo=timezone.utc).isoformat()
+NY = ZoneInfo("America/New_York")
+LIBRARY = DialogLibrary.load()
+GARBLED = "i put my oh we are bigger"
+
+
+def seed_store(directory: Path) -> None:
+    with Store.open(directory) as store:
+        store.append(Commitment(at=AT, session_id="s1", partner="Alex", text="i will text when i leave work",
+                                confirmed=True))
+        store.append(Commitment(at=AT, session_id="s1", partner="Sam", text=GARBLED, confirmed=False))
+        store.update_agreement(["We share plans for the evening by six."], "add", AT)
+
+
+def companion(tmp_path: Path, clock: VirtualClock, replies: list[str | None]) -> tuple[Companion, list[Line], Store]:
+    """The always-on companion with typed replies, the real dialogs and a real store in tmp_path/store."""
+    said: list[Line] = []
+    settings = Settings()
+    store = Store.open(tmp_path / "store")
+    hearing = TypedTurns(clock, lambda request, now: replies.pop(0) if replies else None, NY)
+    conversation = pipeline.conversation(hearing, said.append, clock, settings, DialogLibrary.load(seed=0), store)
+    return Companion(conversation, DialogLibrary.load(seed=0), store, settings, clock,
+                     Scheduler.from_settings(store, clock, settings.schedule, NY),
+                     IntentMatcher.load(paths.dialogs_dir() / "activation.yaml"), NY), said, store
+
+
+def invoke(tmp_path: Path, *args: str, input: str = "") -> tuple[int, str]:
+    done = CliRunner().invoke(cli, ["--io", "text", "--data-dir", str(tmp_path), *args], input=input)
+    return done.exit_code, done.output
+
+
+def test_commitments_command_reads_back_only_confirmed_words(tmp_path: Path) -> None:
+    seed_store(tmp_path)
+    code, output = invoke(tmp_path, "commitments")
+    assert code == 0, output
+    assert LIBRARY.render("readback.commitment_item", partner="Alex", commitment="i will text when i leave work"
+                          ).text in output
+    unworded = LIBRARY.render("followthrough.unworded_commitment", partner="Sam").text
+    assert LIBRARY.render("readback.commitment_item", partner="Sam", commitment=unworded).text in output
+    assert GARBLED not in output
+
+
+def test_voice_asks_what_we_committed_to_and_to_read_the_agreement(tmp_path: Path) -> None:
+    seed_store(tmp_path / "store")
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    idle, said, store = companion(tmp_path, clock, ["what did we commit to?", "read our agreement"])
+    assert idle.idle_once(5.0) == "read_commitments"
+    assert [line.dialog_id for line in said] == ["readback.commitments_intro", "readback.commitment_item",
+                                                 "readback.commitment_item"]
+    assert [line.slots["partner"] for line in said[1:]] == ["Alex", "Sam"]
+    assert GARBLED not in " ".join(line.text for line in said)
+    said.clear()
+    assert idle.idle_once(5.0) == "read_agreement"
+    assert [(line.dialog_id, line.slots.get("item")) for line in said] == [
+        ("readback.agreement_intro_one", None), ("readback.agreement_item", "We share plans for the evening by six.")]
+    store.close()
+
+
+def test_appreciation_command_runs_today_s_appreciation_after_consent(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path, "appreciation",
+                          input="yes\nyes\nthank you for the coffee\nthank you for listening last night\n")
+    assert code == 0, output
+    assert "Appreciation completed." in output
+    with Store.open(tmp_path) as store:
+        kept = [(a.partner, a.skipped) for a in store.query(Appreciation)]
+        events = [(e.activity, e.status) for e in store.query(SessionEvent)]
+    assert kept == [("Alex", False), ("Sam", False)]
+    assert events == [("appreciation", "started"), ("appreciation", "completed")]
+
+
+def test_agreement_review_is_a_command_not_a_suggestion_to_remove(tmp_path: Path) -> None:
+    seed_store(tmp_path)
+    code, output = invoke(tmp_path, "agreement", "review", input="yes\nyes\nkeep\n")
+    assert code == 0, output
+    assert "Did you mean" not in output and "Agreement review completed." in output
+    with Store.open(tmp_path) as store:
+        versions = store.query(AgreementVersion)
+    assert [v.items for v in versions] == [("We share plans for the evening by six.",)]  # kept, unchanged
+
+
+def test_forget_answered_no_keeps_everything_and_exits_calmly(tmp_path: Path) -> None:
+    seed_store(tmp_path)
+    code, output = invoke(tmp_path, "forget", input="n\n")
+    assert code == 0, output
+    assert "Aborted" not in output and "Nothing was deleted" in output
+    with Store.open(tmp_path) as store:
+        assert len(store.query(Commitment)) == 2
+
+
+def test_we_both_asked_for_it_after_a_safety_hold_continues_the_checkin(tmp_path: Path) -> None:
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    with Store.open(tmp_path / "store") as store:
+        store.append(SafetyEvent(at=clock.now().isoformat(), activity="checkin"))  # earlier today
+    idle, said, store = companion(tmp_path, clock, ["start check in", "we both asked for it"])
+    assert idle.idle_once(5.0) == "start_checkin"
+    assert [line.dialog_id for line in said] == ["safety.checkin_held"]
+    assert idle.idle_once(5.0) == "both_asked"
+    assert said[1].dialog_id == "checkin.grounding"  # the check-in runs (then pauses: nobody answers)
+    assert [e.status for e in store.query(SessionEvent) if e.activity == "checkin"] == ["started", "paused"]
+    store.close()
+
+
+def test_text_mode_speaks_of_typing_not_saying(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path, "checkin", input="yes\nyes\n\n\n")  # consent, then quiet: paused
+    assert code == 0, output
+    typed = DialogLibrary.load().for_typing()
+    assert any(typed.render("common.paused_silence").text in output for _ in range(5))
+    assert "type resume check in" in output and "say resume check in" not in output
+    spoken = DialogLibrary.load().render("common.nothing_to_resume").text
+    assert "Say start check in" in spoken  # the same line, spoken
+
+
+def test_setup_asks_names_times_and_day_and_saves_them_privately(tmp_path: Path) -> None:
+    config = tmp_path / "conf" / "config.toml"
+    answers = "maya\nyes\njordan\nno\njordan lee\nyes\nin the morning\nsaturday\n"
+    done = CliRunner().invoke(cli, ["--io", "text", "--config", str(config), "--data-dir", str(tmp_path / "data"),
+                                    "setup"], input=answers)
+    assert done.exit_code == 0, done.output
+    assert "Type the day" in done.output  # text mode speaks of typing
+    assert (config.stat().st_mode & 0o777) == 0o600
+    saved = load_settings(config)
+    assert saved.partners == ("Maya", "Jordan Lee")
+    assert (saved.schedule.appreciation_times, saved.schedule.checkin_day) == (["08:00"], "saturday")
+    # The names are used from then on (consent asks each partner by name).
+    code, output = invoke(tmp_path / "data", "--config", str(config), "checkin", input="no\n")
+    assert DialogLibrary.load().for_typing().render("consent.ask_partner", partner="Maya").text in output

@@ -1,0 +1,195 @@
+"""Issue 16 (history): the snapshot lets open read only the journal's tail, and never costs a record.
+
+Behaviour, not time: records decoded from the journal are counted (every journal line goes through
+`journal.from_dict`), and the records are compared with a full read of the journal.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from store_helpers import T0, answer
+
+from assistant.store import Store, StoreError, journal, snapshot
+from assistant.store.codec import to_dict
+from assistant.store.records import AgreementVersion, Appreciation, Record, StepAnswer, TimeOut
+
+pytestmark = pytest.mark.usefixtures("private_umask")
+SNAP = snapshot.SNAPSHOT
+
+
+@pytest.fixture(autouse=True)
+def small_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot, "MIN_RECORDS", 10)
+    monkeypatch.setattr(snapshot, "REFRESH_AFTER", 20)
+    monkeypatch.setattr(snapshot, "CHUNK", 4)
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many journal lines were validated and built into records (one count per `from_dict`)."""
+    calls = [0]
+    real = journal.from_dict
+
+    def counting(obj: object) -> Record:
+        calls[0] += 1
+        return real(obj)
+
+    monkeypatch.setattr(journal, "from_dict", counting)
+    yield calls
+
+
+def mixed(n: int, start: int = 0) -> list[Record]:
+    records: list[Record] = []
+    for i in range(start, start + n):
+        at = (T0 + timedelta(hours=i)).isoformat()
+        records.append([answer(i), Appreciation(at=at, id=f"app-{i}", partner="Sam", prompt_id="daily"),
+                        TimeOut(at=at, id=f"to-{i}", started_at=at, outcome="resume"),
+                        AgreementVersion(at=at, id=f"ag-{i}", items=("one", f"two {i}"))][i % 4])
+    return records
+
+
+def full_read(directory: Path) -> list[dict[str, object]]:
+    """Every record as a full parse of the journal sees it (the source of truth)."""
+    return [to_dict(r) for r in journal.parse_journal((directory / "store.jsonl").read_bytes()).records]
+
+
+def with_snapshot(directory: Path, n: int = 40) -> None:
+    with Store.open(directory) as store:
+        store.append_many(mixed(n))
+    Store.open(directory).close()  # a full read of >= MIN_RECORDS writes the snapshot
+    assert (directory / SNAP).exists()
+
+
+def test_open_with_a_valid_snapshot_decodes_only_the_tail(tmp_path: Path, decoded: list[int]) -> None:
+    with_snapshot(tmp_path)
+    with Store.open(tmp_path) as other:  # appended after the snapshot was written
+        other.append_many(mixed(3, start=40))
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:
+        assert decoded[0] == 3
+        assert [to_dict(r) for r in store.query()] == full_read(tmp_path)
+        assert store.count(StepAnswer) == 11 and store.count(TimeOut) == 11
+
+
+def test_snapshot_stale_after_another_process_appended_gives_the_same_records(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, 'tests');"
+            "from store_helpers import answer; from assistant.store import Store;"
+            "s = Store.open(Path(sys.argv[1])); s.append_many(answer(n) for n in range(100, 125)); s.close()")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, timeout=60)
+    with Store.open(tmp_path) as store:
+        records = [to_dict(r) for r in store.query()]
+        assert records == full_read(tmp_path) and len(records) == 65
+        assert [r.id for r in store.query(StepAnswer)][-25:] == [f"ans-{n}" for n in range(100, 125)]
+
+
+def test_snapshot_refreshed_after_a_long_tail(tmp_path: Path, decoded: list[int]) -> None:
+    with_snapshot(tmp_path)
+    with Store.open(tmp_path) as store:
+        store.append_many(mixed(25, start=40))  # more than REFRESH_AFTER
+    Store.open(tmp_path).close()
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:
+        assert decoded[0] == 0 and len(store.query()) == 65
+
+
+@pytest.mark.parametrize("where", ["header", "payload", "truncated", "garbage"])
+def test_damaged_snapshot_is_ignored_and_rebuilt(tmp_path: Path, decoded: list[int], where: str) -> None:
+    with_snapshot(tmp_path)
+    data = bytearray((tmp_path / SNAP).read_bytes())
+    if where == "header":
+        data[20] ^= 0x04
+    elif where == "payload":
+        data[-30] ^= 0x01
+    elif where == "truncated":
+        del data[len(data) // 2:]
+    else:
+        data[:] = b"\x00\xff" * 50
+    (tmp_path / SNAP).write_bytes(bytes(data))
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:
+        assert decoded[0] == 40  # the journal was read whole
+        assert [to_dict(r) for r in store.query()] == full_read(tmp_path) and store.notices == []
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:  # rebuilt: used again
+        assert decoded[0] == 0 and len(store.query()) == 40
+
+
+def test_journal_damaged_after_the_snapshot_is_still_detected_and_recovered(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)
+    path = tmp_path / "store.jsonl"
+    data = bytearray(path.read_bytes())
+    data[data.index(b"answer number 4")] ^= 0x01  # a flipped bit in a line the snapshot covers
+    path.write_bytes(bytes(data))
+    with Store.open(tmp_path) as store:
+        assert store.notices and "damaged" in store.notices[0]
+        assert len(list(tmp_path.glob("store.jsonl.corrupt-*"))) == 1
+        assert "ans-4" in {r.id for r in store.query()}  # back from the backup
+
+
+def test_snapshot_is_private_and_a_link_in_its_place_is_refused(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)
+    assert stat.S_IMODE((tmp_path / SNAP).stat().st_mode) == 0o600
+    target = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    target.write_bytes(b"not ours")
+    (tmp_path / SNAP).unlink()
+    os.symlink(target, tmp_path / SNAP)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store.open(tmp_path)
+    assert target.read_bytes() == b"not ours" and (tmp_path / SNAP).is_symlink()
+
+
+def test_forget_removes_the_snapshot(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)
+    Store.open(tmp_path).forget()
+    assert not (tmp_path / SNAP).exists() and not (tmp_path / "store.jsonl").exists()
+
+
+def test_kind_queries_match_a_full_scan_even_out_of_time_order(tmp_path: Path) -> None:
+    records = mixed(40)
+    late = TimeOut(at=(T0 - timedelta(days=3)).isoformat(), id="to-early", started_at=T0.isoformat())
+    with Store.open(tmp_path) as store:
+        store.append_many([*records[:20], late, *records[20:]])
+    for _ in range(2):  # without, then with the snapshot
+        with Store.open(tmp_path) as store:
+            everything = store.query()
+            for kind in (TimeOut, StepAnswer, AgreementVersion):
+                for since in (T0 - timedelta(days=5), T0 + timedelta(hours=17), T0 + timedelta(days=9)):
+                    assert store.since(kind, since) == [r for r in everything if isinstance(r, kind)
+                                                        and r.when >= since]
+                    assert store.query(kind, since=since.replace(tzinfo=None).astimezone(timezone.utc)) == \
+                        store.since(kind, since)
+                assert store.latest(kind) == [r for r in everything if isinstance(r, kind)][-1]
+                assert store.count(kind) == sum(isinstance(r, kind) for r in everything)
+            assert store.agreement() == store.latest(AgreementVersion)
+            assert store.query(Record) == everything
+            assert store.since(TimeOut, datetime(2100, 1, 1, tzinfo=timezone.utc)) == []
+
+
+def test_snapshot_from_a_program_with_other_record_fields_is_not_used(tmp_path: Path, decoded: list[int],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    with_snapshot(tmp_path)
+    fields = snapshot._fields()
+    monkeypatch.setattr(snapshot, "_fields", lambda: {**fields, "answer": [*fields["answer"], "mood"]})
+    decoded[0] = 0
+    with Store.open(tmp_path) as store:
+        assert decoded[0] == 40 and [to_dict(r) for r in store.query()] == full_read(tmp_path)
+
+
+def test_recent_queries_decode_only_the_newest_chunks(tmp_path: Path) -> None:
+    with_snapshot(tmp_path)  # 10 records of each kind, in chunks of 4
+    with Store.open(tmp_path) as store:
+        assert store.count(StepAnswer) == 10 and store._index.decoded == 0
+        recent = store.since(StepAnswer, T0 + timedelta(minutes=36))  # answer(n) is at T0 + n min
+        assert [r.id for r in recent] == ["ans-36"] and store._index.decoded == 2  # the newest chunk only
+        assert store.latest(TimeOut) is not None and store._index.decoded == 4
+        assert [r.id for r in store.query(StepAnswer)] == [f"ans-{n}" for n in range(0, 40, 4)]
+        assert store._index.decoded == 12
