@@ -78,6 +78,8 @@ def run_hearing(args: argparse.Namespace, frontend: Frontend = identity) -> dict
         results["score_auc_tuning"] = round(auc(tuning), 3)
         print("acceptance score, AUC on the tuning half:", results["score_auc_tuning"])
         for kind, figures in content["chosen_on"].items():
+            if "miss" not in figures:
+                continue
             print(f"  {kind:9s} threshold {content['thresholds'][kind]:.4f}  miss {figures['miss']:.3f}  "
                   f"false accept {figures['false_accept']:.3f}  n={figures['n']}")
     thresholds = calibrate.load_thresholds()

@@ -71,7 +71,7 @@ def scale_to_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.nda
     active = speech[np.abs(speech) > 0.05 * (np.abs(speech).max() or 1.0)]
     speech_power = float(np.mean(active**2)) if len(active) else 1.0
     noise_power = float(np.mean(noise**2)) or 1.0
-    return noise * np.sqrt(speech_power / (noise_power * 10 ** (snr_db / 10)))
+    return np.asarray(noise * np.sqrt(speech_power / (noise_power * 10 ** (snr_db / 10))), dtype=np.float64)
 
 
 def make_noise(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:
@@ -84,7 +84,7 @@ def make_noise(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:
     if kind == "tv":
         music = _music(length, rng)
         presenter = _voice_loop(BACKGROUND_LINES[2], "en-gb+m1", length, rng)
-        return music + scale_to_snr(music, presenter, 0.0)
+        return np.asarray(music + scale_to_snr(music, presenter, 0.0), dtype=np.float64)
     if kind == "assistant":
         return _voice_loop(BACKGROUND_LINES[int(rng.integers(4))], ASSISTANT_VOICE, length, rng)
     raise ValueError(f"unknown noise kind {kind!r}; use pink, babble, tv or assistant")
@@ -136,4 +136,4 @@ def reverberate(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     room.simulate()
     wet = room.mic_array.signals[0][: len(speech)]
     peak = np.abs(wet).max() or 1.0
-    return wet * (np.abs(speech).max() / peak)
+    return np.asarray(wet * (np.abs(speech).max() / peak), dtype=np.float64)

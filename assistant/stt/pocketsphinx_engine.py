@@ -1,4 +1,9 @@
-"""pocketsphinx 5 recogniser: JSGF phrase grammars scored against a phone loop; the free LM loaded lazily."""
+"""pocketsphinx 5 recogniser: JSGF phrase grammars scored against a phone loop; the free LM loaded lazily.
+
+The grammar (or free LM) search and the phone loop stream side by side, so the decision at the endpoint
+needs no second decode of the utterance: both start once CMN_PREFIX_S of speech gave the utterance's
+cepstral mean (phone_loop.CmnEstimator), catch up on the buffered audio, then follow the stream.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from collections import deque
 from collections.abc import Sequence
 
 import pocketsphinx
-from pocketsphinx import Decoder, Vad
+from pocketsphinx import Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
+from assistant.frontend.base import Rechunker
 from assistant.stt import phone_loop
-from assistant.stt.base import Spotted, Utterance
+from assistant.stt.base import Spotted, Utterance, feed_frames
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,12 +50,17 @@ class PocketsphinxRecognizer:
                  complete_silence: float = COMPLETE_SILENCE_S) -> None:
         # No language model at start: phrase grammars need only the dictionary; the free LM loads on the
         # first free listen. bestpath is off: it drops the last word of FSG hypotheses in pocketsphinx 5.1.
-        self._decoder = Decoder(lm=None, bestpath=False, compallsen=True, logfn="/dev/null")
-        phone_loop.add_phone_loop(self._decoder)
+        self._decoder = phone_loop.live_decoder()
+        self._loop = phone_loop.live_decoder()
+        phone_loop.add_phone_loop(self._loop)
+        self._loop.activate_search(phone_loop.ALLPHONE)
+        self._cmn = phone_loop.CmnEstimator()
         self._free_loaded = False
         self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
-        self._frame_bytes: int = self._vad.frame_bytes
-        self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
+        self._chunker = Rechunker(self._vad.frame_bytes)
+        self._frame_s = self._vad.frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
+        self._prefix_frames = max(1, round(phone_loop.CMN_PREFIX_S / self._frame_s))
+        self._decoding = False
         self._end_frames = max(1, round(trailing_silence / self._frame_s))
         self._complete_frames = max(1, round(complete_silence / self._frame_s))
         self._searches: dict[tuple[str, ...], str] = {}
@@ -57,7 +68,6 @@ class PocketsphinxRecognizer:
         self._phrases: frozenset[str] | None = None
         self._sentinel: str | None = None
         self._utt_audio: list[bytes] = []
-        self._pending = b""
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
         self._speech_run = 0
@@ -114,12 +124,7 @@ class PocketsphinxRecognizer:
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio of any length; returns an utterance once trailing silence ends one."""
-        self._pending += pcm
-        result = None
-        while len(self._pending) >= self._frame_bytes:
-            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
-            result = self._frame(frame) or result
-        return result
+        return feed_frames(self._chunker, pcm, self._frame)
 
     def _frame(self, frame: bytes) -> Utterance | None:
         speech = self._vad.is_speech(frame)
@@ -132,14 +137,14 @@ class PocketsphinxRecognizer:
                 self._in_utt, self._silence_run = True, 0
                 self._start = now - START_FRAMES * self._frame_s
                 self._last_speech = now
-                self._decoder.activate_search(self._search)
-                self._decoder.start_utt()
-                self._decoder.process_raw(b"".join(self._preroll), False, False)
                 self._utt_audio = list(self._preroll)
                 self._preroll.clear()
             return None
-        self._decoder.process_raw(frame, False, False)
         self._utt_audio.append(frame)
+        if self._decoding:
+            self._decode(frame)
+        elif len(self._utt_audio) >= self._prefix_frames:
+            self._begin()
         if speech:
             self._silence_run, self._last_speech = 0, now
             return None
@@ -150,32 +155,56 @@ class PocketsphinxRecognizer:
             return self._finish(early=True)
         return None
 
+    def _begin(self) -> None:
+        """Set both decoders to the cepstral mean of the audio so far, start them and catch up."""
+        mean = self._cmn.mean(b"".join(self._utt_audio))
+        self._decoder.set_cmn(mean)
+        self._loop.set_cmn(mean)
+        self._decoder.activate_search(self._search)
+        self._decoder.start_utt()
+        self._loop.start_utt()
+        self._decoding = True
+        self._decode(b"".join(self._utt_audio))
+
+    def _decode(self, pcm: bytes) -> None:
+        self._decoder.process_raw(pcm, False, False)
+        self._loop.process_raw(pcm, False, False)
+
     def _holds_phrase(self) -> bool:
         """The grammar's best path so far is a complete phrase (it has reached a final state)."""
-        hyp = self._decoder.hyp()
-        return bool(hyp) and " ".join(hyp.hypstr.split()) in (self._phrases or ())
+        hyp = self._decoder.hyp() if self._decoding else None
+        return hyp is not None and " ".join(hyp.hypstr.split()) in (self._phrases or ())
 
     def _finish(self, early: bool) -> Utterance:
-        self._decoder.end_utt()
+        if not self._decoding:
+            self._begin()
+        self._end_decoders()
         self._in_utt, self._speech_run, self.completed_early = False, 0, early
         audio, self._utt_audio = b"".join(self._utt_audio), []
-        # Decode the utterance again whole, like the phone loop, so both passes share one normalisation
-        # (the streaming pass's live CMN is poor on a first utterance); the stream only found the endpoint.
-        text, grammar, _ = phone_loop.decode(self._decoder, self._search, audio)
+        text, grammar, _ = phone_loop.result(self._decoder)
+        _, loop, _ = phone_loop.result(self._loop)
+        if self._phrases is None:  # free text: decoded again whole at the whole utterance's mean (README)
+            mean = self._cmn.mean(audio)
+            self._decoder.set_cmn(mean)
+            self._loop.set_cmn(mean)
+            text, grammar, _ = phone_loop.decode(self._decoder, self._search, audio)
+            _, loop, _ = phone_loop.decode(self._loop, phone_loop.ALLPHONE, audio)
         score, spotted = 0.0, None
         if text:
-            _, loop, _ = phone_loop.decode(self._decoder, phone_loop.ALLPHONE, audio)
             llr = phone_loop.llr_per_frame(grammar, loop)
             score = phone_loop.confidence(llr)
-            self.last_scores = {"phone_loop_llr": llr, "grammar_only": float(grammar.mean()) if len(grammar) else 0.0}
-            if self._sentinel is not None:
-                spotted = self._spot(audio, loop)
+            self.last_scores = {"phone_loop_llr": llr}
+        if self._sentinel is not None:
+            spotted = self._spot(audio, loop)
         self._decoder.activate_search(self._search)
         return Utterance(text=text, confidence=score, start=round(self._start, 3),
                          end=round(self._last_speech, 3), spotted=spotted)
 
     def _spot(self, audio: bytes, loop: object) -> Spotted | None:
-        """The sentinel grammar's phrase in this free utterance, scored over the frames of its words."""
+        """The sentinel grammar's phrase in this free utterance, scored over the frames of its words.
+
+        Free answers only: a second pass over the utterance at the same cepstral mean (free answers may
+        take longer to decide than commands; README, latency)."""
         assert self._sentinel is not None
         phrase, scores, words = phone_loop.decode(self._decoder, self._sentinel, audio)
         if not phrase:
@@ -183,18 +212,21 @@ class PocketsphinxRecognizer:
         llr = phone_loop.llr_per_frame(scores, loop, words)  # type: ignore[arg-type]
         return Spotted(phrase, phone_loop.confidence(llr))
 
+    def _end_decoders(self) -> None:
+        if self._decoding:
+            self._decoder.end_utt()
+            self._loop.end_utt()
+            self._decoding = False
+
     def flush(self) -> Utterance | None:
         """End the current utterance now (end of audio)."""
-        if self._pending:
-            self._pending += bytes(self._frame_bytes - len(self._pending))
-            self.accept(b"")
+        self._chunker.clear()  # under one frame (30 ms) of audio left: not worth a frame of its own
         return self._finish(early=False) if self._in_utt else None
 
     def reset(self) -> None:
         """Drop the current utterance; the stream clock keeps running."""
-        if self._in_utt:
-            self._decoder.end_utt()
+        self._end_decoders()
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
-        self._pending = b""
+        self._chunker.clear()
         self._utt_audio = []
