@@ -61,11 +61,18 @@ def table(observations: list[Observation], thresholds: dict[str, float]) -> list
     return lines
 
 
-def endpoint_delays(observations: list[Observation], kinds: tuple[str, ...] = SHORT_KINDS) -> list[float]:
-    """Seconds from true end of speech to the engine's decision, clean positives of `kinds` only."""
+def endpoint_delays(observations: list[Observation], kinds: tuple[str, ...] = SHORT_KINDS,
+                    clean_only: bool = True) -> list[float]:
+    """Seconds from true end of speech to the engine's decision, positives of `kinds` (clean ones only
+    unless `clean_only` is False)."""
     return sorted(o.decision_delay_s for o in observations
-                  if o.sample.item.kind in kinds and o.positive and o.sample.condition.noise == "clean"
-                  and o.decision_delay_s is not None)
+                  if o.sample.item.kind in kinds and o.positive and o.decision_delay_s is not None
+                  and (o.sample.condition.noise == "clean" or not clean_only))
+
+
+def p95(values: list[float]) -> float | None:
+    """95th percentile (nearest rank), or None for no values."""
+    return values[min(len(values) - 1, int(0.95 * len(values)))] if values else None
 
 
 def p50(values: list[float]) -> float | None:

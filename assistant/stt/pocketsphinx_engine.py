@@ -181,19 +181,21 @@ class PocketsphinxRecognizer:
         self._end_decoders()
         self._in_utt, self._speech_run, self.completed_early = False, 0, early
         audio, self._utt_audio = b"".join(self._utt_audio), []
-        text, grammar, _ = phone_loop.result(self._decoder)
-        _, loop, _ = phone_loop.result(self._loop)
+        text, grammar, said = phone_loop.result(self._decoder)
+        _, loop, voiced = phone_loop.result(self._loop)
         if self._phrases is None:  # free text: decoded again whole at the whole utterance's mean (README)
             mean = self._cmn.mean(audio)
             self._decoder.set_cmn(mean)
             self._loop.set_cmn(mean)
-            text, grammar, _ = phone_loop.decode(self._decoder, self._search, audio)
-            _, loop, _ = phone_loop.decode(self._loop, phone_loop.ALLPHONE, audio)
+            text, grammar, said = phone_loop.decode(self._decoder, self._search, audio)
+            _, loop, voiced = phone_loop.decode(self._loop, phone_loop.ALLPHONE, audio)
         score, spotted = 0.0, None
         if text:
             llr = phone_loop.llr_per_frame(grammar, loop)
             score = phone_loop.confidence(llr)
-            self.last_scores = {"phone_loop_llr": llr}
+            self.last_scores = {"llr_all": llr, "llr_words": phone_loop.llr_per_frame(grammar, loop, said),
+                                "llr_voiced": phone_loop.llr_per_frame(grammar, loop, voiced),
+                                "frames": float(len(grammar)), "word_frames": float(said.sum())}
         if self._sentinel is not None:
             spotted = self._spot(audio, loop)
         self._decoder.activate_search(self._search)
