@@ -16,11 +16,12 @@ BOTH_ASKED = "both_asked"
 
 
 def policy_now(store: RecordStore) -> ResumePolicy:
-    """The resume rule for the latest safety stop (its category when the record carries one; else the
-    cautious default, which lets the check-in continue only when both ask)."""
-    events = store.query(SafetyEvent)
-    category = str(getattr(events[-1], "category", "") or "") if events else ""
-    return resume_policy(category)
+    """The resume rule after the safety stops so far: held once any stop was about violence, threats, fear or
+    control (a later stop of another kind does not lift it); else the latest stop's rule. A record without a
+    category (written before v2) reads as unknown: the cautious default, continue only when both ask."""
+    policies = [resume_policy(event.category) for event in store.query(SafetyEvent)]
+    held = [policy for policy in policies if policy.joint_checkin == "held"]
+    return held[-1] if held else policies[-1] if policies else resume_policy("")
 
 
 def both_asking_may_continue(store: RecordStore) -> bool:

@@ -6,7 +6,7 @@ default: the safety phrasings of dialogs/commands.yaml, answering only "danger" 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from assistant.intents import IntentMatcher, normalise
@@ -20,6 +20,12 @@ class DangerCheck(Protocol):
     def assess(self, text: str) -> Assessment: ...
 
 
+def last_alarm_category(check: object) -> str:
+    """The category of the latest utterance `check` judged danger or ambiguous, for the SafetyEvent and the
+    resume rule ("" when the check keeps none, e.g. the phrase check)."""
+    return str(getattr(check, "last_category", "") or "")
+
+
 @dataclass(frozen=True)
 class PhraseDangerCheck:
     """Danger when the text holds one of the `safety` intent's phrasings (whole or, when longer, inside)."""
@@ -30,7 +36,7 @@ class PhraseDangerCheck:
         return "danger" if self.matcher.match(text, {"safety"}) == "safety" else "none"
 
 
-@dataclass(frozen=True)
+@dataclass
 class EitherDangerCheck:
     """The detector's verdict, raised to "ambiguous" when the whole utterance is one of the listed safety
     phrasings (what a recogniser's phrase grammar returns) and the detector saw nothing: such a phrase is
@@ -38,9 +44,13 @@ class EitherDangerCheck:
 
     detector: DangerCheck
     matcher: IntentMatcher
+    last_category: str = field(default="", init=False)
+    """The category of the latest danger or ambiguous verdict ("other": a listed phrase the detector missed)."""
 
     def assess(self, text: str) -> Assessment:
         level = self.detector.assess(text)
-        if level == "none" and normalise(text) in {normalise(p) for p in self.matcher.phrases_for(["safety"])}:
-            return "ambiguous"
+        if level != "none":
+            self.last_category = last_alarm_category(self.detector) or "other"
+        elif normalise(text) in {normalise(p) for p in self.matcher.phrases_for(["safety"])}:
+            level, self.last_category = "ambiguous", "other"
         return level

@@ -14,10 +14,11 @@ from typing import Literal
 
 from assistant.acceptance import AcceptancePolicy
 from assistant.blame import BlameCheck
+from assistant.command_phrase import stands_as_command
 from assistant.danger_check import Assessment, DangerCheck, PhraseDangerCheck
 from assistant.dialog.activity import Answer
 from assistant.dialog.schema import Step
-from assistant.intents import IntentMatcher, normalise, rating
+from assistant.intents import CONTAINED_INTENTS, IntentMatcher, normalise, rating
 from assistant.listening import Heard
 
 _LOGGER = logging.getLogger(__name__)
@@ -127,6 +128,8 @@ class Interpreter:
         if danger == "danger":
             return Decision("safety", heard, "danger", danger)
         intent = self.matcher.match(text, {name for name in intents if name != "safety"})
+        if intent in CONTAINED_INTENTS and not stands_as_command(text, self.matcher.intents[intent]):
+            intent = None  # "time out for the kids": the command's words used as a noun phrase
         spotted = heard.utterance.spotted
         if intent is None and spotted is not None:  # a sentinel found inside free speech, with its own score
             intent = self.matcher.match(spotted.phrase, {name for name in intents if name != "safety"})

@@ -4,7 +4,8 @@ The response itself (the calm message with the configured country's resources) i
 machine on entering its `safety` state (`safety_line`, assistant.dialog.safety_message); its text lives in
 dialogs/safety.yaml. This module holds the bookkeeping around it:
 
-- `log_safety` appends a SafetyEvent: when, and which activity was interrupted. Nothing else.
+- `log_safety` appends a SafetyEvent: when, which activity was interrupted, and the danger's coarse category
+  (for the resume rule). Nothing of what was said.
 - `checkin_blocked_today` tells `sessions.new_checkin` that a safety response happened earlier the same
   (local) day, so the check-in is not continued unless the couple asks (`after_safety=True`); the
   session then only says `HELD_DIALOG_ID`.
@@ -13,9 +14,10 @@ dialogs/safety.yaml. This module holds the bookkeeping around it:
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from assistant.clock import Clock
+from assistant.danger.resume import event_category
 from assistant.dialog.safety_message import safety_line
 from assistant.store.protocol import RecordStore
 from assistant.store.records import SafetyEvent, SessionEvent
@@ -33,18 +35,24 @@ SafetyStore = RecordStore
 """The part of the store the safety helpers use."""
 
 
-def log_safety(store: SafetyStore, clock: Clock, activity: str = "") -> SafetyEvent:
-    """Record that a safety response was given during `activity`. Deliberately nothing of what was said."""
-    event = SafetyEvent(at=clock.now().isoformat(), activity=activity)
+def log_safety(store: SafetyStore, clock: Clock, activity: str = "", category: str = "") -> SafetyEvent:
+    """Record that a safety response was given during `activity`, with the danger's coarse category (from the
+    detector's `category`, see `assistant.danger.resume.event_category`). Nothing of what was said."""
+    event = SafetyEvent(at=clock.now().isoformat(), activity=activity, category=event_category(category))
     store.append(event)
     _LOGGER.info("safety response logged (activity %r)", activity or "-")
     return event
 
 
-def safety_times(store: SafetyStore) -> list[datetime]:
-    """When safety responses happened: SafetyEvents and sessions that ended in the safety state."""
-    times = [record.when for record in store.query(SafetyEvent)]
-    times += [record.when for record in store.query(SessionEvent) if record.status == "safety"]
+LONGEST_DAY = timedelta(hours=26)
+"""More than any local calendar day lasts (25 h when clocks go back): `safety_earlier_today` reads no further."""
+
+
+def safety_times(store: SafetyStore, since: datetime | None = None) -> list[datetime]:
+    """When safety responses happened (at or after `since`, when given): SafetyEvents and sessions that ended
+    in the safety state. With `since`, only the newest records are read (the store's index), not the history."""
+    times = [record.when for record in store.query(SafetyEvent, since=since)]
+    times += [record.when for record in store.query(SessionEvent, since=since) if record.status == "safety"]
     return times
 
 
@@ -60,4 +68,5 @@ def safety_earlier_today(store: SafetyStore, now: datetime) -> bool:
     that local day.
     """
     today = now.date()
-    return any(moment.astimezone(now.tzinfo).date() == today and moment <= now for moment in safety_times(store))
+    return any(moment.astimezone(now.tzinfo).date() == today and moment <= now
+               for moment in safety_times(store, since=now - LONGEST_DAY))

@@ -11,6 +11,7 @@ from assistant.audio.devices import AudioDeviceError
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.conversation import STALLED, Conversation
+from assistant.danger_check import last_alarm_category
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.machine import DialogModel, Position, build_machine
 from assistant.faults import pause_here, store_failed
@@ -105,5 +106,5 @@ def run_session(conversation: Conversation, session: Session) -> str:
         return final
     log.finish(final, where.step if where else "", where.item if where else 0)
     if final == "safety":
-        log_safety(session.store, session.clock, log.name)
+        log_safety(session.store, session.clock, log.name, last_alarm_category(conversation.interpreter.danger))
     return final

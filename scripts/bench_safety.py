@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import HELD_OUT, TUNING, TUNING2, read_corpus, score  # noqa: E402
+from danger_corpus import HELD_OUT, TUNING, TUNING2, TUNING3, TUNING4, read_corpus, score  # noqa: E402
 from safety_spoken import HELD_OUT_VOICES, TUNED_VOICES, hear_and_judge, spoken_lines  # noqa: E402
 
 from assistant.danger import DangerDetector  # noqa: E402
@@ -36,6 +36,7 @@ GOALS = {
     "safety_tuning.danger_caught_pct": (">=", 98), "safety_tuning.false_stop_pct": ("<=", 2),
     "safety_heldout.danger_caught_pct": (">=", 98), "safety_heldout.false_stop_pct": ("<=", 2),
     "safety_tuning2.danger_caught_pct": (">=", 98), "safety_tuning2.false_stop_pct": ("<=", 2),
+    "safety_tuning3.danger_caught_pct": (">=", 98), "safety_tuning3.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
@@ -46,7 +47,8 @@ def run(results: dict) -> None:
     started = time.perf_counter()
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
-    for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("heldout", HELD_OUT)):
+    for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("tuning3", TUNING3), ("tuning4", TUNING4),
+                       ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"
             continue

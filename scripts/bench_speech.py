@@ -1,8 +1,9 @@
 """Speech benchmark: engine real-time factor, the pipeline's overhead over the bare engine, the demo check-in.
 
 Clocks: RTF = CPU seconds per audio second of the bare engine; overhead = CPU of the same clips heard through
-the pipeline factory's Listener (free text: with the sentinel second pass) / CPU of the bare engine, REPEATS
-interleaved pairs in one process, min/median/max; the demo check-in's figure starts at the recogniser's
+the pipeline factory's Listener (free text: with the sentinel second pass; `free_no_sentinel`: the same
+without it, so the two parts of the overhead show apart) / CPU of the bare engine, REPEATS interleaved pairs
+in one process, min/median/max; the demo check-in's figure starts at the recogniser's
 endpoint (compute only). Cold start is scripts/bench_coldstart.py.
 
 `run(results)` adds its numbers to `results`; `main()` prints them as JSON.
@@ -97,7 +98,8 @@ def _requests(phrases: list[str]) -> dict[str, ListenRequest]:
     """The two ways a turn is heard: a command step's phrase list, a free answer with its sentinel phrases."""
     sentinel = tuple(pipeline.interpreter().matcher.phrases_for(SENTINEL_INTENTS))
     return {"phrases": ListenRequest(kind="command", phrases=tuple(phrases)),
-            "free": ListenRequest(kind="free", sentinel=sentinel)}
+            "free": ListenRequest(kind="free", sentinel=sentinel),
+            "free_no_sentinel": ListenRequest(kind="free")}
 
 
 def bench_engines(results: dict) -> None:
@@ -118,6 +120,7 @@ def bench_engines(results: dict) -> None:
             results[f"{name}_{mode}_rtf"] = spread(bare_runs, 4)
             label = "pipeline_with_sentinel_over_bare_ratio" if mode == "free" else "pipeline_over_bare_ratio"
             results[f"{name}_{mode}_{label}"] = spread(ratios)
+        results.pop(f"{name}_free_no_sentinel_rtf", None)  # the same bare runs as `free`
 
 
 def bench_checkin(results: dict) -> None:

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from history_gen import real_use
@@ -24,14 +24,7 @@ from history_gen import real_use
 from assistant.store import Store
 from assistant.store.codec import to_dict
 from assistant.store.records import (
-    Appreciation,
-    CommitmentReview,
-    PromptEvent,
     Record,
-    SafetyEvent,
-    SessionEvent,
-    StepAnswer,
-    TimeOut,
 )
 
 APPENDS = 300
@@ -82,23 +75,19 @@ def bench_tinydb(path: Path, records: list[Record]) -> list[float]:
         return [_timed(functools.partial(insert, record)) for record in records]
 
 
-def tick_as_today(store: Store, now: datetime) -> None:
-    """The store reads of one idle tick as `assistant/schedule` and `safety.py` make them (six queries)."""
-    store.query(SafetyEvent)
-    store.query(SessionEvent)  # safety_times: every session, for status == "safety"
-    for _ in range(2):  # Scheduler.settle() and seconds_until_next(): plan() each
-        store.query(PromptEvent, since=now - timedelta(days=40))
-        store.query(TimeOut, since=now - timedelta(hours=30))
+def idle_tick(store: Store, now: datetime) -> None:
+    """The store reads of one idle tick, through the code the companion runs (Companion.tick, then
+    seconds_until_next): today's safety responses, then the scheduler's plan twice (settle and when to look
+    again: 40 days of prompts, 30 hours of time outs), on a clock stopped at `now`."""
+    from assistant.clock import VirtualClock
+    from assistant.config import ScheduleSettings
+    from assistant.safety import safety_earlier_today
+    from assistant.schedule.scheduler import Scheduler
 
-
-def tick_with_new_methods(store: Store, now: datetime) -> None:
-    """The same reads with the store's kind methods: only today's / the recent tail of each kind."""
-    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    store.since(SafetyEvent, day)
-    store.since(SessionEvent, day)
-    for _ in range(2):
-        store.since(PromptEvent, now - timedelta(days=40))
-        store.since(TimeOut, now - timedelta(hours=30))
+    scheduler = Scheduler.from_settings(store, VirtualClock(now), ScheduleSettings(), now.tzinfo)
+    safety_earlier_today(store, now)
+    scheduler.plan()
+    scheduler.plan()
 
 
 def report_wall_ms(directory: Path) -> float:
@@ -110,19 +99,14 @@ def report_wall_ms(directory: Path) -> float:
     return (time.perf_counter() - start) * 1000.0
 
 
-REPORT_KINDS = (SessionEvent, CommitmentReview, StepAnswer, TimeOut, Appreciation)
-"""The kinds the report's summary reads (it ignores prompts, commitments, agreements, safety, consent)."""
-
-
 def report_in_process(directory: Path, today: date, by_kind: bool) -> None:
-    """Store.open + the report's records (all, or only its kinds) + summarize: the store side of `report`."""
-    try:
-        from assistant.report import summarize  # type: ignore[attr-defined]
-    except ImportError:
-        from assistant.store.report import summarize
+    """Store.open + the report's records (all, or only the kinds it reads, as `report` now does) + collect():
+    the store side of `report`."""
+    from assistant.cli.report_cmds import report_records
+    from assistant.report import collect
+
     with Store.open(directory) as store:
-        records = [r for kind in REPORT_KINDS for r in store.query(kind)] if by_kind else store.query()
-        summarize(records, today)
+        collect(report_records(store) if by_kind else store.query(), today, timezone.utc)
 
 
 def bench_years(root: Path, years: int, results: dict) -> None:
@@ -135,11 +119,14 @@ def bench_years(root: Path, years: int, results: dict) -> None:
     opens = [_timed(lambda: Store.open(directory).close()) for _ in range(REPEATS)]
     now = datetime.fromisoformat(history[-1].at) + timedelta(hours=1)
     with Store.open(directory) as store:
-        tick_as_today(store, now)  # first use decodes the kinds it reads (counted in the open+tick figure)
-        as_today = [_timed(functools.partial(tick_as_today, store, now)) for _ in range(REPEATS)]
-        new = ([_timed(functools.partial(tick_with_new_methods, store, now)) for _ in range(REPEATS)]
-               if hasattr(store, "since") else [])
-    open_tick = [_timed(lambda: tick_as_today(Store.open(directory), now)) for _ in range(REPEATS)]
+        idle_tick(store, now)  # first use decodes the kinds it reads (counted in the open+tick figure)
+        ticks = [_timed(functools.partial(idle_tick, store, now)) for _ in range(REPEATS)]
+
+    def open_and_tick() -> None:
+        with Store.open(directory) as fresh:
+            idle_tick(fresh, now)
+
+    open_tick = [_timed(open_and_tick) for _ in range(REPEATS)]
     reports = [report_wall_ms(directory) for _ in range(REPEATS)]
     inproc = {by_kind: [_timed(functools.partial(report_in_process, directory, now.date(), by_kind))
                         for _ in range(REPEATS)] for by_kind in (False, True)}
@@ -151,15 +138,13 @@ def bench_years(root: Path, years: int, results: dict) -> None:
         "store_open_first_full_read_ms": round(first, 1),
         "store_open_ms": _spread(opens),
         "store_open_plus_first_tick_ms": _spread(open_tick),
-        "idle_tick_ms": _spread(as_today, 3),
+        "idle_tick_ms": _spread(ticks, 3),
         "report_ms": _spread(reports),
         "report_store_side_all_ms": _spread(inproc[False]),
         "report_store_side_by_kind_ms": _spread(inproc[True]),
         "store_append_p50_ms": round(_percentile(appends, 0.5), 3),
         "store_append_p99_ms": round(_percentile(appends, 0.99), 3),
     }
-    if new:
-        figures["idle_tick_new_methods_ms"] = _spread(new, 3)
     for name, value in figures.items():
         results.setdefault(name, {})[key] = value
 
@@ -168,17 +153,15 @@ CLOCKS = {
     "store_open_first_full_read_ms": "Store.open() call to return, first open after the history was written "
                                      "(reads and validates every record, writes snapshot and backup), once",
     "store_open_ms": "Store.open() call to return, warm page cache (snapshot valid, if the store has one)",
-    "store_open_plus_first_tick_ms": "Store.open() + the six reads of one idle tick, as a fresh process does",
-    "idle_tick_ms": "the six store reads of one idle tick as schedule/ and safety.py call them today, "
-                    "store already open (no audio, no planning)",
-    "idle_tick_new_methods_ms": "the same reads through Store.since (today's safety/session events, 40 days "
-                                "of prompts, 30 h of time outs), store already open",
+    "store_open_plus_first_tick_ms": "Store.open() + one idle tick's reads + close, as a fresh process does",
+    "idle_tick_ms": "the store reads of one idle tick through the companion's own code (safety_earlier_today, "
+                    "Scheduler.plan twice), store already open (no audio)",
     "report_ms": "`python -m assistant --data-dir D report` wall time, process start to exit (interpreter, "
                  "imports, store open, report, print)",
-    "report_store_side_all_ms": "in one process: Store.open() + query() of every record + summarize(), "
-                                "as `report` does today",
-    "report_store_side_by_kind_ms": "the same with query(kind) for the five kinds the summary reads "
-                                    "(prompt events, 40% of the history, never decoded)",
+    "report_store_side_all_ms": "in one process: Store.open() + query() of every record + collect(), "
+                                "as `report` did before it read by kind",
+    "report_store_side_by_kind_ms": "the same with report_records(): the kinds collect() reads, as `report` "
+                                    "does (prompt events, 40% of the history, never decoded)",
     "store_append_p50_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
     "store_append_p99_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
 }

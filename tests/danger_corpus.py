@@ -12,7 +12,12 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 TUNING = CORPUS_DIR / "safety_tuning.yaml"
 TUNING2 = CORPUS_DIR / "safety_tuning2.yaml"
 """A second tuning corpus, generated systematically by make_tuning2.py (categories x subjects x tenses x styles)."""
-TUNING_FILES = (TUNING, TUNING2)
+TUNING3 = CORPUS_DIR / "safety_tuning3.yaml"
+"""A third one, written by hand by category and register before the rules were read (issue 12, round 3)."""
+TUNING4 = CORPUS_DIR / "safety_tuning4.yaml"
+"""A fourth, smaller one (transcript style, long and indirect answers), written after round 3's changes; scored
+by the bench, not held to the goal by the corpus test: its remaining misses would need sentence entries."""
+TUNING_FILES = (TUNING, TUNING2, TUNING3)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

@@ -82,11 +82,13 @@ def test_transcribed_ill_is_i_will_unless_an_adjective(detector: DangerDetector)
 
 
 def test_inflections_cover_regular_doubling_and_irregular_verbs():
-    assert set(inflections("knee", {})) == {"knee", "knees", "kneed", "kneeing"}
-    assert set(inflections("slap", {})) == {"slap", "slaps", "slapped", "slapping"}
-    assert set(inflections("push", {})) == {"push", "pushes", "pushed", "pushing"}
-    assert set(inflections("choke", {})) == {"choke", "chokes", "choked", "choking"}
-    assert "threw" in inflections("throw", {"throw": ("threw", "thrown", "throws", "throwing")})
+    assert set(inflections("knee", {})) == {"knee", "knees", "kneed", "kneeing", "kneein"}
+    assert set(inflections("slap", {})) == {"slap", "slaps", "slapped", "slapping", "slappin"}
+    assert set(inflections("push", {})) == {"push", "pushes", "pushed", "pushing", "pushin"}
+    assert set(inflections("choke", {})) == {"choke", "chokes", "choked", "choking", "chokin"}
+    throw = inflections("throw", {"throw": ("threw", "thrown", "throws", "throwing")})
+    assert {"threw", "throwed", "throwin"} <= set(throw)  # learners over-regularise; typists drop the g
+    assert "hitted" in inflections("hit", {"hit": ("hits", "hitting")})
     assert "sexually assaulted" in inflections("sexually +assault", {})
 
 

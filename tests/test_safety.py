@@ -41,7 +41,8 @@ def test_disclosure_in_a_free_answer_stops_the_checkin_and_logs_only_the_fact(st
     assert "988" in said[-1].text and "1 800 799 7233" in said[-1].text
     events = store.query(SafetyEvent)
     assert len(events) == 1 and isinstance(events[0], SafetyEvent)
-    assert set(to_dict(events[0])) == {"kind", "version", "at", "id", "activity"}
+    assert set(to_dict(events[0])) == {"kind", "version", "at", "id", "activity", "category"}
+    assert events[0].category in {"partner_violence", "self_harm", "threat", "fear", "other"}  # coarse, no words
     assert [e.status for e in store.query(SessionEvent)] == ["started", "safety"]  # type: ignore[attr-defined]
     assert not store.query(StepAnswer)  # the disclosure was not recorded as an answer
     data = journal_bytes(tmp_path / "store")

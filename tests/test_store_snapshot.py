@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from store_helpers import T0, answer
 
-from assistant.store import Store, StoreError, journal, snapshot
+from assistant.store import Store, StoreError, journal, kinds, snapshot
 from assistant.store.codec import to_dict
-from assistant.store.records import AgreementVersion, Appreciation, Record, StepAnswer, TimeOut
+from assistant.store.records import AgreementVersion, Appreciation, Record, SessionEvent, StepAnswer, TimeOut
 
 pytestmark = pytest.mark.usefixtures("private_umask")
 SNAP = snapshot.SNAPSHOT
@@ -193,3 +193,33 @@ def test_recent_queries_decode_only_the_newest_chunks(tmp_path: Path) -> None:
         assert store.latest(TimeOut) is not None and store._index.decoded == 4
         assert [r.id for r in store.query(StepAnswer)] == [f"ans-{n}" for n in range(0, 40, 4)]
         assert store._index.decoded == 12
+
+
+def test_latest_session_status_reads_back_only_as_far_as_the_newest_match(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newest event of an activity, as a scan of every session event finds it; older chunks stay undecoded."""
+    built: list[int] = []
+    real = kinds._build
+
+    def counting(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]]:
+        built.append(len(rows))
+        return real(kind, rows)
+
+    def event(i: int, activity: str) -> SessionEvent:
+        return SessionEvent(at=(T0 + timedelta(hours=i)).isoformat(), session_id=f"s{i}", activity=activity,
+                            status="paused" if i % 3 else "completed")
+
+    with Store.open(tmp_path) as store:  # the only time out is old: every chunk after it must be read
+        store.append_many([event(0, "timeout")] + [event(i, "checkin") for i in range(1, 40)])
+    Store.open(tmp_path).close()
+    with Store.open(tmp_path) as store:
+        store.append(event(40, "appreciation"))  # after the snapshot: held decoded, before the chunks
+    monkeypatch.setattr(kinds, "_build", counting)
+    with Store.open(tmp_path) as store:
+        assert store.latest_session_status("appreciation").session_id == "s40" and built == []
+        assert store.latest_session_status("checkin").session_id == "s39" and sum(built) == snapshot.CHUNK
+        assert store.latest_session_status("timeout").session_id == "s0" and sum(built) == 40
+        assert store.latest_session_status("agreement_review") is None
+        every = store.query(SessionEvent)
+        for activity in ("checkin", "timeout", "appreciation"):
+            assert store.latest_session_status(activity) == [e for e in every if e.activity == activity][-1]

@@ -144,7 +144,8 @@ class CheckinActivity:
                                                supersedes=earlier.id if earlier else None))
         if step.record != "none":
             self.store.append(StepAnswer(at=at, session_id=self.session_id, activity=self.name, step=step.id,
-                                         partner=answerer, intent=answer.intent, rating=answer.rating,
+                                         partner=answerer, intent="flag" if step.record == "flag" else answer.intent,
+                                         rating=answer.rating,
                                          text=text, duration_s=round(answer.duration_s, 3)))
 
     def _keep(self, at: str, partner: str, text: str | None, confirmed: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +14,21 @@ from assistant.cli.store_cmds import _open as open_store
 from assistant.cli.store_cmds import write_output
 from assistant.clock import RealClock
 
+if TYPE_CHECKING:
+    from assistant.store import Store
+    from assistant.store.records import Record
+
 _LOGGER = logging.getLogger(__name__)
+
+
+def report_records(store: Store) -> list[Record]:
+    """What `collect` needs: every record of the kinds it reads (assistant.report.facts.READS), and of the other
+    kinds (prompt events: 40% of a long history) only the first record, which may start the period."""
+    from assistant.report.facts import READS
+    from assistant.store.records import RECORD_TYPES
+
+    others = (store.first(kind) for kind in RECORD_TYPES.values() if kind not in READS)
+    return store.of_kinds(*READS) + [record for record in others if record is not None]
 
 
 @click.command("report")
@@ -35,7 +50,7 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, s
     day = today.date() if today else RealClock().now().astimezone(zone).date()
     keep, words = app.settings.dialog.keep_transcripts, Words()
     with open_store(app, read_only=True) as store:
-        history = collect(store.query(), day, zone, app.settings.partners, keep_transcripts=keep,
+        history = collect(report_records(store), day, zone, app.settings.partners, keep_transcripts=keep,
                           unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
     click.echo(render_text(history, words), nl=False)
     if html_file is None and pdf_file is None:

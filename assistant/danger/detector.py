@@ -25,6 +25,7 @@ from assistant.danger.lexicon import (
 )
 from assistant.danger.names import first_names
 from assistant.danger.sources import lexicon_candidates
+from assistant.danger.spelling import TypoMender
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class DangerDetector:
         self._rules: tuple[Rule, ...] = compile_rules(lexicon, partners) if lexicon else ()
         classes = class_patterns(lexicon.classes, lexicon.source) if lexicon else {}
         self._known_words = lexicon.vocabulary if lexicon else frozenset()
+        self._mender = _mender(lexicon) if lexicon else None
         self._idioms = tuple(compile_pattern(idiom, classes, f"{lexicon.source}: idioms")
                              for idiom in lexicon.idioms) if lexicon else ()
         subject = "(?:i|we|{agent})" if lexicon and "agent" in lexicon.classes else "(?:i|we)"
@@ -135,11 +137,14 @@ class DangerDetector:
             word = word.strip("'")
             if not word or word in lex.fillers:
                 continue
+            if self._mender is not None and word not in lex.contractions:
+                word = self._mender.mend(word)  # a typed typo of a lexicon word ("slaped")
             if word == "ill" and lex.adjective_ill_after and (not words or words[-1] not in lex.adjective_ill_after):
                 word = "i'll"
             words.extend(_expand(word, lex).split())
         words = self._names_as_people(words)
-        joined = " ".join("/" if word in lex.clause_breaks else word for word in words)
+        joined = " ".join("/" if word in lex.clause_breaks and not (index and words[index - 1] == "even") else word
+                          for index, word in enumerate(words))  # "even though" subordinates: no break
         for idiom in self._idioms:
             joined = idiom.sub(" / ", joined)
         return [" ".join(part.split()) for part in joined.split("/") if part.strip()]
@@ -215,6 +220,12 @@ class DangerDetector:
         if self.lexicon is None:
             return ()
         return tuple(dict.fromkeys(" ".join(self.clauses(phrase)) for phrase in self.lexicon.spoken))
+
+
+def _mender(lexicon: Lexicon) -> TypoMender:
+    """Typo mending toward every word of the lexicon's classes (verbs in every inflection)."""
+    targets = {word for words in lexicon.classes.values() for item in words for word in item.split()}
+    return TypoMender(targets, {*lexicon.vocabulary, *lexicon.contractions, *lexicon.fillers, *first_names()})
 
 
 def _with_partners(lexicon: Lexicon, partners: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -23,14 +23,19 @@ class LexiconDangerCheck:
 
     def __init__(self, dialogs_dir: Path, partners: Sequence[str] = ()) -> None:
         self._detector = warm(dialogs_dir, partners)
+        self.last_category = ""
+        """The category of the latest danger or ambiguous verdict (what a safety stop records)."""
 
     def verdict(self, text: str) -> Verdict:
         """Level and category of one typed answer or transcription."""
         try:
-            return self._detector.result().assess(text)
+            found = self._detector.result().assess(text)
         except Exception:  # noqa: BLE001 - the safety path never fails
             _LOGGER.exception("danger check failed; answering ambiguous")
-            return UNASSESSED if text.strip() else Verdict("none")
+            found = UNASSESSED if text.strip() else Verdict("none")
+        if found.level != "none":
+            self.last_category = found.category
+        return found
 
     def assess(self, text: str) -> Level:
         """"none", "ambiguous" (ask one calm question) or "danger" (stop, give the resources)."""

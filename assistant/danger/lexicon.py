@@ -82,8 +82,8 @@ def inflections(lemma: str, irregular: Mapping[str, Sequence[str]]) -> tuple[str
     words = lemma.split()
     head = next((i for i, word in enumerate(words) if word.startswith("+")), 0)
     verb = words[head].lstrip("+")
-    if verb in irregular:
-        forms = {verb, *irregular[verb]}
+    if verb in irregular:  # also the regular forms learners and typists use ("hitted", "throwed")
+        forms = {verb, *irregular[verb], *_regular_forms(verb)}
     else:
         third = verb + "es" if re.search(r"(s|sh|ch|x|z|o)$", verb) else verb + "s"
         if re.search(r"[^aeiou]y$", verb):
@@ -97,7 +97,17 @@ def inflections(lemma: str, irregular: Mapping[str, Sequence[str]]) -> tuple[str
         else:
             past, ing = verb + "ed", verb + "ing"
         forms = {verb, third, past, ing}
+    forms |= {form[:-1] for form in forms if form.endswith("ing")}  # typed speech drops the g: "hittin", "cuttin"
     return tuple(sorted(" ".join([*words[:head], form, *words[head + 1:]]) for form in forms))
+
+
+def _regular_forms(verb: str) -> set[str]:
+    """The regular past of an irregular verb, as over-regularised by learners ("hitted", "beated")."""
+    if verb.endswith("e"):
+        return {verb + "d"}
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprtvz]", verb):
+        return {verb + verb[-1] + "ed"}
+    return {verb + "ed"}
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

@@ -6,8 +6,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 VIOLENCE_CATEGORIES = frozenset({"partner_violence", "sexual_violence", "threat_to_other", "fear_of_partner",
-                                 "coercive_control"})
-"""Where one partner may be at risk from the other: joint sessions are not advised."""
+                                 "coercive_control", "threat", "fear"})
+"""Where one partner may be at risk from the other: joint sessions are not advised (detector categories and
+the coarse event categories below)."""
+EventCategory = Literal["partner_violence", "self_harm", "threat", "fear", "other"]
+"""What a SafetyEvent keeps: coarse on purpose (enough for the resume rule, no more)."""
+_EVENT_CATEGORY: dict[str, EventCategory] = {
+    "partner_violence": "partner_violence", "sexual_violence": "partner_violence",
+    "coercive_control": "partner_violence", "suicide": "self_harm", "self_harm": "self_harm",
+    "threat_to_other": "threat", "fear_of_partner": "fear"}
+
+
+def event_category(detector_category: str) -> EventCategory:
+    """The coarse category a SafetyEvent keeps for a detector category ("other" when unknown or empty)."""
+    return _EVENT_CATEGORY.get(detector_category, "other")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from transitions import EventData, Machine
 from assistant.dialog.activity import Activity, Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.safety_message import safety_line
-from assistant.dialog.schema import Script, Step
+from assistant.dialog.schema import LOW_RATING, Script, Step
 
 FINAL_STATES = ("completed", "paused", "stopped", "safety")
 GLOBAL_LISTEN_KIND_OPTIONS = {"yes_no": "common.options_yes_no", "rating": "common.options_rating",
@@ -251,6 +251,8 @@ def _answer_is(key: str) -> Callable[[EventData], bool]:
             return False
         if key == "answer":  # a free step: any spoken answer (a more specific key's branch is tried first)
             return answer.intent == "answer"
+        if key == "low":  # a rating step: a low rating gets a gentle follow-up
+            return answer.rating is not None and answer.rating <= LOW_RATING
         return answer.key == key
     condition.__name__ = f"answer_is_{key}"
     return condition

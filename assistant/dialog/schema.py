@@ -13,11 +13,14 @@ from assistant.safe_yaml import YamlProblem, load_yaml
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
 RecordKind = Literal["none", "answer", "commitment", "commitment_confirm", "commitment_unworded", "commitment_review",
-                     "boundary_note"]
+                     "boundary_note", "flag"]
 Answerer = Literal["partner", "other", "both"]
 FREE_BRANCH_KEYS = {"answer", "blame"}
 """Branch keys of a free step: "blame" when the answer's wording blames (dialogs/blame_lexicon.yaml),
 "answer" for any other spoken answer."""
+RATING_BRANCH_KEYS = {"low"}
+"""Branch key of a rating step: "low" when the rating is LOW_RATING or less (a gentle follow-up, issue 12)."""
+LOW_RATING = 2
 
 Variants = list[str]
 
@@ -118,10 +121,10 @@ class Script(_Strict):
             for target in [*step.branches.values(), *([step.next] if step.next else [])]:
                 if target not in ids:
                     problems.append(f"steps[{index}] ({step.id}): branches/next: unknown step '{target}'")
-            allowed = set(step.options) if step.listen == "choice" else \
-                FREE_BRANCH_KEYS if step.listen == "free" else {"yes", "no"}
+            allowed = set(step.options) if step.listen == "choice" else FREE_BRANCH_KEYS if step.listen == "free" \
+                else RATING_BRANCH_KEYS if step.listen == "rating" else {"yes", "no"}
             for answer in step.branches:
-                if step.listen in ("choice", "yes_no", "free") and answer not in allowed:
+                if step.listen in ("choice", "yes_no", "free", "rating") and answer not in allowed:
                     problems.append(f"steps[{index}] ({step.id}): branches: '{answer}' is not one of "
                                     f"{sorted(allowed)}")
         if self.steps[0].then == "return":

@@ -33,6 +33,10 @@ LOW_RATING = 2
 DayOf = Callable[[datetime], date]
 SAME_SAFETY_RESPONSE = timedelta(minutes=10)
 """A SafetyEvent and a session ending in `safety` this close together are one response, counted once."""
+READS: tuple[type[Record], ...] = (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
+                                   AgreementVersion, SafetyEvent)
+"""The kinds `collect` looks at (keep in step with it): `assistant report` reads only these in full; of any other
+kind only the first record, which can start the period."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class History:
     partners: tuple[str, ...]
     """The configured partners first, then any other name found in the records (e.g. before a rename)."""
     records: int = 0
+    """How many records the facts were read from (`report` reads only READS in full); 0: nothing recorded yet."""
     checkins: list[CheckinOutcome] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
     commitments: list[CommitmentFact] = field(default_factory=list)

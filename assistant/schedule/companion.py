@@ -19,6 +19,7 @@ from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.consent import ensure_consent
 from assistant.conversation import Conversation
+from assistant.danger_check import last_alarm_category
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Question
@@ -157,7 +158,7 @@ class Companion:
             line = safety_line(self.library, self.settings.safety.country)
             self.said.append(line)
             self.conversation.say(line, "idle")
-            log_safety(self.store, self.clock, "idle")
+            log_safety(self.store, self.clock, "idle", last_alarm_category(self.conversation.interpreter.danger))
         elif intent == BOTH_ASKED:  # after a safety hold: continue today only if the resume rule allows
             self._continue_after_safety()
         elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
@@ -196,4 +197,4 @@ class Companion:
             _LOGGER.warning("no time-out flow is wired to this conversation")
             return
         if self.conversation.time_out(self.conversation, None, None) == "safety":
-            log_safety(self.store, self.clock, "timeout")
+            log_safety(self.store, self.clock, "timeout", last_alarm_category(self.conversation.interpreter.danger))

@@ -11,9 +11,9 @@ import bisect
 import contextlib
 import dataclasses
 import gc
-import heapq
 import json
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from assistant.store.records import RECORD_TYPES, Record
@@ -171,7 +171,41 @@ class KindIndex:
     def in_time_order(self, kind: str) -> bool:
         return self._decode(kind).in_time_order
 
+    def last_where(self, kind: str, test: Callable[[Record], bool]) -> Record | None:
+        """The last stored record of `kind` that passes `test`, decoding snapshot chunks newest first only
+        until one is found."""
+        entry = self._kinds.get(kind)
+        if entry is None:
+            return None
+        checked = 0  # records at the end of `entry.records` already looked at
+        while True:
+            for record in reversed(entry.records[:len(entry.records) - checked]):
+                if test(record):
+                    return record
+            checked = len(entry.records)
+            if not entry.raw:
+                return None
+            self._decode(kind, 1)  # the newest undecoded chunk goes in front of what was looked at
+
+    def first(self, kind: str) -> Record | None:
+        """The first stored record of `kind`, decoding only that one row when the kind is still undecoded."""
+        entry = self._kinds.get(kind)
+        if entry is None:
+            return None
+        if entry.raw:
+            return _build(kind, json.loads(entry.raw[0].data)[:1])[0][0]
+        return entry.records[0] if entry.records else None
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[Record]:
+        """The records of `kinds` in stored order (other kinds stay undecoded)."""
+        pairs: list[tuple[int, Record]] = []
+        for kind in dict.fromkeys(kinds):
+            if kind in self._kinds:
+                entry = self._decode(kind)
+                pairs += zip(entry.seqs, entry.records, strict=True)
+        pairs.sort(key=operator.itemgetter(0))  # one sorted run per kind: Timsort merges them in C
+        return [record for _, record in pairs]
+
     def all(self) -> list[Record]:
         """Every record in stored order."""
-        streams = [zip(self._decode(k).seqs, self._decode(k).records, strict=True) for k in self.kinds()]
-        return [record for _, record in heapq.merge(*streams, key=lambda pair: pair[0])]
+        return self.of_kinds(self.kinds())

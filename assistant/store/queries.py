@@ -69,6 +69,16 @@ class Queries:
         with self._reading() as index:
             return index.latest(kind.KIND)  # type: ignore[return-value]
 
+    def of_kinds(self, *kinds: type[Record]) -> list[Record]:
+        """Records of these kinds in the order stored, without reading (decoding) any other kind."""
+        with self._reading() as index:
+            return index.of_kinds(k.KIND for k in kinds)
+
+    def first(self, kind: type[R]) -> R | None:
+        """The first stored record of `kind` (None when there is none), without reading the rest."""
+        with self._reading() as index:
+            return index.first(kind.KIND)  # type: ignore[return-value]
+
     def count(self, kind: type[R]) -> int:
         """How many records of `kind` are stored (without decoding them)."""
         with self._reading() as index:
@@ -79,11 +89,10 @@ class Queries:
         return [r for r in self.query() if getattr(r, "session_id", None) == session_id]
 
     def latest_session_status(self, activity: str) -> SessionEvent | None:
-        """The newest SessionEvent for `activity` (check-in, appreciation, ...)."""
-        for record in reversed(self.query(SessionEvent)):
-            if record.activity == activity:
-                return record
-        return None
+        """The newest SessionEvent for `activity` (check-in, appreciation, ...), reading back only as far as it."""
+        with self._reading() as index:
+            found = index.last_where(SessionEvent.KIND, lambda r: getattr(r, "activity", None) == activity)
+        return found if isinstance(found, SessionEvent) else None
 
     def agreement(self) -> AgreementVersion | None:
         """The newest version of the agreement."""

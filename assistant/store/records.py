@@ -167,7 +167,11 @@ class SafetyEvent(Record):
     """A safety response was given. Deliberately holds nothing of what was said."""
 
     KIND = "safety"
+    VERSION = 2
     activity: str = ""
+    category: str = ""
+    """What kind of danger, coarsely (v2): partner_violence, self_harm, threat, fear or other (see
+    assistant.danger.resume.event_category); "" in v1 records, read as unknown (the cautious default)."""
 
 
 @dataclass(frozen=True, kw_only=True)
