@@ -90,3 +90,14 @@ def test_a_sentinel_inside_a_free_answer_is_spotted(recognizer):
     item = Item("i was upset when you didn't call i need a time out", "free", "time_out", "sentinel")
     observation = observe(recognizer, Sample(item, Condition(VOICES[1], 160, "clean", None), 3), MATCHER)
     assert observation.intent == "time_out"
+
+
+def test_the_phone_loop_rule_still_decodes_and_scores_on_its_own_scale():
+    """The unshipped rule the bench compares (`--rule phone_loop`): a command gives an intent whose score is
+    the phone-loop logistic (strictly between 0 and 1), not one of the garbage rule's path values."""
+    from assistant.stt import garbage_loop
+
+    observation = _observe(PocketsphinxRecognizer(rule="phone_loop"), "skip", "skip", VOICES[0], 0)
+    assert observation.intent is not None
+    assert 0.0 < observation.score < 1.0
+    assert observation.score not in (garbage_loop.IN_GRAMMAR, garbage_loop.GARBAGE, garbage_loop.FREE)

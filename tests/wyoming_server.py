@@ -145,7 +145,9 @@ class WhisperStandIn(ServiceStandIn):
         free = self._run(self.free, pcm)
         if free and free[-1].end - free[0].start <= SHORT_S:
             free = self._run(self.grammar, pcm) or free
-        return " ".join(u.text for u in free).capitalize() + "." if free else ""
+        # a sentinel the engine spotted inside free speech stands for its words, as Whisper would write them
+        words = [u.spotted.phrase if u.spotted is not None else u.text for u in free]
+        return " ".join(words).capitalize() + "." if free else ""
 
     @staticmethod
     def _run(recognizer: PocketsphinxRecognizer, pcm: bytes) -> list[Utterance]:

@@ -80,7 +80,8 @@ def threshold_of(thresholds: dict[str, float], kind: str) -> float:
 
 
 def write(content: dict[str, Any], path: Path = ACCEPTANCE_FILE) -> Path:
-    """Write the acceptance file (sorted, one kind per line)."""
+    """Write an acceptance file (sorted, one kind per line)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _LOGGER.info("wrote %s", path)
     return path

@@ -25,12 +25,13 @@ class Utterance:
     text: str
     """Lower-case words; empty or "[unk]"-free when nothing matched."""
     confidence: float
-    """0..1, a calibrated acceptance score: higher means the words heard are more likely what was said.
+    """0..1, an acceptance score: higher means the words heard are more likely what was said.
 
-    pocketsphinx: a logistic of the log-likelihood ratio per frame between the hypothesis path and a free
-    phone loop on the same audio (0.5: as good as the best unconstrained phone sequence; speech outside a
-    grammar scores low). vosk: the mean word confidence (Kaldi lattice posteriors), 0 when the grammar's
-    "[unk]" won. Compare it only with thresholds chosen for the same engine (assistant/acceptance.json)."""
+    pocketsphinx (shipped garbage-loop rule): which path won, 0.9 a phrase, 0.2 the garbage loop, 0.5 free
+    text; with rule="phone_loop", a logistic of the log-likelihood ratio per frame between the hypothesis
+    path and a free phone loop on the same audio. vosk: the mean word confidence (Kaldi lattice
+    posteriors), 0 when the grammar's "[unk]" won. Compare it only with thresholds chosen for the same
+    engine and rule (assistant/acceptance.json)."""
     start: float
     """Seconds from the start of the stream where speech began."""
     end: float

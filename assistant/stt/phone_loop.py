@@ -36,9 +36,11 @@ def add_phone_loop(decoder: Decoder) -> None:
     decoder.add_allphone_file(ALLPHONE, PHONE_LM)
 
 
-def live_decoder(**options: object) -> Decoder:
-    """A decoder whose CMN mean is set from outside per utterance (feat.params asks for batch CMN)."""
-    decoder = Decoder(lm=None, bestpath=False, compallsen=True, logfn="/dev/null", **options)
+def live_decoder(compallsen: bool = True) -> Decoder:
+    """A decoder whose CMN mean is set from outside per utterance (feat.params asks for batch CMN).
+
+    `compallsen`: score every senone each frame (the phone-loop score compares paths over all of them)."""
+    decoder = Decoder(lm=None, bestpath=False, compallsen=compallsen, logfn="/dev/null")
     decoder.config["cmn"] = "live"
     decoder.reinit_feat()
     return decoder

@@ -1,8 +1,9 @@
-"""pocketsphinx 5 recogniser: JSGF phrase grammars scored against a phone loop; the free LM loaded lazily.
+"""pocketsphinx 5 recogniser: JSGF phrase grammars (with a garbage loop, or scored against a phone loop);
+the free LM loaded lazily.
 
-The grammar (or free LM) search and the phone loop stream side by side, so the decision at the endpoint
-needs no second decode of the utterance: both start once CMN_PREFIX_S of speech gave the utterance's
-cepstral mean (phone_loop.CmnEstimator), catch up on the buffered audio, then follow the stream.
+The search streams from the moment CMN_PREFIX_S of speech gave the utterance's cepstral mean
+(phone_loop.CmnEstimator): it catches up on the buffered audio, then follows the stream, so a command's
+decision at the endpoint needs no second decode. The phone-loop rule runs a phone-loop decoder alongside.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pocketsphinx import Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
 from assistant.frontend.base import Rechunker
-from assistant.stt import phone_loop
+from assistant.stt import garbage_loop, phone_loop
 from assistant.stt.base import Spotted, Utterance, feed_frames
 
 _LOGGER = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ COMPLETE_SILENCE_S = 0.15
 """Trailing silence that ends an utterance early once the grammar's best path is a complete phrase."""
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
+GARBAGE_RULE, PHONE_LOOP_RULE = "garbage_loop", "phone_loop"
+DEFAULT_RULE = GARBAGE_RULE
+"""How an utterance is scored: the garbage-loop grammar (garbage_loop) or the grammar path against a phone
+loop (phone_loop). Chosen on the tuning split (README, "Hearing figures")."""
 
 
 class PhraseError(ValueError):
@@ -42,18 +47,20 @@ def _jsgf_token(word: str) -> str:
 
 
 class PocketsphinxRecognizer:
-    """Streaming pocketsphinx recogniser with its own VAD endpointing and a phone-loop score."""
+    """Streaming pocketsphinx recogniser with its own VAD endpointing, per-utterance CMN and a scoring rule."""
 
     name = "pocketsphinx"
 
     def __init__(self, trailing_silence: float = 0.6, vad_mode: int = Vad.LOOSE,
-                 complete_silence: float = COMPLETE_SILENCE_S) -> None:
+                 complete_silence: float = COMPLETE_SILENCE_S, rule: str = DEFAULT_RULE) -> None:
         # No language model at start: phrase grammars need only the dictionary; the free LM loads on the
         # first free listen. bestpath is off: it drops the last word of FSG hypotheses in pocketsphinx 5.1.
-        self._decoder = phone_loop.live_decoder()
-        self._loop = phone_loop.live_decoder()
-        phone_loop.add_phone_loop(self._loop)
-        self._loop.activate_search(phone_loop.ALLPHONE)
+        self._decoder = phone_loop.live_decoder(compallsen=rule == PHONE_LOOP_RULE)
+        self._loop = phone_loop.live_decoder() if rule == PHONE_LOOP_RULE else None
+        if self._loop is not None:
+            phone_loop.add_phone_loop(self._loop)
+            self._loop.activate_search(phone_loop.ALLPHONE)
+        self._garbage = [w for w in garbage_loop.GARBAGE_WORDS if self._decoder.lookup_word(w) is not None]
         self._cmn = phone_loop.CmnEstimator()
         self._free_loaded = False
         self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
@@ -67,6 +74,7 @@ class PocketsphinxRecognizer:
         self._search = ""
         self._phrases: frozenset[str] | None = None
         self._sentinel: str | None = None
+        self._sentinel_phrases: frozenset[str] = frozenset()
         self._utt_audio: list[bytes] = []
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -92,6 +100,7 @@ class PocketsphinxRecognizer:
             self._ensure_free()
             self._search, self._phrases = FREE_SEARCH, None
             self._sentinel = self._search_for(sentinel) if sentinel else None
+            self._sentinel_phrases = frozenset(self._key(sentinel))
         else:
             self._sentinel = None
             self._search = self._search_for(phrases)
@@ -117,7 +126,9 @@ class PocketsphinxRecognizer:
                 raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
             name = f"cmd{len(self._searches)}"
             commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in key)
-            self._decoder.add_jsgf_string(name, f"#JSGF V1.0;\ngrammar commands;\npublic <cmd> = {commands};\n")
+            grammar = (garbage_loop.jsgf(key, self._garbage, _jsgf_token) if self._loop is None
+                       else f"#JSGF V1.0;\ngrammar commands;\npublic <cmd> = {commands};\n")
+            self._decoder.add_jsgf_string(name, grammar)
             self._searches[key] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
         return name
@@ -159,16 +170,18 @@ class PocketsphinxRecognizer:
         """Set both decoders to the cepstral mean of the audio so far, start them and catch up."""
         mean = self._cmn.mean(b"".join(self._utt_audio))
         self._decoder.set_cmn(mean)
-        self._loop.set_cmn(mean)
         self._decoder.activate_search(self._search)
         self._decoder.start_utt()
-        self._loop.start_utt()
+        if self._loop is not None:
+            self._loop.set_cmn(mean)
+            self._loop.start_utt()
         self._decoding = True
         self._decode(b"".join(self._utt_audio))
 
     def _decode(self, pcm: bytes) -> None:
         self._decoder.process_raw(pcm, False, False)
-        self._loop.process_raw(pcm, False, False)
+        if self._loop is not None:
+            self._loop.process_raw(pcm, False, False)
 
     def _holds_phrase(self) -> bool:
         """The grammar's best path so far is a complete phrase (it has reached a final state)."""
@@ -181,12 +194,35 @@ class PocketsphinxRecognizer:
         self._end_decoders()
         self._in_utt, self._speech_run, self.completed_early = False, 0, early
         audio, self._utt_audio = b"".join(self._utt_audio), []
-        text, grammar, said = phone_loop.result(self._decoder)
-        _, loop, voiced = phone_loop.result(self._loop)
-        if self._phrases is None:  # free text: decoded again whole at the whole utterance's mean (README)
+        if self._phrases is None and self._loop is not None:  # free text: decoded again whole (README)
             mean = self._cmn.mean(audio)
             self._decoder.set_cmn(mean)
-            self._loop.set_cmn(mean)
+            if self._loop is not None:
+                self._loop.set_cmn(mean)
+        utterance = self._phone_loop_score(audio) if self._loop is not None else self._garbage_score(audio)
+        self._decoder.activate_search(self._search)
+        return utterance
+
+    def _garbage_score(self, audio: bytes) -> Utterance:
+        """Main's rule: which path of the garbage-loop grammar won; a plausible sentinel in free speech.
+
+        Free text is the streamed result (at the prefix's mean): no whole re-decode after the endpoint."""
+        text, _, _ = phone_loop.result(self._decoder)
+        spotted = None
+        if self._sentinel is not None:
+            phrase, _, _ = phone_loop.decode(self._decoder, self._sentinel, audio)
+            if phrase in self._sentinel_phrases and garbage_loop.plausible_sentinel(
+                    phrase, text, self._last_speech - self._start):
+                spotted = Spotted(phrase, garbage_loop.IN_GRAMMAR)
+        return Utterance(text=text, confidence=garbage_loop.score(text, self._phrases),
+                         start=round(self._start, 3), end=round(self._last_speech, 3), spotted=spotted)
+
+    def _phone_loop_score(self, audio: bytes) -> Utterance:
+        """The grammar path against the phone loop, per frame, on a logistic scale."""
+        assert self._loop is not None
+        text, grammar, said = phone_loop.result(self._decoder)
+        _, loop, voiced = phone_loop.result(self._loop)
+        if self._phrases is None:
             text, grammar, said = phone_loop.decode(self._decoder, self._search, audio)
             _, loop, voiced = phone_loop.decode(self._loop, phone_loop.ALLPHONE, audio)
         score, spotted = 0.0, None
@@ -198,7 +234,6 @@ class PocketsphinxRecognizer:
                                 "frames": float(len(grammar)), "word_frames": float(said.sum())}
         if self._sentinel is not None:
             spotted = self._spot(audio, loop)
-        self._decoder.activate_search(self._search)
         return Utterance(text=text, confidence=score, start=round(self._start, 3),
                          end=round(self._last_speech, 3), spotted=spotted)
 
@@ -217,7 +252,8 @@ class PocketsphinxRecognizer:
     def _end_decoders(self) -> None:
         if self._decoding:
             self._decoder.end_utt()
-            self._loop.end_utt()
+            if self._loop is not None:
+                self._loop.end_utt()
             self._decoding = False
 
     def flush(self) -> Utterance | None:
