@@ -3,14 +3,21 @@
 Used by the interpreter to tag a free answer whose wording blames, so a check-in step can offer one gentle
 impact-not-intent coaching prompt. Rules are structure read from data: a "you" subject, then within the same
 clause and a few words an absolute, a mind-reading claim or a character label; plus fixed blame frames.
+
+Valence, not exceptions: a clause whose sentiment is clearly positive is praise, not blame ("you always make me
+laugh"). The sentiment comes from VADER (vaderSentiment: a 7,500-word human-rated valence lexicon with negation
+and intensifier rules), so "you never make me smile" stays negative; `praise_valence` is chosen on the tuning
+split and stored in the lexicon file with the figures that chose it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant import paths
 from assistant.safe_yaml import YamlProblem, load_yaml
@@ -41,6 +48,8 @@ class BlameCheck:
     label_verbs: frozenset[str]
     traits: frozenset[str]
     frames: tuple[tuple[str, ...], ...]
+    praise_valence: float = 1.01
+    """A clause whose VADER compound valence is at least this is praise, never coached (1.01: rule off)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> BlameCheck:
@@ -68,12 +77,15 @@ class BlameCheck:
             raise BlameLexiconError(f"{path}: window: must be a whole number from 1 to 10")
         if not isinstance(contractions, dict) or not all(isinstance(v, str) for v in contractions.values()):
             raise BlameLexiconError(f"{path}: contractions: must map a word to its expansion")
+        praise = data.get("praise_valence", 1.01)
+        if isinstance(praise, bool) or not isinstance(praise, (int, float)) or not 0.0 < praise <= 1.01:
+            raise BlameLexiconError(f"{path}: praise_valence: must be a number above 0 and at most 1")
         single = {name: frozenset(w for (w,) in phrases(name) if w) for name in
                   ("not_after", "clause_breaks", "label_verbs", "traits")}
         return cls(window, {str(k).lower(): v.lower() for k, v in contractions.items()}, phrases("subjects"),
                    single["not_after"], single["clause_breaks"],
                    {str(name): phrases(f"markers.{name}", value) for name, value in markers.items()},
-                   single["label_verbs"], single["traits"], phrases("frames"))
+                   single["label_verbs"], single["traits"], phrases("frames"), float(praise))
 
     def normalise(self, text: str) -> tuple[str, ...]:
         """Lower case, punctuation dropped (apostrophes kept), contractions expanded."""
@@ -83,15 +95,25 @@ class BlameCheck:
     def explain(self, text: str) -> str | None:
         """The rule that found blame ("absolute", "mind_reading", "label", "frame"), or None."""
         words = self.normalise(text)
-        if any(_find(words, frame) >= 0 for frame in self.frames):
+        if any(_find(words, frame) >= 0 for frame in self.frames) and not self.praises(words):
             return "frame"
         for start in range(len(words)):
             length = self._subject_at(words, start)
             if length:
                 found = self._after_subject(words[start + length:start + length + self.window])
-                if found:
+                if found and not self.praises(self._clause(words, start, length)):
                     return found
         return None
+
+    def praises(self, words: tuple[str, ...]) -> bool:
+        """True when these words' valence is clearly positive (praise, not blame)."""
+        return self.praise_valence <= 1.0 and valence(" ".join(words)) >= self.praise_valence
+
+    def _clause(self, words: tuple[str, ...], start: int, length: int) -> tuple[str, ...]:
+        end = start + length
+        while end < len(words) and words[end] not in self.clause_breaks:
+            end += 1
+        return words[start:end]
 
     def blames(self, text: str) -> bool:
         """True when the wording blames (a "you" absolute, mind-reading, a label, or a blame frame)."""
@@ -112,6 +134,18 @@ class BlameCheck:
             if word in self.clause_breaks:
                 return None
         return None
+
+
+@functools.cache
+def _analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # loaded once, on first use (~50 ms)
+
+    return SentimentIntensityAnalyzer()
+
+
+def valence(text: str) -> float:
+    """VADER's compound valence of `text`, from -1 (very negative) to 1 (very positive)."""
+    return float(_analyzer().polarity_scores(text)["compound"])
 
 
 def _find(words: tuple[str, ...], phrase: tuple[str, ...]) -> int:

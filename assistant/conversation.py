@@ -17,6 +17,7 @@ from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import Line
 from assistant.dialog.machine import DialogModel, Position
+from assistant.display import Display
 from assistant.interpret import Decision, Event, Interpreter, Question
 from assistant.listening import Heard, Listening
 from assistant.transcript import Transcript, Turn
@@ -107,7 +108,13 @@ class Conversation:
     """Start speaking a line without waiting; with `barge_in`, lines can be interrupted."""
     play_clip: Callable[[Clip], float] | None = None
     """Play a non-speech clip (breathing cues) to its end; returns the seconds played. None: no audio."""
+    clip_after: Callable[[Line], Clip | None] | None = None
+    """Audio that belongs after a step's line, e.g. a partner's own recorded commitment (assistant.recordings)."""
+    on_heard: Callable[[Heard | None, str], None] | None = None
+    """Told of each answer heard at a step (with its audio, when the hearer has it) and the step's id."""
     barge_in: BargeInWatching | None = None
+    display: Display | None = None
+    """The terminal in audio mode: what is said and what the interpreter decided was heard."""
     max_turns: int | None = None
     """Turn budget: utterances listened for in `run` before it gives up with STALLED (None: no limit)."""
     timings: list[TurnTiming] = field(default_factory=list)
@@ -124,6 +131,8 @@ class Conversation:
             self._pending_endpoint = None
         self.transcript.add(Turn(who="assistant", text=line.text, state=state, time=self.clock.now().isoformat(),
                                  dialog_id=line.dialog_id, slots=dict(line.slots)))
+        if self.display is not None:
+            self.display.said(line.text)
         if not interruptible or self.barge_in is None or self.play_line is None:
             self.say_line(line)
             return
@@ -133,6 +142,8 @@ class Conversation:
         if event is not None:
             self._barged = event.intent
             self._pending_endpoint = event.endpoint_at
+            if self.display is not None:
+                self.display.heard(event.text, event.intent)
             self.transcript.add(Turn(who="both", text=event.text, state=state, time=self.clock.now().isoformat(),
                                      listen="barge_in", intent=event.intent, event=event.intent))
 
@@ -273,6 +284,8 @@ class Conversation:
         prompt_ended = self.clock.monotonic()
         heard = self.listener.listen(request)
         self.turns_heard += 1
+        if self.on_heard is not None:
+            self.on_heard(heard, step.id)
         event = self.interpreter.interpret(heard, step, self.clock.monotonic() - prompt_ended)
         self._log_heard(heard, who, model.state, step.listen, event.intent, event.trigger)
         return event
@@ -281,6 +294,8 @@ class Conversation:
                    event: str) -> None:
         if heard is not None:
             self._pending_endpoint = heard.endpoint_at
+            if self.display is not None:
+                self.display.heard(heard.utterance.text, intent)
         self.transcript.add(Turn(
             who=who, text=heard.utterance.text if heard else "", state=state, time=self.clock.now().isoformat(),
             listen=kind, intent=intent, event=event,
@@ -292,3 +307,5 @@ class Conversation:
             self.say(line, model.state, interruptible)
             if self._barged is not None:
                 return  # the rest of the outbox is dropped: the partner interrupted
+            if self.clip_after is not None and self.play_clip is not None and (clip := self.clip_after(line)):
+                self.play(clip, model.state)

@@ -1,43 +1,78 @@
-"""Listening: audio source -> voice-activity gate -> recogniser -> one utterance (or silence).
+"""Listening: audio source -> speech front end + endpointer (SpeechGate) -> recogniser -> one utterance.
 
-The gate keeps the recogniser from decoding silence (cheap idle listening) and gives the silence
-timeout. Time is audio time: seconds of frames read, so a scripted source with a virtual clock and
-a live microphone behave the same.
+The gate cleans every frame (echo cancellation, noise suppression), scores it with a trained VAD and
+decides where speech starts and ends for the listening kind. The recogniser decodes only what the gate
+feeds it (the onset's pre-roll, then every frame of the utterance), so idle listening costs the front end
+alone; the gate's END ends the utterance (`flush()`), whichever engine decodes it. An engine that ends an
+utterance earlier by its own endpointing is taken as it is.
+
+Time is audio time: seconds of frames read, so a scripted source with a virtual clock and a live
+microphone behave the same. A live source is drained continuously through the front end by a reader
+thread (FrontEndStream), so the device never overflows and the echo canceller sees every frame.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Sequence
 
 from assistant.audio.base import FRAME_BYTES, AudioSource, ListenRequest, duration_of
-from assistant.audio.convert import rms_dbfs
 from assistant.clock import Clock
+from assistant.frontend import Event, FrontEndSettings, SpeechGate, build_front_end
+from assistant.frontend.gate import GateStep
+from assistant.frontend.stream import FrontEndStream
 from assistant.listening import Heard
 from assistant.stt.base import Recognizer, Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
-PRE_ROLL_FRAMES = 10
-"""Frames (30 ms each) kept before the voice onset and fed to the recogniser with it."""
+FRAME_S = duration_of(bytes(FRAME_BYTES))
+
+
+def default_gate() -> SpeechGate:
+    """The configured front end without echo cancellation (nothing is played by whoever builds a bare
+    Listener); the pipeline factory builds the process's one gate from the settings instead."""
+    return SpeechGate(build_front_end(FrontEndSettings(echo="none")))
 
 
 class Listener:
-    """Hearing through a recogniser (an assistant.listening.Listening): one utterance per `listen` call."""
+    """Hearing through a recogniser (an assistant.listening.Listening): one utterance per `listen` call.
+
+    `full_duplex`: the front end cancels the assistant's own voice, so audio heard while it spoke is kept
+    (and passes through the canceller, which needs it continuous) instead of being discarded.
+    A live source (`source.live`) is wrapped in a FrontEndStream over the gate's front end, now and
+    whenever `source` is replaced (a reopened microphone).
+    """
 
     def __init__(self, source: AudioSource, recognizer: Recognizer, clock: Clock, *,
-                 silence_timeout_s: float = 8.0, vad_threshold_dbfs: float = -42.0,
-                 max_utterance_s: float = 45.0) -> None:
-        self.source = source
+                 gate: SpeechGate | None = None, silence_timeout_s: float = 8.0,
+                 max_utterance_s: float = 45.0, full_duplex: bool = False) -> None:
         self.recognizer = recognizer
         self.clock = clock
+        self.gate = gate or default_gate()
+        self.source = source
         self.silence_timeout_s = silence_timeout_s
-        self.vad_threshold_dbfs = vad_threshold_dbfs
         self.max_utterance_s = max_utterance_s
+        self.full_duplex = full_duplex
         self._phrases: tuple[tuple[str, ...] | None, tuple[str, ...]] | None = None
+        self._kind = "command"
+        self._utterance_frames = 0
+        self._audio = bytearray()
+        self.utterance_audio = b""
+        """The audio the recogniser was fed for the last utterance that ended."""
+        self._overflows_seen = 0
         self.frames_decoded = 0
         """Frames handed to the recogniser since creation (the gate's effect is visible here)."""
+
+    @property
+    def source(self) -> AudioSource:
+        return self._source
+
+    @source.setter
+    def source(self, source: AudioSource) -> None:
+        if getattr(source, "live", False) and not isinstance(source, FrontEndStream):
+            source = FrontEndStream(source, self.gate.front_end)
+        self._source = source
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Switch the recogniser's phrase list (and free-text sentinel phrases) when they change."""
@@ -46,55 +81,113 @@ class Listener:
             self.recognizer.set_phrases(list(phrases) if phrases is not None else None, list(sentinel))
             self._phrases = key
 
-    def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
-        """Wait for one utterance; None after `timeout_s` (default: the silence timeout) without speech."""
-        timeout_s = self.silence_timeout_s if timeout_s is None else timeout_s
-        self.set_phrases(request.phrases or None, request.sentinel if not request.phrases else ())
-        self.source.discard_pending()
+    # -- the per-frame path, shared by `listen` and the barge-in watcher ----------------------------------
+    def begin(self, kind: str) -> None:
+        """Start hearing one utterance of listening `kind` (its hang-over); the echo path is kept."""
+        self._kind = kind
         self.recognizer.reset()
-        self.source.begin(request)
-        live = bool(getattr(self.source, "live", False))
-        started = self.clock.monotonic()
-        heard_s = 0.0
-        pre_roll: deque[bytes] = deque(maxlen=PRE_ROLL_FRAMES)
-        speaking_since: float | None = None
-        while True:
-            frame = self.source.read()
-            if frame is None:
-                if not live:
-                    return self._end_of_input(speaking_since, started, timeout_s)
-                if self.clock.monotonic() - started >= timeout_s and speaking_since is None:
-                    return None
-                continue
-            heard_s += duration_of(frame)
-            if speaking_since is None:
-                pre_roll.append(frame)
-                if rms_dbfs(frame) < self.vad_threshold_dbfs:
-                    if heard_s >= timeout_s:
-                        return None
-                    continue
-                speaking_since = heard_s
-                result = self._feed(b"".join(pre_roll))
-                pre_roll.clear()
-            else:
-                result = self._feed(frame)
-            if result is None and heard_s - speaking_since > self.max_utterance_s:
-                result = self.recognizer.flush()
-            if result is not None:
-                return Heard(result, self.clock.monotonic(), heard_s)
+        self.gate.begin(kind, reset_front=not isinstance(self._source, FrontEndStream))
+        self._utterance_frames = 0
+        self._audio = bytearray()
+
+    @property
+    def in_speech(self) -> bool:
+        """True between the gate's ONSET and its END."""
+        return self.gate.endpointer.in_speech and not self.gate.endpointer.ended
+
+    def push(self, frame: bytes) -> Utterance | None:
+        """One microphone frame through the gate and the recogniser; the utterance when it ended.
+
+        After an END (with or without an utterance) the gate starts over for the same kind.
+        """
+        return self._advance(self.gate.push(frame))
+
+    def step(self) -> tuple[float, Utterance | None]:
+        """Read the next frame from the source and push it: (its seconds, 0.0 when there was none; the
+        utterance when it ended). A drained live source hands over frames its thread already processed."""
+        if isinstance(self._source, FrontEndStream):
+            out = self._source.read_processed()
+            if out is None:
+                return 0.0, None
+            return duration_of(out.pcm), self._advance(self.gate.push_processed(out))
+        frame = self._source.read()
+        if frame is None:
+            return 0.0, None
+        return duration_of(frame), self.push(frame)
+
+    def _advance(self, step: GateStep) -> Utterance | None:
+        result = self._feed(step.feed) if step.feed else None
+        if self.in_speech:
+            self._utterance_frames += 1
+        ended = step.event is Event.END or self._utterance_frames * FRAME_S > self.max_utterance_s
+        if result is None and ended:
+            result = self.recognizer.flush()
+        if result is not None or ended:
+            self.utterance_audio = bytes(self._audio)
+            self.begin(self._kind)
+        return result
 
     def _feed(self, pcm: bytes) -> Utterance | None:
         result = None
+        self._audio += pcm
         for offset in range(0, len(pcm), FRAME_BYTES):
             self.frames_decoded += 1
             got = self.recognizer.accept(pcm[offset:offset + FRAME_BYTES])
             result = result or got
         return result
 
-    def _end_of_input(self, speaking_since: float | None, started: float, timeout_s: float) -> Heard | None:
+    # -- one listen ---------------------------------------------------------------------------------------
+    def listen(self, request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
+        """Wait for one utterance; None after `timeout_s` (default: the silence timeout) without speech.
+
+        The timeout bounds the wait for speech to start; an utterance under way may run to
+        `max_utterance_s`, after which it is ended where it is.
+        """
+        timeout_s = self.silence_timeout_s if timeout_s is None else timeout_s
+        self.set_phrases(request.phrases or None, request.sentinel if not request.phrases else ())
+        if not self.full_duplex or self._lost_audio():
+            self.source.discard_pending()
+        else:
+            self._drop_unwatched_echo()
+        self.begin(request.kind)
+        self.source.begin(request)
+        live = bool(getattr(self.source, "live", False))
+        started = self.clock.monotonic()
+        heard_s = 0.0
+        while True:
+            seconds, result = self.step()
+            if not seconds:
+                if not live:
+                    return self._end_of_input(started, timeout_s)
+                if self.clock.monotonic() - started >= timeout_s and not self.in_speech:
+                    return None
+                continue
+            heard_s += seconds
+            if result is not None:
+                return Heard(result, self.clock.monotonic(), heard_s, self.utterance_audio)
+            if heard_s >= timeout_s and not self.in_speech:
+                return None
+
+    def _drop_unwatched_echo(self) -> None:
+        """Full duplex keeps what was heard before this listen, except what the room heard while the speaker
+        played: only the barge-in watcher, which knows the line, may take words from under the assistant's
+        voice; unwatched, the canceller's residue of a line would be decoded as (part of) an answer."""
+        until = getattr(self.gate.front_end, "speaking_until", None)
+        if until is not None and isinstance(self._source, FrontEndStream):
+            self._source.discard_before(until)
+
+    def _lost_audio(self) -> bool:
+        """True when the source dropped audio since the last listen (nobody read it through a long line): what
+        is buffered no longer lines up with the speaker's reference, so it is dropped as half-duplex would."""
+        overflows = getattr(self.source, "overflows", 0)
+        lost, self._overflows_seen = overflows != self._overflows_seen, overflows
+        return lost
+
+    def _end_of_input(self, started: float, timeout_s: float) -> Heard | None:
         """A finite source ran out: finish the utterance, or let the rest of the timeout pass silently."""
-        if speaking_since is not None:
+        if self.in_speech:
             result = self.recognizer.flush()
+            self.begin(self._kind)
             if result is not None:
                 return Heard(result, self.clock.monotonic(), self.clock.monotonic() - started)
         remaining = timeout_s - (self.clock.monotonic() - started)

@@ -18,6 +18,8 @@ class Heard:
     """clock.monotonic() when the recogniser reported the end of speech."""
     listen_seconds: float
     """Audio seconds from the start of listening to the endpoint."""
+    pcm: bytes = b""
+    """The utterance's audio as the recogniser heard it (16 kHz mono int16); empty when there is none (typed)."""
 
 
 class Listening(Protocol):

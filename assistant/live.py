@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import paths, pipeline
 from assistant.audio.sinks import SpeakerSink
@@ -15,6 +15,11 @@ from assistant.conversation import Conversation, voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.store.store import Store
 from assistant.stt.base import Recognizer
+
+if TYPE_CHECKING:
+    from assistant.audio.microphone import MicrophoneSource
+    from assistant.frontend import FrontEnd
+    from assistant.listener import Listener
 
 
 class Closable(Protocol):
@@ -49,22 +54,54 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
 
             conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
-            from assistant.audio.microphone import MicrophoneSource
-            from assistant.tts.factory import fallback_speaker
-
-            source = MicrophoneSource(settings.audio.input_device)
-            closers.append(source)
-            sink = SpeakerSink(settings.audio.output_device)
-            speaker = fallback_speaker(settings.voice, sink, library)
-            closers.append(speaker)
-            hearing = pipeline.listener(source, settings, clock, recognizer=recognizer() if recognizer else None)
-            conversation = pipeline.conversation(hearing, clock=clock,
-                                                 settings=settings, library=library, store=store,
-                                                 **voice_hooks(speaker, sink))
+            conversation = _audio_conversation(settings, clock, library, store, closers,
+                                               recognizer() if recognizer else None)
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):
             closer.close()
+
+
+@dataclass
+class AudioEnds:
+    """The live hearing and voice: microphone -> front end -> recogniser, and the speaker whose played samples
+    feed the front end's echo canceller."""
+
+    source: MicrophoneSource
+    front: FrontEnd
+    sink: SpeakerSink
+    listener: Listener
+
+
+def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
+               recognizer: Recognizer | None = None) -> AudioEnds:
+    """Open the configured microphone and speaker and wire them through the process's one front end (full
+    duplex when it cancels echo); what was opened is appended to `closers`. `recognizer`: default a new one."""
+    from assistant.audio.microphone import MicrophoneSource
+
+    source = MicrophoneSource(settings.audio.input_device)
+    closers.append(source)
+    hearer: list[Listener] = []
+    front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
+    sink = SpeakerSink(settings.audio.output_device, on_played=front.played)
+    closers.append(sink)
+    hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
+    return AudioEnds(source, front, sink, hearer[0])
+
+
+def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
+                        closers: list[Closable], recognizer: Recognizer | None) -> Conversation:
+    """The audio ends, TTS into the speaker, and the terminal showing what is said, heard and the level."""
+    from assistant.display import Display
+    from assistant.tts.factory import fallback_speaker
+
+    ends = open_audio(settings, clock, closers, recognizer)
+    display = Display(keep_transcripts=settings.dialog.keep_transcripts)
+    ends.source.on_level = display.listening
+    speaker = fallback_speaker(settings.voice, ends.sink, library)
+    closers.append(speaker)
+    return pipeline.conversation(ends.listener, clock=clock, settings=settings, library=library, store=store,
+                                 display=display, **voice_hooks(speaker, ends.sink))
 
 
 def _print(line: Line) -> None:

@@ -8,6 +8,7 @@ by the session runner (assistant.sessions); the time-out flow is wired here and 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.danger_check import DangerCheck, EitherDangerCheck
 from assistant.dialog.library import DialogLibrary, Line
+from assistant.display import Display
+from assistant.frontend import FrontEnd, SpeechFrontEnd, SpeechGate, build_front_end
 from assistant.intents import IntentMatcher
 from assistant.interpret import Interpreter
-from assistant.listener import Listener
+from assistant.listener import FRAME_S, Listener
 from assistant.listening import Listening
 from assistant.store.protocol import RecordStore
 from assistant.stt.base import Recognizer
@@ -29,13 +32,23 @@ from assistant.transcript import Transcript
 
 _LOGGER = logging.getLogger(__name__)
 
-FrontEnd = Callable[[AudioSource], AudioSource]
-"""A speech front end (echo cancellation, noise suppression, VAD) wrapping the raw source."""
+
+def front_end(settings: Settings, clock: Callable[[], float] = time.monotonic) -> FrontEnd:
+    """The process's speech front end from `[frontend]`; `clock` dates microphone frames on the clock the
+    speaker stamps `played()` with (time.monotonic; see `capture_clock`)."""
+    return build_front_end(settings.frontend, clock)
 
 
-def no_front_end(source: AudioSource) -> AudioSource:
-    """The identity front end: the seat where assistant.frontend plugs in."""
-    return source
+def capture_clock(listener_of: Callable[[], Listener | None], clock: Clock) -> Callable[[], float]:
+    """When the frame being cleaned was captured (its end): the listener's current source's `last_frame_at`
+    (a microphone, reopened or not), else `clock.monotonic()` (scripted and file sources)."""
+
+    def captured_until() -> float:
+        hearer = listener_of()
+        at = getattr(hearer.source, "last_frame_at", None) if hearer is not None else None
+        return at + FRAME_S if at is not None else clock.monotonic()
+
+    return captured_until
 
 
 def interpreter(*, policy: AcceptancePolicy | None = None, danger: DangerCheck | None = None,
@@ -63,20 +76,34 @@ def activation() -> IntentMatcher:
 
 
 def listener(source: AudioSource, settings: Settings, clock: Clock, *, recognizer: Recognizer | None = None,
-             engine: str | None = None, front_end: FrontEnd = no_front_end) -> Listener:
-    """source -> front end -> recogniser (default: the configured engine) -> listener."""
+             engine: str | None = None, front: FrontEnd | None = None) -> Listener:
+    """source -> front end + endpointer (SpeechGate) -> recogniser (default: the configured engine) -> listener.
+
+    `front`: the process's front end when something else (the speaker) must reach it too; by default one is
+    built here from `[frontend]`, dated by the source's capture times. Full duplex when it cancels echo.
+    """
     if recognizer is None:
         from assistant.stt.factory import create_recognizer
 
         recognizer = create_recognizer(settings, engine)
-    return Listener(front_end(source), recognizer, clock, silence_timeout_s=settings.speech.silence_timeout_s)
+    built: list[Listener] = []
+    front = front or front_end(settings, capture_clock(lambda: built[0] if built else None, clock))
+    hearer = Listener(source, recognizer, clock, gate=SpeechGate(front, settings.frontend.endpoint),
+                      silence_timeout_s=settings.speech.silence_timeout_s, full_duplex=cancels_echo(front))
+    built.append(hearer)
+    return hearer
+
+
+def cancels_echo(front: FrontEnd) -> bool:
+    """True when `front` removes the assistant's own voice (the microphone may stay open while it speaks)."""
+    return isinstance(front, SpeechFrontEnd) and front.echo is not None
 
 
 def conversation(hearing: Listening, say_line: Callable[[Line], None], clock: Clock, settings: Settings,
                  library: DialogLibrary, store: RecordStore, *, interpret: Interpreter | None = None,
                  transcript: Transcript | None = None, play_line: Callable[[Line], Playback] | None = None,
                  play_clip: Callable[[Clip], float] | None = None, barge_in: bool = True,
-                 max_turns: int | None = None) -> Conversation:
+                 max_turns: int | None = None, display: Display | None = None) -> Conversation:
     """A conversation hearing through `hearing`, speaking through `say_line` (and `play_line`/`play_clip`
     for audio), with the time-out flow wired. Barge-in is on when the hearer is a recogniser Listener and
     lines can be played without waiting."""
@@ -94,4 +121,5 @@ def conversation(hearing: Listening, say_line: Callable[[Line], None], clock: Cl
                         time_out=TimeOutFlow(settings, library, store),
                         safety_check=SafetyCheckFlow(library, country),
                         help_line=lambda: Line("safety.help_line", {}, help_line_text(country)),
-                        play_line=play_line, play_clip=play_clip, barge_in=watcher, max_turns=max_turns)
+                        play_line=play_line, play_clip=play_clip, barge_in=watcher, max_turns=max_turns,
+                        display=display)

@@ -6,8 +6,8 @@ the pipeline factory with the front end from the settings (assistant/frontend: e
 suppressor, silero VAD) run on every frame, pocketsphinx, the scheduler looked at on every idle chunk, and a
 store. Two inputs, REPEATS times each, min/median/max: 60 s of a quiet room (-65 dBFS noise) and 60 s of
 background chatter (espeak-ng voices en-us, en-gb, en-us+f3 at conversational level, -30 dBFS RMS while
-speaking, with pauses; no command in it). A third input is the quiet room with the front end off (the
-baseline that shows the front end's share). Then an 8-hour idle run on a virtual clock checks that RSS does
+speaking, with pauses; no command in it). A third input is the quiet room with the VAD alone (no echo canceller,
+no suppressor: the share of those stages). Then an 8-hour idle run on a virtual clock checks that RSS does
 not grow. `run(results)` adds its numbers to `results`; `main()` prints them as JSON.
 """
 
@@ -32,7 +32,7 @@ from assistant.audio.sources import ScriptedSource
 from assistant.clock import Clock, RealClock, VirtualClock
 from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary
-from assistant.frontend import FrontEnd, FrontEndSettings, build_front_end
+from assistant.frontend import FrontEndSettings
 from assistant.listener import Listener
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
@@ -79,7 +79,12 @@ def chatter(seconds: float) -> bytes:
 
 
 class PacedSource:
-    """A microphone stand-in: frame k of `pcm` is handed out at start + k x 30 ms of wall time, then None."""
+    """A microphone stand-in: frame k of `pcm` is handed out at start + k x 30 ms of wall time, then silence.
+
+    `live`, as a microphone: the Listener drains it through the front end on its reader thread (FrontEndStream),
+    exactly as `run` hears a microphone."""
+
+    live = True
 
     def __init__(self, pcm: bytes) -> None:
         self.pcm = pcm
@@ -90,13 +95,12 @@ class PacedSource:
         """A microphone keeps running between listens: nothing to select."""
 
     def read(self) -> bytes | None:
-        if self.offset >= len(self.pcm):
-            return None
+        """After the audio, paced silence: a microphone never stops (an utterance under way still ends)."""
         if self.started is None:
             self.started = time.monotonic()
         due = self.started + self.offset / 32000
         time.sleep(max(0.0, due - time.monotonic()))
-        frame = self.pcm[self.offset:self.offset + FRAME_BYTES]
+        frame = self.pcm[self.offset:self.offset + FRAME_BYTES] if self.offset < len(self.pcm) else b""
         self.offset += FRAME_BYTES
         return frame.ljust(FRAME_BYTES, b"\0")
 
@@ -111,53 +115,26 @@ class PacedSource:
         """Nothing to release."""
 
 
-class FrontEndSource:
-    """`source` through the configured front end (assistant.frontend): each frame cleaned and scored. The
-    Listener on this branch still gates on loudness; this puts the front end's full cost on every frame."""
-
-    def __init__(self, source: PacedSource, front_end: FrontEnd) -> None:
-        self.source = source
-        self.front_end = front_end
-        self.speech_frames = 0
-
-    def begin(self, request: object) -> None:
-        self.source.begin(request)
-
-    def read(self) -> bytes | None:
-        frame = self.source.read()
-        if frame is None:
-            return None
-        processed = self.front_end.process(frame)
-        self.speech_frames += processed.speech_probability >= 0.5
-        return processed.pcm
-
-    def discard_pending(self) -> None:
-        self.source.discard_pending()
-
-    def close(self) -> None:
-        self.source.close()
-
-
 def real_time_idle(audio: bytes, store_dir: Path, front_end: bool = True) -> dict[str, float]:
     """CPU % of one core while idling over `audio` in real time (5 s idle chunks, as `assistant run`);
     `front_end=False`: the same without the front end (the baseline that shows its share)."""
     clock = RealClock()
     paced = PacedSource(audio)
-    frontend = build_front_end(Settings().frontend if front_end else FrontEndSettings(vad="none"), clock.monotonic)
-    source = FrontEndSource(paced, frontend)
-    comp, listener = companion(store_dir, source, clock)
+    settings = Settings() if front_end else Settings(frontend=FrontEndSettings(echo="none", denoise="none"))
+    comp, listener = companion(store_dir, paced, clock, settings)
     comp.idle_once(0.1)  # warm up: grammar built, first search
     paced.restart()
-    listener.frames_decoded = source.speech_frames = 0
+    listener.frames_decoded = 0
     seconds = len(audio) / 32000
     started_cpu, started_wall = time.process_time(), time.perf_counter()
     intents = []
-    while source.source.offset < len(audio):
+    while paced.offset < len(audio):
         intents.append(comp.idle_once(5.0))
     cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started_wall
     comp.store.close()
+    listener.source.close()
     return {"cpu_percent": 100 * cpu / wall, "wall_s": wall, "audio_s": seconds,
-            "frames_decoded": listener.frames_decoded, "front_end_speech_frames": source.speech_frames,
+            "frames_decoded": listener.frames_decoded,
             "false_activations": sum(i is not None for i in intents), "rss_mb": rss_mb()}
 
 
@@ -167,14 +144,14 @@ def repeated(audio: bytes, base: Path, name: str, front_end: bool = True) -> dic
     return {"cpu_percent_of_one_core": spread([r["cpu_percent"] for r in runs], 2),
             "wall_s": spread([r["wall_s"] for r in runs], 1), "audio_s": round(runs[0]["audio_s"], 1),
             "frames_decoded": spread([r["frames_decoded"] for r in runs], 0),
-            "front_end_speech_frames": spread([r["front_end_speech_frames"] for r in runs], 0),
             "false_activations": sum(int(r["false_activations"]) for r in runs),
             "rss_mb": round(max(r["rss_mb"] for r in runs), 1)}
 
 
-def companion(store_dir: Path, source: object, clock: Clock) -> tuple[Companion, Listener]:
+def companion(store_dir: Path, source: object, clock: Clock,
+              settings: Settings | None = None) -> tuple[Companion, Listener]:
     """The idle companion as `assistant run` wires it (pipeline factory, configured engine), hearing `source`."""
-    settings = Settings()
+    settings = settings or Settings()
     listener = pipeline.listener(source, settings, clock)  # type: ignore[arg-type]
     store = Store.open(store_dir)
     library = DialogLibrary.load(seed=0)
@@ -212,7 +189,7 @@ def run(results: dict) -> None:  # type: ignore[type-arg]
         results["idle"] = {
             "quiet_room_real_time": repeated(noise(SECONDS), base, "quiet"),
             "chatter_real_time": repeated(chatter(SECONDS), base, "chatter"),
-            "quiet_room_real_time_front_end_off": repeated(noise(SECONDS), base, "baseline", front_end=False),
+            "quiet_room_real_time_vad_only": repeated(noise(SECONDS), base, "baseline", front_end=False),
             "eight_hour_idle_virtual_clock": eight_hours(base / "c"),
         }
 

@@ -1,11 +1,16 @@
 """Room benchmark: a conversation-like session through a private PulseAudio virtual room (assistant/audio/room.py).
 
-The assistant (real SpeakerSink) says a line and listens (real MicrophoneSource on room.monitor, Listener,
+The assistant (real SpeakerSink) says a line and listens (real MicrophoneSource on room.monitor through the
+front end, as `run` wires it: assistant.live.open_audio, echo canceller fed by the speaker, full duplex; Listener,
 pocketsphinx); a partner answers by `paplay` into the room; on the endpoint the assistant plays its reply at once.
 Counts underruns (PortAudio's flags and ALSA's xrun reports) and microphone overflows, and measures
 `end of the partner's speech -> first sample of the reply`, both ends read from one independent recording of the
 room (`parecord` of room.monitor): what a partner in that room would feel. Replies are pre-rendered, so the
 figure includes endpointing, the recogniser, and the speaker's buffering, not text-to-speech synthesis.
+Every third turn is a barge-in trial instead: a long line watched by the BargeInWatcher as `run` watches an
+interruptible line, with "time out" played into the room 2.5 s after the line is first heard (caught when the
+watcher stops the line with intent time_out) or, every other trial, nobody speaking (its own words must never
+stop it).
 
 `run(results)` adds its numbers; ROOM_BENCH_S sets the session length (default 300 s).
 """
@@ -17,27 +22,34 @@ import os
 import random
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from assistant import pipeline
 from assistant.audio import quiet
 from assistant.audio.base import Clip, ListenRequest
 from assistant.audio.capture import locate
 from assistant.audio.convert import read_wav, write_wav
-from assistant.audio.microphone import MicrophoneSource
 from assistant.audio.reconnect import rescan
 from assistant.audio.room import PulseRoom
-from assistant.audio.speaker import SpeakerSink
 from assistant.clock import RealClock
-from assistant.listener import Listener
+from assistant.config import AudioSettings, Settings, SpeechSettings
+from assistant.live import Closable, open_audio
 from assistant.simulate.voices import speak
+from assistant.timeout.bargein import BargeInWatcher
 
 PROMPTS = ("Did you both have a moment to talk today?", "Shall we go on to the next step?",
            "Would you like to hear that again?", "Are you ready to begin?")
 REPLIES = ("Thank you.", "Okay, let's go on.", "Good.")
 ANSWERS = (("yes", "en-gb"), ("no", "en-us"), ("yes", "en-us+f3"), ("no", "en-gb+m3"))
+BARGE_VOICES = ("en-us+f3", "en-gb", "en-us+m3", "en-gb-scotland+f2")
+LONG_LINE = ("Before we begin, here is how our check in works. I will ask each of you a few questions, one at a "
+             "time, and I keep only what you agree to keep.")
+PARTNER_AT_S = 2.5
 YES_NO = ListenRequest(kind="yes_no", step="bench", phrases=("yes", "no"))
 MIN_SCORE = 0.5
 """Normalised correlation above which a clip counts as found in the room recording."""
@@ -47,7 +59,8 @@ SEARCH_S = 25.0
 
 GOALS = {
     "room.speaker_underruns": ("<=", 0), "room.alsa_xruns": ("<=", 0), "room.mic_overflows": ("<=", 0),
-    "room.answer_end_to_reply_start_p50_ms": ("<=", 300),
+    "room.answer_end_to_reply_start_p50_ms": ("<=", 300), "room.barge_in_caught_pct": (">=", 90),
+    "room.own_line_false_stops": ("<=", 0),
 }
 """Goals shown beside this section's figures by scripts/bench."""
 def _edges(pcm: bytes, threshold: int = 300) -> tuple[int, int]:
@@ -65,17 +78,31 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
         path = work / f"answer{index}.wav"
         write_wav(path, speak(word, voice=voice))
         answers.append((word, path))
-    from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
-
-    speaker = SpeakerSink("pulse")
-    mic = MicrophoneSource("pulse")
-    listener = Listener(mic, PocketsphinxRecognizer(), RealClock(), silence_timeout_s=6.0)
+    settings = Settings(audio=AudioSettings(input_device="pulse", output_device="pulse"),
+                        speech=SpeechSettings(engine="pocketsphinx", silence_timeout_s=6.0))
+    closers: list[Closable] = []
+    ends = open_audio(settings, RealClock(), closers)  # as `run` wires it: front end, echo reference, full duplex
+    speaker, mic, listener = ends.sink, ends.source, ends.listener
     xruns_before = quiet.alsa_xruns
     order: list[tuple[str, bytes]] = []  # what the room should hear, in order: ("answer"/"reply", pcm)
     turns = understood = 0
     to_dac: list[float] = []  # recogniser endpoint -> the reply's first sample at the DAC (speaker's report)
     began = time.monotonic()
+    barge = {"trials": 0, "caught": 0, "own_line_trials": 0, "own_line_false_stops": 0}
+    long_line = Clip(speak(LONG_LINE, voice="en-us+m3"), LONG_LINE)
+    time_outs = []
+    for voice in BARGE_VOICES:
+        write_wav(work / f"time_out_{voice}.wav", speak("time out", voice=voice))
+        time_outs.append(work / f"time_out_{voice}.wav")
+    watcher = BargeInWatcher(listener, pipeline.interpreter())
     while time.monotonic() - began < seconds:
+        turns += 1
+        if turns % 3 == 0:
+            with_partner = (turns // 3) % 2 == 1
+            _barge_trial(room, watcher, speaker, long_line, time_outs[barge["trials"] % len(time_outs)]
+                         if with_partner else None, barge)
+            time.sleep(rng.uniform(0.2, 1.0))
+            continue
         speaker.play(Clip(rng.choice(prompts))).wait(30)
         word, path = rng.choice(answers)
         partner = room.play(path)
@@ -87,22 +114,55 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
             if answered.started_at is not None:
                 to_dac.append(answered.started_at - heard.endpoint_at)
         partner.wait(10)
-        turns += 1
         if heard is None:
             continue
         understood += heard.utterance.text == word
         order += [("answer", read_wav(path)), ("reply", reply)]
         time.sleep(rng.uniform(0.2, 1.0))  # the couple's pause before the next prompt
     time.sleep(0.5)
-    counts = {"turns": turns, "answers_understood": understood, "speaker_underruns": speaker.underruns,
+    counts = {"turns": turns, "answers_understood": understood, "barge_in_trials": barge["trials"],
+              "barge_in_caught": barge["caught"], "own_line_trials": barge["own_line_trials"],
+              "own_line_false_stops": barge["own_line_false_stops"], "speaker_underruns": speaker.underruns,
               "speaker_startup_underruns": speaker.startup_underruns,
               "alsa_xruns": quiet.alsa_xruns - xruns_before, "mic_overflows": mic.overflows,
               "session_s": round(time.monotonic() - began, 1), "speaker_latency_ms": round(1000 * speaker.latency)}
+    if barge["trials"]:
+        counts["barge_in_caught_pct"] = round(100 * barge["caught"] / barge["trials"])
     if to_dac:
         counts["endpoint_to_reply_dac_p50_ms"] = round(1000 * statistics.median(to_dac))
-    mic.close()
-    speaker.close()
+    for closer in reversed(closers):
+        closer.close()
     return counts, order
+
+
+def _barge_trial(room: PulseRoom, watcher: BargeInWatcher, speaker: Any, line: Clip, partner: Path | None,
+                 tally: dict[str, int]) -> None:
+    """One long line watched for a barge-in; `partner` ("time out") is played PARTNER_AT_S into it."""
+    playback = speaker.play(line)
+    players: list[Any] = []
+
+    def speak_into() -> None:
+        deadline = time.monotonic() + 10
+        while playback.started_at is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(max(0.0, (playback.started_at or time.monotonic()) + PARTNER_AT_S - time.monotonic()))
+        players.append(room.play(partner))
+
+    if partner is not None:
+        threading.Thread(target=speak_into, daemon=True).start()
+    event = watcher.watch(playback, line.text, line.duration)
+    playback.wait(30)
+    deadline = time.monotonic() + 10
+    while partner is not None and not players and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for player in players:
+        player.wait(10)
+    if partner is None:
+        tally["own_line_trials"] += 1
+        tally["own_line_false_stops"] += event is not None
+    else:
+        tally["trials"] += 1
+        tally["caught"] += event is not None and event.intent == "time_out"
 
 
 def _latencies(recording: np.ndarray, order: list[tuple[str, bytes]]) -> list[float]:

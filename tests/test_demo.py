@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 from assistant.store import Store
-from assistant.store.records import SessionEvent, TimeOut
+from assistant.store.records import Commitment, SessionEvent, TimeOut
 
 
 @pytest.mark.speech  # through the CLI: the lane rule cannot see it
@@ -37,8 +37,13 @@ def test_demo_runs_a_full_checkin_with_a_time_out_and_resumes_at_the_same_step(t
         ("checkin.transparency", "Maya"), ("checkin.transparency_open", "Maya"),
         ("checkin.transparency_response", "Maya"), ("checkin.transparency", "Jordan")]
     # The repair steps: each trigger and need said back by the other partner; Maya adds to hers once;
-    # Jordan's commitment is read back, said again, and kept only when confirmed.
+    # Each commitment is read back; the garbled words are refused twice, so neither is kept in words.
     assert [(d, p) for d, p in said if d in ("checkin.trigger_heard", "checkin.need_heard", "checkin.need_add")] == [
         ("checkin.trigger_heard", "Maya"), ("checkin.trigger_heard", "Jordan"), ("checkin.need_heard", "Maya"),
         ("checkin.need_add", "Maya"), ("checkin.need_heard", "Jordan")]
-    assert ids.count("checkin.commitment_again") == 1 and ids.count("checkin.commitment_readback_again") == 1
+    assert [(d, p) for d, p in said if d.startswith("checkin.commitment_")] == [
+        (f"checkin.commitment_{step}", partner) for partner in ("Maya", "Jordan")
+        for step in ("readback", "again", "readback_again", "unworded")]
+    with Store.open(out / "store") as store:
+        kept = store.query(Commitment)
+    assert [(c.partner, c.text, c.confirmed) for c in kept] == [("Maya", None, False), ("Jordan", None, False)]

@@ -46,6 +46,9 @@ def test_speech_after_a_pause_is_heard_and_only_speech_is_decoded() -> None:
     assert heard.listen_seconds > 4.0
     total_frames = len(pcm) // FRAME_BYTES
     assert listener.frames_decoded < total_frames * 0.6
+    # The utterance's own audio comes with it (a commitment's recording): what was decoded, not the pause.
+    assert len(heard.pcm) == listener.frames_decoded * FRAME_BYTES
+    assert heard.utterance.end * 2 * 16_000 <= len(heard.pcm) < len(pcm) * 0.6  # the whole word, not the pause
 
 
 def test_a_short_turn_ending_without_speech_lets_the_rest_of_the_timeout_pass() -> None:

@@ -93,7 +93,7 @@ def test_appreciation_command_runs_today_s_appreciation_after_consent(tmp_path: 
 
 def test_agreement_review_is_a_command_not_a_suggestion_to_remove(tmp_path: Path) -> None:
     seed_store(tmp_path)
-    code, output = invoke(tmp_path, "agreement", "review", input="yes\nyes\nkeep\n")
+    code, output = invoke(tmp_path, "agreement", "review", input="yes\nyes\nkeep\nno\n")
     assert code == 0, output
     assert "Did you mean" not in output and "Agreement review completed." in output
     with Store.open(tmp_path) as store:
@@ -147,3 +147,45 @@ def test_setup_asks_names_times_and_day_and_saves_them_privately(tmp_path: Path)
     # The names are used from then on (consent asks each partner by name).
     code, output = invoke(tmp_path / "data", "--config", str(config), "checkin", input="no\n")
     assert DialogLibrary.load().for_typing().render("consent.ask_partner", partner="Maya").text in output
+
+
+def test_voice_adds_an_agreement_item_read_back_and_agreed_by_both(tmp_path: Path) -> None:
+    seed_store(tmp_path / "store")
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    replies: list[str | None] = ["add to our agreement", "we put our phones away at dinner", "yes", "yes", "yes"]
+    idle, said, store = companion(tmp_path, clock, replies)
+    assert idle.idle_once(5.0) == "agreement_add"
+    ids = [line.dialog_id for line in said]
+    assert ids == ["agreement_add.add_wording", "agreement_add.add_readback", "agreement_add.confirm_first",
+                   "agreement_add.confirm_second", "agreement_add.closing"]
+    assert said[1].slots["heard"] == "we put our phones away at dinner"
+    assert said[2].slots["partner_a"] == "Alex" and said[3].slots["partner_b"] == "Sam"
+    versions = store.query(AgreementVersion)
+    assert versions[-1].items == ("We share plans for the evening by six.", "we put our phones away at dinner")
+    events = [(e.activity, e.status) for e in store.query(SessionEvent)]
+    assert events == [("agreement_add", "started"), ("agreement_add", "completed")]
+    store.close()
+
+
+def test_voice_item_heard_wrong_or_refused_by_one_partner_is_not_kept(tmp_path: Path) -> None:
+    seed_store(tmp_path / "store")
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    replies: list[str | None] = ["add to our agreement", GARBLED, "no",
+                                 "add to our agreement", "we walk on saturdays", "yes", "yes", "no"]
+    idle, said, store = companion(tmp_path, clock, replies)
+    assert idle.idle_once(5.0) == "agreement_add"
+    assert "agreement_add.add_not_kept" in [line.dialog_id for line in said]
+    assert idle.idle_once(5.0) == "agreement_add"
+    assert [v.items for v in store.query(AgreementVersion)] == [("We share plans for the evening by six.",)]
+    store.close()
+
+
+def test_every_answer_instruction_speaks_of_typing_in_text_mode() -> None:
+    """A line that tells people what to answer uses {say}/{Say} (typed: "type"), in every dialog file."""
+    import re
+
+    instruction = re.compile(r"\b[Ss]ay (yes|no\b|a number|keep|change|ready|skip|stop|time out|resume|the |"
+                             r"\{options\}|your commitment|it again)")
+    found = [(dialog_id, text) for dialog_id, variants in LIBRARY.prompts.items() for text in variants
+             if instruction.search(text.replace("{say}", "").replace("{Say}", ""))]
+    assert found == []

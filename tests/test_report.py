@@ -16,7 +16,15 @@ from assistant.report import History, Words, collect
 from assistant.report.charts import plotted_days, ratings_figure, tick_labels, timeouts_figure
 from assistant.report.sections import Section, build
 from assistant.store import Store
-from assistant.store.records import Record, SafetyEvent, SessionEvent, StepAnswer, TimeOut
+from assistant.store.records import (
+    Commitment,
+    CommitmentReview,
+    Record,
+    SafetyEvent,
+    SessionEvent,
+    StepAnswer,
+    TimeOut,
+)
 
 pytestmark = pytest.mark.usefixtures("private_umask")
 REPORT_CODE = Path(__file__).parent.parent / "assistant" / "report"
@@ -105,7 +113,11 @@ def test_themes_respect_keep_transcripts(stored, words: Words) -> None:
     records, _ = stored
     kept = section(history_of(records), words, "themes")
     assert kept["report.themes_partner"][0] == {"partner": "Maya", "triggers": "11 triggers", "needs": "11 needs"}
-    assert len(kept["report.theme_item"]) == 44
+    assert kept["report.theme_item"] == [  # 44 answers, two wordings: counted as themes, not 44 transcript lines
+        {"kind": "trigger", "text": "a late message that went unanswered", "who": "Maya 11 times, Jordan 11 times",
+         "day": "1 Feb 2026"},
+        {"kind": "need", "text": "a quick text when plans change", "who": "Maya 11 times, Jordan 11 times",
+         "day": "1 Feb 2026"}]
     private = section(history_of(records, keep=False), words, "themes")
     assert "report.theme_item" not in private and "report.themes_counts_only" in private
     assert private["report.themes_partner"] == kept["report.themes_partner"]
@@ -176,3 +188,53 @@ def test_a_period_from_since_to_today_and_long_runs_of_low_ratings(stored, words
            for d in range(1, 21)]
     flagged = section(history_of(low), words, "ratings")["report.low_ratings_many"]
     assert flagged[0]["count"] == "20" and flagged[0]["values"].count(" on ") == 8
+
+
+def test_commitments_kept_as_the_other_partner_said_and_go_back_counted_once(stored, words: Words) -> None:
+    records, written = stored
+    history = history_of(records)
+    weeks = len(written.rated_days)  # completed check-ins: one confirmed commitment each, per partner
+    made = [r for r in records if isinstance(r, Commitment)]
+    assert len(made) == 2 * weeks + 1 and sum(c.supersedes is not None for c in made) == 1  # the "go back" one
+    assert len(history.commitments) == 2 * weeks  # the replaced one is not counted
+    reviewed = [c for c in history.commitments if c.kept is not None]
+    assert {(c.partner, c.confirmed_by) for c in reviewed} == {("Maya", "Jordan"), ("Jordan", "Maya")}
+    # report_history: Maya's commitment is not kept in weeks where week % 3 == 1 (weeks 1, 4, 7, 10 reviewed)
+    maya_kept = sum(week % 3 != 1 for week in range(1, weeks))
+    lines_ = section(history, words, "commitments")
+    assert lines_["report.commitments_partner"] == [
+        {"partner": "Maya", "kept": str(maya_kept), "reviewed": f"{weeks - 1} commitments", "others": "Jordan"},
+        {"partner": "Jordan", "kept": str(weeks - 1), "reviewed": f"{weeks - 1} commitments", "others": "Maya"}]
+    assert lines_["report.commitments_open"] == [{"commitments": "2 commitments"}]
+    assert "report.commitments_partner_self" not in lines_
+
+
+def test_a_commitment_the_maker_marked_in_an_older_store_is_said_as_self_marked(words: Words) -> None:
+    made = Commitment(at="2026-01-04T19:00:00+00:00", session_id="s1", partner="Maya", text="call at six")
+    review = CommitmentReview(at="2026-01-11T19:00:00+00:00", session_id="s2", commitment_id=made.id, kept=True)
+    found = section(history_of([made, review]), words, "commitments")
+    assert found["report.commitments_partner_self"] == [{"partner": "Maya", "kept": "1", "reviewed": "1 commitment"}]
+    assert "report.commitments_partner" not in found
+
+
+def test_a_theme_is_the_same_words_named_again_whatever_the_case_or_punctuation(words: Words) -> None:
+    said = [StepAnswer(at=f"2026-01-{day:02d}T20:00:00+00:00", session_id=f"s{day}", activity="checkin",
+                       step="triggers", partner=partner, text=text)
+            for day, partner, text in ((4, "Maya", "Late messages."), (11, "Maya", "late  messages"),
+                                       (11, "Jordan", "the phone face down"), (18, "Jordan", "Late messages"))]
+    found = section(history_of(said), words, "themes")
+    assert [(t["text"], t["who"]) for t in found["report.theme_item"]] == [
+        ("Late messages", "Maya 2 times, Jordan once"), ("the phone face down", "Jordan once")]
+
+
+def test_the_wording_said_again_after_blame_coaching_is_the_theme_not_the_blaming_one(words: Words) -> None:
+    def said(step: str, minute: int, text: str) -> StepAnswer:
+        return StepAnswer(at=f"2026-01-04T20:{minute:02d}:00+00:00", session_id="s1", activity="checkin", step=step,
+                          partner="Maya", text=text)
+
+    found = section(history_of([said("triggers", 1, "you always assume the worst"),
+                                said("trigger_coach", 2, "when the phone buzzed late i felt uneasy"),
+                                said("needs", 9, "i need a quick text when plans change")]), words, "themes")
+    assert found["report.themes_partner"][0] == {"partner": "Maya", "triggers": "1 trigger", "needs": "1 need"}
+    assert [t["text"] for t in found["report.theme_item"]] == ["when the phone buzzed late i felt uneasy",
+                                                             "i need a quick text when plans change"]

@@ -20,7 +20,9 @@ ASSISTANT = [sys.executable, "-m", "assistant"]
 
 
 def start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSISTANT_CONFIG": str(tmp_path / "none.toml")}
+    named = tmp_path / "named.toml"  # the first-run setup was done (tests/test_first_run.py runs it)
+    named.write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSISTANT_CONFIG": str(named)}
     return subprocess.Popen([*ASSISTANT, "--data-dir", str(tmp_path / "data"), *args], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 

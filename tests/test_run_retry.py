@@ -65,7 +65,8 @@ def test_retries_while_the_speaker_is_missing_load_the_model_once(tmp_path: Path
     monkeypatch.setattr("assistant.audio.microphone.MicrophoneSource", QuietMicrophone)
     monkeypatch.setattr("assistant.live.SpeakerSink", speaker)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "named.toml").write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")  # set up already
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "named.toml"))
     data = tmp_path / "data"
     with Store.open(data) as store:
         store.append(Consent(at="2026-01-01T09:00:00+00:00", partners=("Alex", "Sam")))

@@ -72,7 +72,7 @@ def test_idle_silence_is_not_decoded(tmp_path: Path) -> None:
 
 
 def test_spoken_agreement_review_removes_one_item_with_both_yeses(tmp_path: Path) -> None:
-    answers = iter(["keep", "remove", "yes", "yes"])
+    answers = iter(["keep", "remove", "no", "yes", "yes"])  # no new item; both agree to the removal
     clock, listener, said = pipeline(lambda request: next(answers, None))
     store = Store.open(tmp_path / "store")
     store.update_agreement(["We share our plans by six.", "Phones stay face up."], "add", clock.now().isoformat())

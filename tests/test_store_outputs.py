@@ -85,11 +85,11 @@ def test_forget_deletes_the_simulation_outputs_it_wrote_into_the_data_dir(data_d
 
 def test_agreement_wording_from_stdin_keeps_it_out_of_argv(data_dir: Path) -> None:
     wording = "We tell each other when an old contact writes."
-    result = run_cli(data_dir, "agreement", "add", input=wording.encode() + b"\n")
+    result = run_cli(data_dir, "agreement", "add", input=wording.encode() + b"\nyes\nyes\n")  # both partners agree
     assert result.returncode == 0 and f"Added item 1: {wording}" in result.stdout
     assert wording not in " ".join(result.args)
     assert "visible to other users" not in result.stderr
-    argv_form = run_cli(data_dir, "agreement", "add", "Phones", "stay", "face", "up.")
+    argv_form = run_cli(data_dir, "agreement", "add", "Phones", "stay", "face", "up.", input=b"yes\nyes\n")
     assert argv_form.returncode == 0 and "visible to other users" in argv_form.stderr
     listed = run_cli(data_dir, "agreement", "list")
     assert f"1. {wording}" in listed.stdout and "2. Phones stay face up." in listed.stdout

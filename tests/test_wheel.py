@@ -52,7 +52,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "PYTHON"))}
-    return {**keep, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_CONFIG": str(tmp_path / "none.toml")}
+    (tmp_path / "named.toml").write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")  # set up already
+    return {**keep, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_CONFIG": str(tmp_path / "named.toml")}
 
 
 def test_the_package_comes_from_the_wheel_with_its_dialogs_and_py_typed(installed: Path, tmp_path: Path,

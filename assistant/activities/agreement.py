@@ -12,10 +12,20 @@ from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.dialog.schema import Step
-from assistant.store.records import AgreementVersion, BoundaryNote, SessionEvent, StepAnswer, new_id
+from assistant.store.records import (
+    AgreementProposal,
+    AgreementVersion,
+    BoundaryNote,
+    Record,
+    SessionEvent,
+    StepAnswer,
+    new_id,
+)
 from assistant.store.store import Store
 
 CONFIRM_STEPS = ("confirm_first", "confirm_second")
+CHANGE_NAMES = {"change": "edit", "remove": "remove", "add": "add"}
+"""A proposal's action -> its summary line (agreement.change_<name>)."""
 
 
 @dataclass
@@ -23,7 +33,8 @@ class Proposal:
     """A change to one item, waiting for both partners' yes."""
 
     index: int
-    action: Literal["change", "remove"]
+    """The item's position at the start of the review; an added item's is past the last one."""
+    action: Literal["change", "remove", "add"]
     wording: str = ""
     votes: dict[str, bool] = field(default_factory=dict)
 
@@ -39,13 +50,35 @@ def apply(items: list[str], proposals: list[Proposal], partners: tuple[str, str]
             result.append(text)
         elif proposal.action == "change" and proposal.wording.strip():
             result.append(proposal.wording.strip())
+    result += [p.wording.strip() for p in agreed if p.action == "add" and p.wording.strip()]
     return result, agreed
+
+
+def _since_last_review(store: Store) -> list[Record]:
+    """Boundary notes and command-line proposals made since the last completed review."""
+    done = [e.when for e in store.query(SessionEvent) if e.activity == "agreement_review" and e.status == "completed"]
+    return [r for kind in (BoundaryNote, AgreementProposal) for r in store.query(kind) if not done or r.when > done[-1]]
+
+
+def waiting_proposals(store: Store, items: list[str]) -> dict[int, Proposal]:
+    """Command-line proposals since the last review, by item position (an added item's is past the last);
+    one whose item no longer reads as it did is dropped (the agreement changed since)."""
+    found: dict[int, Proposal] = {}
+    for record in _since_last_review(store):
+        if not isinstance(record, AgreementProposal):
+            continue
+        if record.action == "add":
+            index = len(items) + sum(p.action == "add" for p in found.values())
+            found[index] = Proposal(index, "add", record.wording)
+        elif record.item in items:
+            index = items.index(record.item)
+            found[index] = Proposal(index, "change" if record.action == "edit" else "remove", record.wording)
+    return found
 
 
 def boundary_notes_line(library: DialogLibrary, store: Store) -> str:
     """The boundary changes noted at check-ins since the last completed review, said before the items."""
-    done = [e.when for e in store.query(SessionEvent) if e.activity == "agreement_review" and e.status == "completed"]
-    notes = [n for n in store.query(BoundaryNote) if not done or n.when > done[-1]]
+    notes = [n for n in _since_last_review(store) if isinstance(n, BoundaryNote)]
     if not notes:
         return ""
     worded = [n.text.strip().rstrip(".") for n in notes if n.text and n.text.strip()]
@@ -71,13 +104,21 @@ class AgreementReviewActivity:
     saved: AgreementVersion | None = None
     _summary: str | None = None
     _agreed_items: list[str] | None = None
+    proposals_waiting: bool = True
+    """Take up the command line's proposals (the monthly review); False: only what is said now."""
+    _draft: str = ""
+    """A new item's words as heard, held until they are read back and confirmed."""
 
     def __post_init__(self) -> None:
         current = self.store.agreement()
         self.items_at_start = list(current.items) if current else []
+        if self.proposals_waiting:
+            self.proposals = waiting_proposals(self.store, self.items_at_start)
 
     def _item(self, index: int) -> dict[str, object]:
-        return {"number": index + 1, "item": self.items_at_start[index], "index": index}
+        added = index >= len(self.items_at_start)
+        item = self.proposals[index].wording if added else self.items_at_start[index]
+        return {"number": index + 1, "item": item, "index": index}
 
     def items(self, step: Step) -> list[dict[str, object]]:
         if step.id in CONFIRM_STEPS:
@@ -96,7 +137,7 @@ class AgreementReviewActivity:
         if proposal.action == "remove":
             return self.library.render("agreement.proposal_remove", number=number,
                                        item=self.items_at_start[proposal.index])
-        return self.library.render("agreement.proposal_change", number=number, wording=proposal.wording)
+        return self.library.render(f"agreement.proposal_{proposal.action}", number=number, wording=proposal.wording)
 
     def common_slots(self) -> dict[str, object]:
         return {"partner_a": self.partners[0], "partner_b": self.partners[1]}
@@ -108,9 +149,15 @@ class AgreementReviewActivity:
             key = "overview_items" if count else "overview_none"
             overview = self.library.render(f"agreement.{key}", count=count).text
             notes = boundary_notes_line(self.library, self.store)
+            waiting = len(self.proposals)
+            if waiting:
+                key = "proposals_waiting_one" if waiting == 1 else "proposals_waiting_many"
+                overview += " " + self.library.render(f"agreement.{key}", count=waiting).text
             return {"overview": f"{notes} {overview}" if notes else overview}
         if "{summary}" in text:
             return {"summary": self.conclude()}
+        if "{heard}" in text:
+            return {"heard": self._draft}
         return {}
 
     def record(self, step: Step, slots: dict[str, object], answer: Answer) -> None:
@@ -119,6 +166,11 @@ class AgreementReviewActivity:
             self.proposals[index] = Proposal(index, answer.key)  # type: ignore[arg-type]
         elif step.id == "new_wording" and index in self.proposals:
             self.proposals[index].wording = (answer.text or "").strip()
+        elif step.id == "add_wording":
+            self._draft = " ".join((answer.text or "").split())
+        elif step.id == "add_readback" and answer.key == "yes" and self._draft:
+            added = len(self.items_at_start) + sum(p.action == "add" for p in self.proposals.values())
+            self.proposals[added] = Proposal(added, "add", self._draft)
         elif step.id in CONFIRM_STEPS and index in self.proposals:
             partner = self.partners[CONFIRM_STEPS.index(step.id)]
             self.proposals[index].votes[partner] = answer.key == "yes"
@@ -140,8 +192,8 @@ class AgreementReviewActivity:
         declined = len(agreed) < len(self._pending())
         if not agreed:
             return self.library.render("agreement.summary_declined").text
-        changes = [self.library.render(f"agreement.change_{'edit' if p.action == 'change' else 'remove'}",
-                                       number=p.index + 1).text for p in agreed]
+        changes = [self.library.render(f"agreement.change_{CHANGE_NAMES[p.action]}", number=p.index + 1).text
+                   for p in agreed]
         self._agreed_items = new_items  # saved by `finish` once the review completes
         text = self.library.render("agreement.summary_changed", changes=", ".join(changes)).text
         if declined:
@@ -164,3 +216,8 @@ register(ActivityKind(
     "agreement_review", "agreement_review", starts_on=("agreement_review",),
     build=lambda ctx: AgreementReviewActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
                                               keep_transcripts=ctx.settings.dialog.keep_transcripts)))
+register(ActivityKind(  # "add to our agreement", any day: a new item only (no scheduled prompt is settled)
+    "agreement_add", "agreement_add", starts_on=("agreement_add",),
+    build=lambda ctx: AgreementReviewActivity(ctx.store, ctx.library, ctx.settings.partners, ctx.clock,
+                                              keep_transcripts=ctx.settings.dialog.keep_transcripts,
+                                              name="agreement_add", proposals_waiting=False)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -71,6 +72,12 @@ class CheckinActivity:
     _order: tuple[str, str] | None = None
     _draft: str | None = None
     """The commitment words heard last, read back before they are kept."""
+    keep_recording: Callable[[Commitment], None] | None = None
+    """Set by the live caller (assistant.recordings.RecordingKeeper): told of each commitment kept without
+    confirmed words, it keeps the partner's own recording when both consented. None: text, simulation."""
+    has_recording: Callable[[str], bool] | None = None
+    """Set with `keep_recording`: a commitment with a recording is said as "what you'll hear in <partner>'s own
+    voice", and the Conversation plays it after the line (Conversation.clip_after)."""
 
     def items(self, step: Step) -> list[dict[str, object]]:
         if step.for_each == "partner":
@@ -81,7 +88,8 @@ class CheckinActivity:
             if self._commitments is None:
                 self._commitments = open_commitments(self.store, self.session_id)
             return [{"partner": c.partner, "other": self._other(c.partner),
-                     "commitment": wording(self.library, c), "commitment_id": c.id}
+                     "commitment": wording(self.library, c, bool(self.has_recording and self.has_recording(c.id))),
+                     "commitment_id": c.id}
                     for c in self._commitments]
         return [{}]
 
@@ -152,10 +160,13 @@ class CheckinActivity:
         """Keep a commitment; one made again in this session (after "go back") replaces the earlier one."""
         earlier = [c for c in live_commitments(self.store.query(Commitment))
                    if c.session_id == self.session_id and c.partner == partner]
-        self.store.append(Commitment(at=at, session_id=self.session_id, partner=partner,
-                                     text=text if self.keep_transcripts else None, confirmed=confirmed,
-                                     supersedes=earlier[-1].id if earlier else None))
+        kept = Commitment(at=at, session_id=self.session_id, partner=partner,
+                          text=text if self.keep_transcripts else None, confirmed=confirmed,
+                          supersedes=earlier[-1].id if earlier else None)
+        self.store.append(kept)
         self._draft = None
+        if not confirmed and self.keep_recording is not None:  # the recogniser's words were not right
+            self.keep_recording(kept)
 
     def status(self, status: str, step: str = "", item: int = 0, reason: str = "") -> None:
         """Log the session's status (started, completed, paused, stopped, safety); `reason` of a pause

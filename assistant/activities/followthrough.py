@@ -37,11 +37,13 @@ def open_commitments(store: RecordStore, before_session: str) -> list[Commitment
     return [c for c in commitments if c.session_id == latest_session and c.id not in reviewed]
 
 
-def wording(library: DialogLibrary, commitment: Commitment) -> str:
-    """The words read back next week: only confirmed words, else 'the commitment <partner> made'."""
+def wording(library: DialogLibrary, commitment: Commitment, recorded: bool = False) -> str:
+    """The words read back next week: only confirmed words, else 'the commitment <partner> made' (or, with the
+    partner's own recording played after the line, 'what you'll hear in <partner>'s own voice')."""
     if commitment.confirmed and commitment.text:
         return commitment.text
-    return library.render("followthrough.unworded_commitment", partner=commitment.partner).text
+    key = "recorded_commitment" if recorded else "unworded_commitment"
+    return library.render(f"followthrough.{key}", partner=commitment.partner).text
 
 
 def speaking_order(store: RecordStore, partners: tuple[str, str]) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, ListenRequest
 from assistant.audio.convert import rms_dbfs
 from assistant.audio.devices import AudioDeviceError, find_input, hostapi_of, open_stream, sounddevice_module
 from assistant.audio.quiet import realtime_callback
+from assistant.audio.stream_clock import StreamClock
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class MicrophoneSource:
         self._overflows_seen, self._overflow_burst_at = 0, -OVERFLOW_BURST_GAP_S
         self.last_frame_at: float | None = None
         """time.monotonic() at which the first sample of the frame last returned by read() was captured."""
-        self._anchor: tuple[int, float] | None = None
+        self._stream_clock = StreamClock(1)  # its rate is set once the stream is open
         self._captured = 0
         self._consumed = 0
         self.on_level: Callable[[float], None] | None = None
@@ -68,6 +69,7 @@ class MicrophoneSource:
             maxsize=max(4, int(max_buffer_s * 1000 / block_ms)))
         self.stream, self.rate = open_stream(sd.RawInputStream, self.device, "input", block_ms=block_ms,
                                              callback=self._callback, finished_callback=self._finished)
+        self._stream_clock = StreamClock(self.rate, block_ms / 1000)
         self._resampler = (None if self.rate == SAMPLE_RATE
                            else soxr.ResampleStream(self.rate, SAMPLE_RATE, 1, dtype="int16"))
         realtime_callback(self.stream, hostapi_of(self.device.index))
@@ -81,10 +83,11 @@ class MicrophoneSource:
         """PortAudio thread: never block, never raise; only enqueue."""
         if status:
             self.overflows += 1
+            self._stream_clock.restart()
         adc = float(getattr(time_info, "inputBufferAdcTime", 0.0))
         now = float(getattr(time_info, "currentTime", 0.0))
         lag = now - adc if adc > 0.0 and now > 0.0 else frames / self.rate
-        self._anchor = (self._captured, time.monotonic() - lag)  # device sample index <-> capture time
+        self._stream_clock.observe(self._captured, time.monotonic() - lag)  # device sample index -> capture time
         self._captured += frames
         try:
             self._queue.put_nowait(bytes(indata))
@@ -141,11 +144,10 @@ class MicrophoneSource:
 
     def _note_time(self) -> None:
         """Capture time of the oldest pending sample, from the latest callback's ADC time."""
-        if self._anchor is None:
+        if not self._stream_clock.known:
             return
-        index, at = self._anchor
         first = self._consumed - (len(self._pending) // 2) * self.rate / SAMPLE_RATE
-        self.last_frame_at = at + (first - index) / self.rate
+        self.last_frame_at = self._stream_clock.time_of(first)
 
     def _note_overflows(self) -> None:
         """One log line per burst of lost blocks (a burst ends after OVERFLOW_BURST_GAP_S without loss)."""

@@ -23,6 +23,7 @@ import soxr
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Clip
 from assistant.audio.devices import AudioDeviceError, find_output, hostapi_of, open_stream, sounddevice_module
 from assistant.audio.quiet import realtime_callback
+from assistant.audio.stream_clock import StreamClock
 
 _LOGGER = logging.getLogger(__name__)
 PlayedHook = Callable[[bytes, float], None]
@@ -127,6 +128,7 @@ class SpeakerSink:
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)
         self._first_callback_at = None
+        self._stream_clock, self._written = StreamClock(self.rate, self._block_ms / 1000), 0
         self._warm.clear()
         realtime_callback(self._stream, hostapi_of(self.device.index))
         self._stream.start()
@@ -164,6 +166,7 @@ class SpeakerSink:
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         """PortAudio thread: fill `frames` samples from the queued clips, silence after; never block."""
         if status.output_underflow:
+            self._stream_clock.restart()  # the device played silence we did not write: the schedule moved
             if self._warm.is_set():
                 self.underruns += 1
             else:
@@ -178,7 +181,8 @@ class SpeakerSink:
         now = float(getattr(time_info, "currentTime", 0.0))
         if dac <= 0.0 or now <= 0.0:  # a host API without timing: assume the stream's latency
             dac, now = self.latency, 0.0
-        block_at = time.monotonic() + (dac - now)
+        block_at = self._stream_clock.observe(self._written, time.monotonic() + (dac - now))
+        self._written += frames
         out = np.zeros(frames, dtype="<i2")
         filled = 0
         while filled < frames and self._pending:

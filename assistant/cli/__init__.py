@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "assistant.cli.dialog_cmds",
     "assistant.cli.audio_cmds",
     "assistant.cli.run_cmds",
+    "assistant.cli.recording_cmds",
     "assistant.cli.agreement_cmds",
     "assistant.cli.timeout_cmds",
     "assistant.cli.safety_cmds",

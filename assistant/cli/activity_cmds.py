@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 
 
 def consent_given(app: AppContext, live: LivePipeline) -> bool:
-    """The first-run gate for anything that records: both partners agree once (assistant.consent)."""
+    """The first-run gate for anything that records: the partners' names first (the setup, while the settings
+    file names nobody), then both partners agree once (assistant.consent)."""
     from assistant import paths
     from assistant.consent import ensure_consent
 
+    if not named(app, live):
+        return False
     return ensure_consent(live.store, live.library, live.clock, app.settings.partners,
                           paths.data_dir(app.settings.data_dir), live.conversation.say, live.conversation.hear,
                           country=app.settings.safety.country).agreed
@@ -35,6 +38,17 @@ def setup(app: AppContext, live: LivePipeline) -> bool:
     app.settings = live.settings = result.settings
     live.conversation.time_out = TimeOutFlow(result.settings, live.library, live.store)
     return True
+
+
+def named(app: AppContext, live: LivePipeline) -> bool:
+    """On a first run (the settings file names no partners) the setup runs before anything is recorded, so the
+    couple are never silently the defaults. True: named (now or before); False: the setup stopped for safety."""
+    from assistant import paths
+    from assistant.first_run import needs_setup
+
+    if not needs_setup(app.config_path or paths.config_file()):
+        return True
+    return setup(app, live)
 
 
 @click.command("setup")

@@ -1,6 +1,8 @@
 """`assistant agreement add|list|edit|remove|history`: the couple's written agreement, every version kept.
 
-An item's wording is read from the terminal (or piped on standard input) when it is not given as arguments:
+A change needs both partners: each is asked by name ("yes" from both changes the agreement now); otherwise it is
+kept as a proposal that the next monthly review puts to both (`AgreementProposal`). An item's wording is read
+from the terminal (or the first line piped on standard input) when it is not given as arguments:
 arguments are visible to every local user in the process list while the command runs, so that form still works
 but warns.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -58,8 +60,8 @@ def _text(words: tuple[str, ...]) -> str:
         text = " ".join(words)
     elif sys.stdin.isatty():
         text = click.prompt("The item's wording", prompt_suffix=": ", err=True)
-    else:
-        raw = sys.stdin.buffer.read(64 * 1024)
+    else:  # the first line; the partners' answers may follow it
+        raw = sys.stdin.buffer.readline(64 * 1024)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -95,12 +97,45 @@ def list_cmd(app: AppContext) -> None:
         click.echo(f"{number}. {item}")
 
 
+def _both_agree(app: AppContext, change: str) -> bool:
+    """Ask each partner by name; True only when both answered yes (no answer, end of input: no)."""
+    click.echo(f"Proposed change: {change}")
+    for partner in app.settings.partners:
+        try:
+            answer = click.prompt(f"{partner}, do you agree? (yes/no)", default="", show_default=False)
+        except click.Abort:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            return False
+    return True
+
+
+def _propose(app: AppContext, action: Literal["add", "edit", "remove"], item: str, wording: str) -> None:
+    from assistant.store.records import AgreementProposal
+
+    with _saving(), _open(app) as store:
+        store.append(AgreementProposal(at=RealClock().now().isoformat(), action=action, item=item, wording=wording))
+    click.echo("Not changed: both of you need to agree. It is kept as a proposal, and your next agreement review "
+               "(assistant agreement review) puts it to you both.")
+
+
+def _current_item(app: AppContext, number: int) -> str:
+    with _open(app, read_only=True) as store:
+        current = store.agreement()
+    items = list(current.items) if current else []
+    return items[_number(items, number)]
+
+
 @agreement_group.command("add")
 @click.argument("words", nargs=-1)
 @pass_app
 def add_cmd(app: AppContext, words: tuple[str, ...]) -> None:
-    """Add an item; you are asked for its wording (or pipe it in: echo "..." | assistant agreement add)."""
+    """Propose an item; you are asked for its wording (or pipe it in: echo "..." | assistant agreement add),
+    then both of you are asked to agree."""
     text = _text(words)
+    if not _both_agree(app, f"add: {text}"):
+        _propose(app, "add", "", text)
+        return
     numbers: list[int] = []
 
     def add(items: list[str]) -> str:
@@ -117,8 +152,13 @@ def add_cmd(app: AppContext, words: tuple[str, ...]) -> None:
 @click.argument("words", nargs=-1)
 @pass_app
 def edit_cmd(app: AppContext, number: int, words: tuple[str, ...]) -> None:
-    """Reword item NUMBER (the earlier version is kept); the new wording is asked for, or piped in."""
+    """Reword item NUMBER once both of you agree (the earlier version is kept); the new wording is asked for,
+    or piped in."""
+    before = _current_item(app, number)
     text = _text(words)
+    if not _both_agree(app, f"item {number}, {before!r}, to read: {text}"):
+        _propose(app, "edit", before, text)
+        return
 
     def edit(items: list[str]) -> str:
         items[_number(items, number)] = text
@@ -132,7 +172,11 @@ def edit_cmd(app: AppContext, number: int, words: tuple[str, ...]) -> None:
 @click.argument("number", type=int)
 @pass_app
 def remove_cmd(app: AppContext, number: int) -> None:
-    """Remove item NUMBER (the earlier version is kept)."""
+    """Remove item NUMBER once both of you agree (the earlier version is kept)."""
+    before = _current_item(app, number)
+    if not _both_agree(app, f"remove item {number}: {before}"):
+        _propose(app, "remove", before, "")
+        return
     removed: list[str] = []
 
     def remove(items: list[str]) -> str:

@@ -81,6 +81,11 @@ def checkin_cmd(app: AppContext, resume: bool, after_safety: bool) -> None:
             if resume and session.resume_at is None:
                 click.echo(live.library.render("common.nothing_to_resume").text)
                 return
+            from assistant import paths
+            from assistant.recordings import wire_recordings
+
+            wire_recordings(live.conversation, session.activity, paths.data_dir(app.settings.data_dir), live.store,
+                            app.settings.partners)
             final = run_session(live.conversation, session)
     except AudioDeviceError as exc:
         raise click.ClickException(f"{exc}\nTry --io text to type instead of speaking.") from exc

@@ -155,6 +155,7 @@ def _built_once(app: AppContext) -> Callable[[], Recognizer]:
 
 def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callable[[], Recognizer]) -> None:
     from assistant import pipeline
+    from assistant.cli.activity_cmds import named
     from assistant.live import live_pipeline
     from assistant.schedule.companion import Companion
     from assistant.schedule.resilient import keep_running
@@ -170,6 +171,8 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callab
             assert isinstance(typed, TypedListener)  # live_pipeline hears typed lines with --io text
             polled = PolledTypedListener(typed)
             live.conversation.listener = polled
+        if not named(app, live):  # first run: the names, times and day before the schedule is built
+            return
         tz = local_zone(tz_name or app.settings.schedule.timezone)  # --timezone, settings, $TZ, /etc/localtime
         scheduler = Scheduler.from_settings(live.store, live.clock, app.settings.schedule, tz)
         companion = Companion(live.conversation, live.library, live.store, app.settings, live.clock, scheduler,

@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from assistant.audio.convert import rms_dbfs
-from assistant.frontend.base import FrontEnd
+from assistant.frontend.base import FrontEnd, Processed
 from assistant.frontend.endpoint import Endpointer, EndpointSettings, Event
 
 PRE_ROLL_FRAMES = 10
@@ -36,14 +36,20 @@ class SpeechGate:
         self.endpointer = Endpointer("command", self.settings)
         self._pre_roll: deque[bytes] = deque(maxlen=PRE_ROLL_FRAMES)
 
-    def begin(self, kind: str) -> None:
-        """Start a listen of this kind (its hang-over); the VAD's state is reset, the echo path is kept."""
-        self.front_end.reset()
+    def begin(self, kind: str, reset_front: bool = True) -> None:
+        """Start a listen of this kind (its hang-over); the VAD's state is reset (unless the front end runs
+        continuously on a reader thread: `reset_front=False`), the echo path is kept."""
+        if reset_front:
+            self.front_end.reset()
         self.endpointer = Endpointer(kind, self.settings)
         self._pre_roll.clear()
 
     def push(self, frame: bytes) -> GateStep:
-        out = self.front_end.process(frame)
+        """One raw frame through the front end and the endpointer."""
+        return self.push_processed(self.front_end.process(frame))
+
+    def push_processed(self, out: Processed) -> GateStep:
+        """One frame the front end already processed (FrontEndStream) through the endpointer."""
         event = self.endpointer.update(out.speech_probability, rms_dbfs(out.pcm))
         if event is Event.ONSET:
             self._pre_roll.append(out.pcm)

@@ -22,11 +22,14 @@ class FrontEndSettings(BaseModel):
     """Before the delay is measured, the reference is used this much early (late reports stay causal)."""
     denoise: Literal["webrtc", "speex", "rnnoise", "none"] = "webrtc"
     """Noise suppressor (see the README's Dependencies table for the measurement that chose it)."""
+    denoised_to_recogniser: bool = False
+    """True: the recogniser hears the suppressor's output; False (measured choice, see the README): only the
+    VAD does, and the recogniser hears the echo-cancelled audio, so no word depends on the last one."""
     noise_suppression: int = Field(2, ge=0, le=4)
     """webrtc suppression level 0 (off) .. 4 (strongest)."""
     auto_gain_dbfs: int = Field(0, ge=0, le=31)
     """webrtc automatic gain target in -dBFS; 0 leaves the gain alone."""
-    vad: Literal["silero", "webrtc", "none"] = "silero"
+    vad: Literal["silero", "webrtc", "cascade", "none"] = "silero"
     """Trained VAD; "none" gives the identity front end (every frame speech)."""
     endpoint: EndpointSettings = EndpointSettings()
     """Onset, hysteresis and hang-over per listening kind."""

@@ -26,8 +26,9 @@ _LOGGER = logging.getLogger(__name__)
 
 RATING_STEPS = {"progress_safe": "safety", "progress_close": "closeness"}
 """Check-in rating steps (dialogs/checkin.yaml) -> the measure they rate; other rating steps keep their id."""
-THEME_STEPS = ("triggers", "needs")
-"""Check-in steps whose answers are counted as themes (their words only when transcripts are kept)."""
+THEME_STEPS = {"triggers": "triggers", "needs": "needs", "trigger_coach": "triggers", "need_coach": "needs"}
+"""Check-in steps whose answers are counted as themes (their words only when transcripts are kept) -> the theme;
+a wording said again after the blame coaching replaces the first one."""
 LOW_RATING = 2
 """A rating at or below this is flagged gently with the therapy signpost (the scale is 1 to 5)."""
 DayOf = Callable[[datetime], date]
@@ -69,8 +70,15 @@ class CommitmentFact:
     partner: str
     text: str | None
     kept: bool | None = None
-    """None: not looked back on yet. Marked at the next check-in by the partner who made it."""
+    """None: not looked back on yet. Said at the next check-in by the other partner (`confirmed_by`)."""
     reviewed: date | None = None
+    confirmed_by: str = ""
+    """Who said whether it was kept: the other partner; "" in older records (the maker marked it)."""
+
+    @property
+    def by_other(self) -> bool:
+        """True when the other partner (not the one who made it) said whether it was kept."""
+        return bool(self.confirmed_by) and self.confirmed_by != self.partner
 
 
 @dataclass(frozen=True)
@@ -159,9 +167,12 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
     reviews: dict[str, CommitmentReview] = {}
     timeouts: list[TimeOut] = []
     thanks: dict[date, set[str]] = {}
-    themes: list[ThemeAnswer] = []
+    themes: dict[tuple[str, str, str], ThemeAnswer] = {}
     agreement: list[AgreementChange] = []
+    replaced = {r.supersedes for r in records if isinstance(r, (Commitment, CommitmentReview)) and r.supersedes}
     for record in records:
+        if record.id in replaced:  # "go back" replaced it: the newer record counts, never both
+            continue
         if isinstance(record, SessionEvent) and record.activity == "checkin":
             first_day = statuses.get(record.session_id, (day(record.when), ""))[0]
             statuses[record.session_id] = (first_day, record.status)
@@ -171,8 +182,9 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
                 ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
                     day(record.when), who(record), measure, record.rating, record.session_id)
             elif record.step in THEME_STEPS:
-                themes.append(ThemeAnswer(day(record.when), record.step, who(record),
-                                          record.text if keep_transcripts else None))
+                step = THEME_STEPS[record.step]
+                themes[(record.session_id, step, who(record))] = ThemeAnswer(  # go back, coaching: the later wins
+                    day(record.when), step, who(record), record.text if keep_transcripts else None)
         elif isinstance(record, Commitment):
             made[record.id] = replace(record, partner=who(record))
         elif isinstance(record, CommitmentReview):
@@ -184,7 +196,8 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
         elif isinstance(record, AgreementVersion):
             agreement.append(AgreementChange(day(record.when), record.change, record.items))
     safety = safety_moments(records)
-    named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()} | {t.partner for t in themes}
+    named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()}
+    named |= {t.partner for t in themes.values()}
     named |= {p for who in thanks.values() for p in who}
     known = tuple(partners) + tuple(sorted(p for p in named - set(partners) if p))
     dates = [day(r.when) for r in records]
@@ -199,7 +212,7 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
         commitments=[_commitment(c, reviews.get(c.id), day, keep_transcripts) for c in made.values()],
         timeouts=[_timeout(t, safety, day) for t in timeouts],
         thanks={d: frozenset(who) for d, who in sorted(thanks.items())},
-        themes=themes,
+        themes=list(themes.values()),
         agreement=agreement,
         safety_days=[day(moment) for moment in safety],
         keep_transcripts=keep_transcripts,
@@ -218,8 +231,10 @@ def safety_moments(records: Iterable[Record]) -> list[datetime]:
 
 
 def _commitment(made: Commitment, review: CommitmentReview | None, day: DayOf, keep: bool) -> CommitmentFact:
-    return CommitmentFact(day(made.when), made.partner, made.text if keep else None,
-                          review.kept if review else None, day(review.when) if review else None)
+    if review is None:
+        return CommitmentFact(day(made.when), made.partner, made.text if keep else None)
+    return CommitmentFact(day(made.when), made.partner, made.text if keep else None, review.kept,
+                          day(review.when), review.confirmed_by)
 
 
 def _timeout(record: TimeOut, safety: list[datetime], day: DayOf) -> TimeOutFact:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from assistant.dialog.library import Line
-from assistant.report.facts import LOW_RATING, History
+from assistant.report.facts import LOW_RATING, History, ThemeAnswer
 from assistant.report.words import Words, dates, long_date, short_date
 from assistant.streaks import current_run, runs
 
@@ -17,7 +17,7 @@ _LOGGER = logging.getLogger(__name__)
 TEXT_SERIES = 8
 """The text report lists each partner's latest ratings; the page lists every one."""
 TEXT_WORDS = 6
-"""The text report quotes the latest few trigger and need answers (when transcripts are kept); the page all."""
+"""The text report quotes the most often named triggers and needs (when transcripts are kept); the page all."""
 ENDINGS = ("resume", "reschedule", "stop", "safety")
 
 
@@ -115,10 +115,15 @@ def commitments(h: History, w: Words, s: Section) -> None:
     for partner in h.partners:
         theirs = [c for c in h.commitments if c.partner == partner]
         reviewed = [c for c in theirs if c.kept is not None]
-        if reviewed:
-            s.add(w.line("commitments_partner", partner=partner, kept=sum(bool(c.kept) for c in reviewed),
-                         reviewed=w.count("n_commitments", len(reviewed))))
-        elif theirs:
+        confirmed = [c for c in reviewed if c.by_other]
+        if confirmed:
+            s.add(w.line("commitments_partner", partner=partner, kept=sum(bool(c.kept) for c in confirmed),
+                         reviewed=w.count("n_commitments", len(confirmed)),
+                         others=w.listing(sorted({c.confirmed_by for c in confirmed}))))
+        if self_marked := [c for c in reviewed if not c.by_other]:
+            s.add(w.line("commitments_partner_self", partner=partner, kept=sum(bool(c.kept) for c in self_marked),
+                         reviewed=w.count("n_commitments", len(self_marked))))
+        if theirs and not reviewed:
             s.add(w.line("commitments_partner_unreviewed", partner=partner,
                          commitments=w.count("n_commitments", len(theirs))))
     if open_ := [c for c in h.commitments if c.kept is None]:
@@ -164,18 +169,31 @@ def themes(h: History, w: Words, s: Section) -> None:
         named = Counter(t.step for t in h.themes if t.partner == partner)
         s.add(w.line("themes_partner", partner=partner, triggers=w.count("n_triggers", named["triggers"]),
                      needs=w.count("n_needs", named["needs"])))
-    heard = [t for t in h.themes if t.text]
     if not h.keep_transcripts:
         s.add(w.line("themes_counts_only"), "quiet")
-    elif heard:
-        s.add(w.line("themes_words"), "quiet")
-        for index, theme in enumerate(heard):
-            kind = w.text("theme_trigger" if theme.step == "triggers" else "theme_need")
-            recent = index >= len(heard) - TEXT_WORDS
-            s.add(w.line("theme_item", day=short_date(theme.day, True), partner=theme.partner, kind=kind,
-                         text=theme.text), "item", "both" if recent else "page")
-        if len(heard) > TEXT_WORDS:
-            s.add(w.line("themes_earlier", count=len(heard) - TEXT_WORDS), "quiet", "text")
+        return
+    grouped: dict[tuple[str, str], list[ThemeAnswer]] = {}
+    for theme in h.themes:  # the same wording named again is one theme, counted, not a transcript line each time
+        if theme.text:
+            grouped.setdefault((theme.step, _wording(theme.text)), []).append(theme)
+    if not grouped:
+        return
+    s.add(w.line("themes_words"), "quiet")
+    ordered = sorted(grouped.values(), key=lambda said: (-len(said), -said[-1].day.toordinal()))
+    for index, said in enumerate(ordered):
+        counted = Counter(t.partner for t in said)
+        who = w.listing(w.text("theme_partner_count", partner=p, times=w.count("n_times", counted[p]))
+                        for p in h.partners if counted[p])
+        kind = w.text("theme_trigger" if said[-1].step == "triggers" else "theme_need")
+        s.add(w.line("theme_item", kind=kind, text=said[-1].text, who=who, day=short_date(said[-1].day, True)),
+              "item", "both" if index < TEXT_WORDS else "page")
+    if len(ordered) > TEXT_WORDS:
+        s.add(w.line("themes_earlier", count=len(ordered) - TEXT_WORDS), "quiet", "text")
+
+
+def _wording(text: str) -> str:
+    """Case, punctuation and spacing do not make a different theme."""
+    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
 
 
 def agreement(h: History, w: Words, s: Section) -> None:

@@ -24,6 +24,7 @@ from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.interpret import Question
 from assistant.readback import READ_INTENTS, read_back
+from assistant.recordings import wire_recordings
 from assistant.safety import log_safety, safety_earlier_today, safety_line
 from assistant.schedule.planner import Action
 from assistant.schedule.reminders import RETURN_PROMPT
@@ -186,6 +187,8 @@ class Companion:
                 self.say("common.nothing_to_resume")
                 return
             session = sessions.new_session(kind.name, context)  # nothing paused (a time out from idle): afresh
+        wire_recordings(self.conversation, session.activity, paths.data_dir(self.settings.data_dir), self.store,
+                        self.settings.partners)
         final = sessions.run_session(self.conversation, session)
         self.sessions_run.append((intent, final))
         if final in ("completed", "stopped"):

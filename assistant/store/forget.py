@@ -73,6 +73,9 @@ def forget_files(directory: Path) -> int:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             removed += 1
+    from assistant.recordings import CommitmentRecordings  # the partners' own commitment recordings
+
+    removed += CommitmentRecordings(directory).erase()
     if directory.is_dir():
         journal.fsync_dir(directory)
     _LOGGER.info("forgot %d store files", removed)

@@ -151,6 +151,19 @@ class AgreementVersion(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AgreementProposal(Record):
+    """A change to the agreement asked for on the command line without both partners' yes: the next monthly
+    review puts it to both (assistant.activities.agreement); it changes nothing by itself."""
+
+    KIND = "agreement_proposal"
+    action: Literal["add", "edit", "remove"]
+    item: str = ""
+    """The wording of the item it changes, as it read then ("" for add): a review finds it by this."""
+    wording: str = ""
+    """The new wording (add, edit)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PromptEvent(Record):
     """A scheduled prompt was spoken, snoozed, answered or let go."""
 
@@ -182,10 +195,21 @@ class Consent(Record):
     partners: tuple[str, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordingConsent(Record):
+    """Both partners' say on keeping their own recordings of commitments (assistant.recordings); the latest
+    counts: agreed only when both said yes, and either partner's no withdraws it."""
+
+    KIND = "recording_consent"
+    partners: tuple[str, ...]
+    agreed: bool
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
-                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote)
+                AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote, AgreementProposal,
+                RecordingConsent)
 }
 
 

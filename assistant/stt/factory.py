@@ -13,6 +13,9 @@ _LOGGER = logging.getLogger(__name__)
 FALLBACK_NOTICE = ("No vosk model installed; using pocketsphinx (lower accuracy). "
                    "Get the better model with: assistant models download")
 
+ENGINE_TRAILING_SLACK_S = 0.3
+"""How much longer than the front end's longest hang-over the engine's own end-of-speech silence is."""
+
 
 def create_recognizer(settings: Settings, engine: str | None = None) -> Recognizer:
     """Build the configured engine; "auto" falls back to pocketsphinx with one notice on stderr."""
@@ -41,7 +44,12 @@ def create_recognizer(settings: Settings, engine: str | None = None) -> Recogniz
     from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 
     _LOGGER.info("speech engine: pocketsphinx")
-    return PocketsphinxRecognizer()
+    if settings.frontend.vad == "none":
+        return PocketsphinxRecognizer()
+    # the front end's endpointer ends each utterance (the Listener flushes): the engine's own trailing
+    # silence only has to outlast the longest hang-over
+    return PocketsphinxRecognizer(trailing_silence=settings.frontend.endpoint.free_hangover_ms / 1000
+                                  + ENGINE_TRAILING_SLACK_S)
 
 
 def _local_choice(settings: Settings) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.audio.base import FRAME_BYTES, AudioSource, Playback, duration_of
+from assistant.audio.base import FRAME_BYTES, Playback, duration_of
 from assistant.clock import RealClock, VirtualClock
 from assistant.intents import normalise
 from assistant.interpret import Interpreter
@@ -121,17 +121,15 @@ class BargeInWatcher:
 
     def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> BargeIn | None:
         """Wait for `playback` to end; stop it and return the BargeIn when a partner said a phrase."""
-        source: AudioSource = self.listener.source
-        live = bool(getattr(source, "live", False))
+        live = bool(getattr(self.listener.source, "live", False))
         self.listener.set_phrases(self.phrases())
-        self.listener.recognizer.reset()
+        self.listener.begin(BARGE_IN_KIND)  # through the front end: the canceller removes our own voice
+        if live:
+            self.listener.source.discard_pending()  # from this line on, not what the reader kept before it
         context = self.duplex.overlapped() if self.duplex is not None else _nothing()
         with context:
             while not playback.wait(0.0 if live else FRAME_S):
-                frame = source.read()
-                if frame is None:
-                    continue
-                utterance = self.listener.recognizer.accept(frame)
+                _, utterance = self.listener.step()
                 if utterance is None:
                     continue
                 detected_wall = time.perf_counter()
