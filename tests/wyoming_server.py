@@ -136,8 +136,9 @@ class WhisperStandIn(ServiceStandIn):
             handler.audio.append(AudioChunk.from_event(event).audio)
         elif AudioStop.is_type(event.type):
             await asyncio.sleep(self.delay_s)
-            await handler.write_event(Transcript(text=self._decode(b"".join(handler.audio))).event())
-            self.answers += 1
+            text = self._decode(b"".join(handler.audio))
+            self.answers += 1  # counted before it is sent: the client may check the count as soon as it reads it
+            await handler.write_event(Transcript(text=text).event())
             return False
         return True
 
@@ -145,7 +146,9 @@ class WhisperStandIn(ServiceStandIn):
         free = self._run(self.free, pcm)
         if free and free[-1].end - free[0].start <= SHORT_S:
             free = self._run(self.grammar, pcm) or free
-        return " ".join(u.text for u in free).capitalize() + "." if free else ""
+        # a sentinel the engine spotted inside free speech stands for its words, as Whisper would write them
+        words = [u.spotted.phrase if u.spotted is not None else u.text for u in free]
+        return " ".join(words).capitalize() + "." if free else ""
 
     @staticmethod
     def _run(recognizer: PocketsphinxRecognizer, pcm: bytes) -> list[Utterance]:
