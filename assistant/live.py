@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -83,9 +85,18 @@ def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
     closers.append(source)
     hearer: list[Listener] = []
     front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
-    sink = SpeakerSink(settings.audio.output_device, on_played=front.played)
+    # Opening the output device keeps a core busy for 0.1-1.5 s (PortAudio probing the sound server): it runs
+    # beside the recogniser's model load instead of before it (scripts/bench --only coldstart).
+    with ThreadPoolExecutor(1, thread_name_prefix="open-speaker") as pool:
+        opening = pool.submit(SpeakerSink, settings.audio.output_device, on_played=front.played)
+        try:
+            hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
+        except BaseException:
+            with contextlib.suppress(Exception):
+                opening.result().close()
+            raise
+        sink = opening.result()
     closers.append(sink)
-    hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
     return AudioEnds(source, front, sink, hearer[0])
 
 
