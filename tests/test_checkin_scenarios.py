@@ -39,10 +39,11 @@ COMMIT = ["checkin.next_commitments", "checkin.commitment_readback"]
 TRANSPARENCY = ["checkin.transparency", "checkin.transparency_open", "checkin.transparency_response"]
 WEEK1_SAID = ["checkin.grounding", "checkin.appreciations", "checkin.appreciations", *TRANSPARENCY, *TRANSPARENCY,
               *TRIGGER_ACK, *TRIGGER_ACK,
-              "checkin.boundaries", "checkin.progress_safe", "checkin.progress_safe",
+              "checkin.boundaries", "checkin.progress_safe", "checkin.progress_safe", "checkin.safe_low",
               "checkin.progress_close", "checkin.progress_close", *NEED_ACK, *NEED_ACK, *COMMIT, *COMMIT,
               "checkin.closing"]
-"""A first check-in: every step except last week's review and the branches taken only on a no or on blame;
+"""A first check-in: every step except last week's review and the branches taken only on a no or on blame
+(Jordan's safety rating of two gets the gentle low-rating follow-up);
 each trigger and need is said back by the other partner and confirmed, each commitment read back."""
 
 
@@ -155,7 +156,10 @@ def test_full_checkin_stores_session_ratings_and_commitments(week1: Run) -> None
         free = week1.of(StepAnswer, step=step)
         assert [a.partner for a in free] == [MAYA, JORDAN], step
         assert all(a.text and a.intent == "answer" for a in free), step
-    assert all(a.duration_s > 0 for a in week1.of(StepAnswer))
+    assert all(a.duration_s > 0 for a in week1.of(StepAnswer) if a.intent != "flag")
+    # Jordan's safety rating of two: a flag without words (the gentle follow-up was said, nothing was heard).
+    assert [(a.partner, a.step, a.text) for a in week1.of(StepAnswer) if a.intent == "flag"] == \
+        [(JORDAN, "safe_low", None)]
     commitments = week1.of(Commitment)
     assert [c.partner for c in commitments] == [MAYA, JORDAN]
     assert all(c.session_id == session_id for c in commitments)
@@ -230,7 +234,7 @@ def test_repeat_skip_and_go_back(tmp_path: Path) -> None:
     run = run_scenario(tmp_path, "commands", {"turns": [
         {"say": "repeat", "at_step": "progress_safe"},    # Maya: the same prompt again
         {"say": "skip this", "at_step": "progress_safe"}, # Maya skips: on to Jordan
-        {"say": "two", "at_step": "progress_safe"},       # Jordan
+        {"say": "four", "at_step": "progress_safe"},      # Jordan
         {"say": "go back", "at_step": "progress_close"},  # Maya: back to Jordan's safety rating
         {"say": "three", "at_step": "progress_safe"},     # Jordan again
         {"say": "five", "at_step": "progress_close"},     # Maya
@@ -253,7 +257,7 @@ def test_repeat_skip_and_go_back(tmp_path: Path) -> None:
     assert [(t.who, t.event) for t in run.heard() if t.event != "answer"] == [
         (MAYA, "repeat"), (MAYA, "skip"), (MAYA, "back"), (JORDAN, "stop")]
     # Skipped: no answer for Maya's safety rating; gone back: Jordan's answered twice.
-    assert run.answers("progress_safe") == [(JORDAN, 2), (JORDAN, 3)]
+    assert run.answers("progress_safe") == [(JORDAN, 4), (JORDAN, 3)]
     assert run.answers("progress_close") == [(MAYA, 5)]
     assert run.result.final_state == "stopped"
     events = run.of(SessionEvent)
@@ -297,7 +301,8 @@ def test_time_out_pauses_and_resume_continues_at_the_exact_step_and_item(tmp_pat
     assert second.result.final_state == "completed"
     assert second.said[:5] == ["common.resumed", *TRIGGER_ACK, "checkin.boundaries"]
     assert partner(second.lines[1]) == JORDAN
-    assert second.said[1:] == WEEK1_SAID[WEEK1_SAID.index("checkin.triggers") + len(TRIGGER_ACK):]
+    without_low = [d for d in WEEK1_SAID if d != "checkin.safe_low"]  # this scenario rates four throughout
+    assert second.said[1:] == without_low[without_low.index("checkin.triggers") + len(TRIGGER_ACK):]
     events = second.of(SessionEvent, activity="checkin")
     assert [e.status for e in events] == ["started", "paused", "completed"]
     assert len({e.session_id for e in events}) == 1
