@@ -85,6 +85,26 @@ def test_the_reader_drains_the_microphone_while_nobody_listens() -> None:
     assert mic.closed.is_set()
 
 
+class InstantMic(PacedMic):
+    """A source that returns at once with no audio (as a closed MicrophoneSource does), closed by its owner."""
+
+    def read(self) -> bytes | None:
+        self.read_count += 1
+        return None
+
+
+def test_a_source_closed_by_its_owner_ends_the_reader_and_an_empty_source_never_spins() -> None:
+    mic = InstantMic()
+    stream = FrontEndStream(mic, front())  # type: ignore[arg-type]
+    try:
+        time.sleep(0.2)  # how long a source that returns at once is read: the reader waits between empty reads
+        assert mic.read_count < 0.2 / 0.005 + 5
+        mic.close()  # live.open_audio closes the microphone, not the stream wrapped around it
+        assert wait_for(lambda: stream._thread is not None and not stream._thread.is_alive())
+    finally:
+        stream.close()
+
+
 def test_a_listener_over_a_live_source_hears_through_the_reader() -> None:
     from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 

@@ -168,6 +168,11 @@ class MicrophoneSource:
             except queue.Empty:
                 break
 
+    @property
+    def closed(self) -> bool:
+        """True once `close()` ran: `read()` then returns None at once, forever."""
+        return self._closed
+
     def close(self) -> None:
         if self._closed:
             return

@@ -23,6 +23,8 @@ _LOGGER = logging.getLogger(__name__)
 BACKLOG_S = 3.0
 """Seconds of processed audio kept for a listen that starts late (a partner answering as the line ends)."""
 FRAME_S = 0.03
+IDLE_WAIT_S = 0.005
+"""Pause after a read that returned no audio, so a source that returns at once never spins a core."""
 
 
 class FrontEndStream:
@@ -68,6 +70,9 @@ class FrontEndStream:
                     self._ready.notify_all()
                 return
             if frame is None:
+                if getattr(self.source, "closed", False):
+                    return  # the device was closed under us (e.g. by whoever opened it): nothing more to read
+                self._stop.wait(IDLE_WAIT_S)  # a source that returns at once without audio: never spin
                 continue
             captured_at = getattr(self.source, "last_frame_at", None)
             try:
