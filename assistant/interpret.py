@@ -130,10 +130,6 @@ class Interpreter:
         intent = self.matcher.match(text, {name for name in intents if name != "safety"})
         if intent in CONTAINED_INTENTS and not stands_as_command(text, self.matcher.intents[intent]):
             intent = None  # "time out for the kids": the command's words used as a noun phrase
-        spotted = heard.utterance.spotted
-        if intent is None and spotted is not None:  # a sentinel found inside free speech, with its own score
-            intent = self.matcher.match(spotted.phrase, {name for name in intents if name != "safety"})
-            confidence = spotted.confidence if intent is not None else confidence
         if intent is None and options:
             said = normalise(text)
             intent = next((name for name, phrasings in options.items()

@@ -133,7 +133,7 @@ def _speech_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     if not request.config.getoption("fast"):
         yield
         return
-    for target in ("vosk.Model", "pyttsx3.init", "assistant.stt.phone_loop.Decoder"):
+    for target in ("vosk.Model", "pyttsx3.init", "assistant.stt.pocketsphinx_engine.Decoder"):
         monkeypatch.setattr(target, _refuse(target))
     _GUARD["on"] = True
     try:

@@ -13,7 +13,6 @@ from assistant.cli import cli
 from assistant.stt.models import ModelError
 from assistant.stt.vosk_engine import VoskRecognizer, load_model
 
-pytestmark = pytest.mark.speech
 WORDS = ["안녕하세요", "감사합니다", "네", "아니요"]
 
 
@@ -31,7 +30,7 @@ def test_phrase_mode_recognises_korean_words_with_timings(ko_model, word):
     assert [u.text for u in utterances] == [word]
     utterance = utterances[0]
     assert 0.1 <= utterance.start < utterance.end <= len(pcm) / 32000
-    assert 0.0 <= utterance.confidence <= 1.0
+    assert 0.0 < utterance.confidence <= 1.0
 
 
 def test_timings_continue_across_utterances_and_phrase_changes(ko_model):
@@ -84,45 +83,3 @@ def test_cli_listen_with_vosk(tmp_path: Path, ko_model_dir: Path):
                                       "--engine", "vosk", "--phrases", ",".join(WORDS)])
     assert result.exit_code == 0, result.output
     assert '"text": "감사합니다"' in result.output and '"start"' in result.output
-
-
-def test_speech_outside_the_grammar_scores_lower(ko_model):
-    """The Korean model has no "[unk]": a free decoder alongside must agree with the grammar's words."""
-    recognizer = VoskRecognizer(model=ko_model)
-    recognizer.set_phrases(WORDS)
-    heard = transcribe(recognizer, synthesize("오늘은 날씨가 정말 좋고 바람이 시원하네요", voice="ko"))
-    in_grammar = transcribe(recognizer, synthesize("감사합니다", voice="ko"))
-    assert max((u.confidence for u in heard), default=0.0) < max(u.confidence for u in in_grammar)
-
-
-def test_models_and_recognisers_are_built_once_and_reused(ko_model_dir):
-    assert load_model(ko_model_dir) is load_model(ko_model_dir)
-    recognizer = VoskRecognizer(model=load_model(ko_model_dir))
-    recognizer.set_phrases(WORDS)
-    first = recognizer._rec
-    recognizer.set_phrases(["네"])
-    recognizer.set_phrases(WORDS)
-    assert recognizer._rec is first
-    assert [u.text for u in transcribe(recognizer, synthesize("아니요", voice="ko")) if u.text] == ["아니요"]
-
-
-def test_vosk_utterances_go_through_the_same_acceptance_as_pocketsphinx(ko_model):
-    """The interpreter's one rule: a word of the grammar said is taken at the policy's threshold; speech
-    the grammar does not hold ("[unk]" wins, or low word confidences) is not taken as an answer."""
-    from assistant.acceptance import AcceptancePolicy
-    from assistant.intents import IntentMatcher
-    from assistant.interpret import Interpreter
-    from assistant.listening import Heard
-
-    matcher = IntentMatcher({"yes": ["네"], "no": ["아니요"], "safety": []})
-    policy = AcceptancePolicy.load()
-    interpreter = Interpreter(matcher, policy)
-    recognizer = VoskRecognizer(model=ko_model)
-    recognizer.set_phrases(interpreter.phrases_for(["yes", "no"]))
-
-    def decide(said: str) -> list[str | None]:
-        heard = [u for u in transcribe(recognizer, synthesize(said, voice="ko")) if u.text or u.confidence]
-        return [interpreter.decide(Heard(u, 0.0, 0.0), "yes_no", ("yes", "no")).intent for u in heard]
-
-    assert decide("아니요") == ["no"]
-    assert all(intent is None for intent in decide("오늘은 날씨가 정말 좋고 바람이 시원하네요"))

@@ -136,9 +136,8 @@ class WhisperStandIn(ServiceStandIn):
             handler.audio.append(AudioChunk.from_event(event).audio)
         elif AudioStop.is_type(event.type):
             await asyncio.sleep(self.delay_s)
-            text = self._decode(b"".join(handler.audio))
-            self.answers += 1  # counted before it is sent: the client may check the count as soon as it reads it
-            await handler.write_event(Transcript(text=text).event())
+            await handler.write_event(Transcript(text=self._decode(b"".join(handler.audio))).event())
+            self.answers += 1
             return False
         return True
 
@@ -146,9 +145,7 @@ class WhisperStandIn(ServiceStandIn):
         free = self._run(self.free, pcm)
         if free and free[-1].end - free[0].start <= SHORT_S:
             free = self._run(self.grammar, pcm) or free
-        # a sentinel the engine spotted inside free speech stands for its words, as Whisper would write them
-        words = [u.spotted.phrase if u.spotted is not None else u.text for u in free]
-        return " ".join(words).capitalize() + "." if free else ""
+        return " ".join(u.text for u in free).capitalize() + "." if free else ""
 
     @staticmethod
     def _run(recognizer: PocketsphinxRecognizer, pcm: bytes) -> list[Utterance]:

@@ -16,10 +16,8 @@ if TYPE_CHECKING:  # numpy, yaml: imported by the commands that use them, so `--
 
 
 def _utterance_json(utterance: Utterance, matcher: IntentMatcher) -> str:
-    spotted = [utterance.spotted.phrase, utterance.spotted.confidence] if utterance.spotted else None
     return json.dumps({"text": utterance.text, "intent": matcher.match(utterance.text),
-                       "confidence": utterance.confidence, "start": utterance.start, "end": utterance.end,
-                       "spotted": spotted},
+                       "confidence": utterance.confidence, "start": utterance.start, "end": utterance.end},
                       ensure_ascii=False)
 
 

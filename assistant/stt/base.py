@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
-
-from assistant.frontend.base import Rechunker
-
-
-@dataclass(frozen=True)
-class Spotted:
-    """A sentinel phrase (time out, safety) found inside free speech, with its own score."""
-
-    phrase: str
-    confidence: float
-    """Same scale as Utterance.confidence, over the frames of the phrase's words only."""
 
 
 @dataclass(frozen=True)
@@ -25,19 +14,11 @@ class Utterance:
     text: str
     """Lower-case words; empty or "[unk]"-free when nothing matched."""
     confidence: float
-    """0..1, an acceptance score: higher means the words heard are more likely what was said.
-
-    pocketsphinx (shipped garbage-loop rule): which path won, 0.9 a phrase, 0.2 the garbage loop, 0.5 free
-    text; with rule="phone_loop", a logistic of the log-likelihood ratio per frame between the hypothesis
-    path and a free phone loop on the same audio. vosk: the mean word confidence (Kaldi lattice
-    posteriors), 0 when the grammar's "[unk]" won. Compare it only with thresholds chosen for the same
-    engine and rule (assistant/acceptance.json)."""
+    """0..1, the engine's own confidence for the whole utterance."""
     start: float
     """Seconds from the start of the stream where speech began."""
     end: float
     """Seconds from the start of the stream where speech ended (the endpoint)."""
-    spotted: Spotted | None = None
-    """Free text only: a sentinel phrase the engine found inside the speech (the interpreter decides)."""
 
 
 class Recognizer(Protocol):
@@ -56,17 +37,11 @@ class Recognizer(Protocol):
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed a frame; returns an utterance when the engine detects the end of speech."""
 
+    def partial(self) -> str:
+        """Words heard so far in the current utterance."""
+
     def flush(self) -> Utterance | None:
         """Force the end of the current utterance (end of audio)."""
 
     def reset(self) -> None:
         """Forget the current utterance (e.g. audio heard while the assistant spoke)."""
-
-
-def feed_frames(chunker: Rechunker, pcm: bytes, handle: Callable[[bytes], Utterance | None]) -> Utterance | None:
-    """Cut `pcm` (any length) into the engine's whole frames and hand each to `handle`, keeping the rest
-    for the next call; the last utterance any frame returned (None if none)."""
-    result = None
-    for frame in chunker.blocks(pcm):
-        result = handle(frame) or result
-    return result

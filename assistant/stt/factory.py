@@ -26,7 +26,7 @@ def create_recognizer(settings: Settings, engine: str | None = None) -> Recogniz
         speech = settings.speech
         if not speech.uri:
             raise ModelError('the wyoming engine needs [speech] uri = "tcp://host:port" in the settings file')
-        return wyoming_with_fallback(speech.uri, speech.service_timeout_s,
+        return wyoming_with_fallback(speech.uri, speech.service_timeout_s,  # type: ignore[return-value]
                                      lambda: create_recognizer(settings, _local_choice(settings)))
     if choice not in ("auto", "vosk", "pocketsphinx"):
         raise ValueError(f"unknown speech engine {choice!r}; use auto, vosk, pocketsphinx or wyoming")

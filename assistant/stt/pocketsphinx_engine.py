@@ -1,41 +1,37 @@
-"""pocketsphinx 5 recogniser: JSGF phrase grammars (with a garbage loop, or scored against a phone loop);
-the free LM loaded lazily.
-
-The search streams from the moment CMN_PREFIX_S of speech gave the utterance's cepstral mean
-(phone_loop.CmnEstimator): it catches up on the buffered audio, then follows the stream, so a command's
-decision at the endpoint needs no second decode. The phone-loop rule runs a phone-loop decoder alongside.
-"""
+"""pocketsphinx 5 recogniser: default en-us LM for free text, JSGF command grammars with a garbage loop."""
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections import deque
 from collections.abc import Sequence
 
-import pocketsphinx
-from pocketsphinx import Vad
+from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
-from assistant.frontend.base import Rechunker
-from assistant.stt import garbage_loop, phone_loop
-from assistant.stt.base import Spotted, Utterance, feed_frames
+from assistant.stt.base import Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
-FREE_LM = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin")
-FREE_SEARCH = "free"
+GARBAGE_WORDS = ("what", "it", "is", "of", "oven", "take", "out", "store", "today", "later", "dinner",
+                 "think", "did", "call", "mother")
+"""The garbage loop: a small set of common words covering typical distractors. Keep it short: large
+word loops make the FSG search explode (a ~100-word loop decoded for >10 minutes) and short words ("the",
+"a", "by", "he") steal commands ("he hits me" -> "the", "five" -> "by"). Measured on espeak en-us speech."""
 START_FRAMES = 3
 """Speech frames in a row (30 ms each) that open an utterance."""
-COMPLETE_SILENCE_S = 0.15
-"""Trailing silence that ends an utterance early once the grammar's best path is a complete phrase."""
+COMMAND_CONFIDENCE, GARBAGE_CONFIDENCE, FREE_CONFIDENCE = 0.9, 0.2, 0.5
+"""Fixed confidences: without bestpath pocketsphinx gives no usable posterior, so the grammar path decides."""
+SHORT_SLACK_S, SHORT_S_PER_WORD = 0.3, 0.3
+"""A free utterance this short (slack + per word) may be a sentinel phrase on the grammar's word alone."""
+SENTINEL_SLACK_S, SENTINEL_S_PER_WORD = 1.0, 0.4
+"""Longest free utterance a sentinel phrase may stand for, if the free text shares a content word."""
+FUNCTION_WORDS = frozenset(["i", "i'm", "a", "an", "the", "to", "me", "my", "we", "you", "it", "of", "is", "am",
+                            "and", "so"])
+"""Words too common to count as agreement between the free text and a sentinel phrase."""
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
-GARBAGE_RULE, PHONE_LOOP_RULE = "garbage_loop", "phone_loop"
-DEFAULT_RULE = GARBAGE_RULE
-"""How an utterance is scored: the garbage-loop grammar (garbage_loop) or the grammar path against a phone
-loop (phone_loop). Chosen on the tuning split (README, "Hearing figures")."""
 
 
 class PhraseError(ValueError):
@@ -47,35 +43,26 @@ def _jsgf_token(word: str) -> str:
 
 
 class PocketsphinxRecognizer:
-    """Streaming pocketsphinx recogniser with its own VAD endpointing, per-utterance CMN and a scoring rule."""
+    """Streaming pocketsphinx recogniser with its own VAD endpointing (trailing silence)."""
 
     name = "pocketsphinx"
 
     def __init__(self, trailing_silence: float = 0.6, vad_mode: int = Vad.LOOSE,
-                 complete_silence: float = COMPLETE_SILENCE_S, rule: str = DEFAULT_RULE) -> None:
-        # No language model at start: phrase grammars need only the dictionary; the free LM loads on the
-        # first free listen. bestpath is off: it drops the last word of FSG hypotheses in pocketsphinx 5.1.
-        self._decoder = phone_loop.live_decoder(compallsen=rule == PHONE_LOOP_RULE)
-        self._loop = phone_loop.live_decoder() if rule == PHONE_LOOP_RULE else None
-        if self._loop is not None:
-            phone_loop.add_phone_loop(self._loop)
-            self._loop.activate_search(phone_loop.ALLPHONE)
-        self._garbage = [w for w in garbage_loop.GARBAGE_WORDS if self._decoder.lookup_word(w) is not None]
-        self._cmn = phone_loop.CmnEstimator()
-        self._free_loaded = False
+                 garbage: Sequence[str] = GARBAGE_WORDS) -> None:
+        self._decoder = Decoder(logfn="/dev/null", bestpath=False)
+        # bestpath (lattice rescoring) drops the last word of FSG hypotheses in pocketsphinx 5.1
+        # ("he hit me" -> "he hit"), so it is off; hyp().prob is then not a posterior.
+        self._free_search = self._decoder.current_search()
         self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
-        self._chunker = Rechunker(self._vad.frame_bytes)
-        self._frame_s = self._vad.frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
-        self._prefix_frames = max(1, round(phone_loop.CMN_PREFIX_S / self._frame_s))
-        self._decoding = False
+        self._frame_bytes: int = self._vad.frame_bytes
+        self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
         self._end_frames = max(1, round(trailing_silence / self._frame_s))
-        self._complete_frames = max(1, round(complete_silence / self._frame_s))
+        self._garbage = [w for w in garbage if self._decoder.lookup_word(w) is not None]
         self._searches: dict[tuple[str, ...], str] = {}
-        self._search = ""
         self._phrases: frozenset[str] | None = None
-        self._sentinel: str | None = None
-        self._sentinel_phrases: frozenset[str] = frozenset()
+        self._sentinel: tuple[str, frozenset[str]] | None = None
         self._utt_audio: list[bytes] = []
+        self._pending = b""
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
         self._speech_run = 0
@@ -83,35 +70,24 @@ class PocketsphinxRecognizer:
         self._silence_run = 0
         self._start = 0.0
         self._last_speech = 0.0
-        self.last_scores: dict[str, float] = {}
-        """Raw scores of the last utterance (phone-loop LLR and grammar-only log score per frame), for
-        choosing the scoring method on the tuning split."""
-        self.completed_early = False
-        """True when the last utterance ended on a complete phrase rather than the full trailing silence."""
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
-        """Restrict to `phrases` (compiled once per phrase set); None: free text with `sentinel` phrases.
+        """Restrict to `phrases` plus the garbage loop (compiled once per phrase set); None: free text.
 
-        `sentinel`: phrases that must be caught even in free text (time out, safety): each free utterance
-        gets a second pass through a grammar of these phrases, reported as `Utterance.spotted`.
+        `sentinel`: phrases that must be caught even in free text (time out, safety). The free-text model
+        misses them in synthetic and accented speech, so each free utterance gets a second, cheap pass
+        through a grammar of these phrases (RTF ~0.01); an in-grammar hit of plausible length wins.
         """
         self.reset()
         if not phrases:
-            self._ensure_free()
-            self._search, self._phrases = FREE_SEARCH, None
-            self._sentinel = self._search_for(sentinel) if sentinel else None
-            self._sentinel_phrases = frozenset(self._key(sentinel))
-        else:
-            self._sentinel = None
-            self._search = self._search_for(phrases)
-            self._phrases = frozenset(self._key(phrases))
-        self._decoder.activate_search(self._search)
-
-    def _ensure_free(self) -> None:
-        if not self._free_loaded:
-            self._decoder.add_lm_file(FREE_SEARCH, FREE_LM)
-            self._free_loaded = True
-            _LOGGER.info("loaded the free-text language model")
+            self._decoder.activate_search(self._free_search)
+            self._phrases = None
+            self._sentinel = (self._search_for(sentinel), frozenset(self._key(sentinel))) if sentinel else None
+            return
+        self._sentinel = None
+        name = self._search_for(phrases)
+        self._decoder.activate_search(name)
+        self._phrases = frozenset(self._key(phrases))
 
     @staticmethod
     def _key(phrases: Sequence[str]) -> tuple[str, ...]:
@@ -125,17 +101,25 @@ class PocketsphinxRecognizer:
             if missing:
                 raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
             name = f"cmd{len(self._searches)}"
-            commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in key)
-            grammar = (garbage_loop.jsgf(key, self._garbage, _jsgf_token) if self._loop is None
-                       else f"#JSGF V1.0;\ngrammar commands;\npublic <cmd> = {commands};\n")
-            self._decoder.add_jsgf_string(name, grammar)
+            self._decoder.add_jsgf_string(name, self._grammar(key))
             self._searches[key] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
         return name
 
+    def _grammar(self, phrases: tuple[str, ...]) -> str:
+        commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
+        garbage = " | ".join(_jsgf_token(w) for w in self._garbage)
+        return (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>;\n"
+                f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
+
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio of any length; returns an utterance once trailing silence ends one."""
-        return feed_frames(self._chunker, pcm, self._frame)
+        self._pending += pcm
+        result = None
+        while len(self._pending) >= self._frame_bytes:
+            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
+            result = self._frame(frame) or result
+        return result
 
     def _frame(self, frame: bytes) -> Utterance | None:
         speech = self._vad.is_speech(frame)
@@ -148,123 +132,87 @@ class PocketsphinxRecognizer:
                 self._in_utt, self._silence_run = True, 0
                 self._start = now - START_FRAMES * self._frame_s
                 self._last_speech = now
-                self._utt_audio = list(self._preroll)
+                self._decoder.start_utt()
+                self._decoder.process_raw(b"".join(self._preroll), False, False)
+                if self._sentinel is not None:
+                    self._utt_audio = list(self._preroll)
                 self._preroll.clear()
             return None
-        self._utt_audio.append(frame)
-        if self._decoding:
-            self._decode(frame)
-        elif len(self._utt_audio) >= self._prefix_frames:
-            self._begin()
+        self._decoder.process_raw(frame, False, False)
+        if self._sentinel is not None:
+            self._utt_audio.append(frame)
         if speech:
             self._silence_run, self._last_speech = 0, now
             return None
         self._silence_run += 1
-        if self._silence_run >= self._end_frames:
-            return self._finish(early=False)
-        if self._silence_run == self._complete_frames and self._phrases is not None and self._holds_phrase():
-            return self._finish(early=True)
+        return self._finish() if self._silence_run >= self._end_frames else None
+
+    def _finish(self) -> Utterance:
+        self._decoder.end_utt()
+        self._in_utt, self._speech_run = False, 0
+        hyp = self._decoder.hyp()
+        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+        if not text:
+            confidence = 0.0
+        elif self._phrases is None:
+            confidence = FREE_CONFIDENCE
+        else:
+            confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
+        spotted = self._sentinel_pass(text)
+        if spotted is not None:
+            text, confidence = spotted, COMMAND_CONFIDENCE
+        return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
+                         end=round(self._last_speech, 3))
+
+    def _sentinel_pass(self, free_text: str) -> str | None:
+        """Decode the free utterance again with the sentinel grammar; the phrase if it plausibly was one.
+
+        Plausible: the utterance is about as long as the phrase, or somewhat longer and the free-text
+        decoding shares a content word with it (a long sentence forced into a short phrase is not it).
+        """
+        if self._sentinel is None or not self._utt_audio:
+            return None
+        audio, self._utt_audio = b"".join(self._utt_audio), []
+        name, phrases = self._sentinel
+        self._decoder.activate_search(name)
+        try:
+            self._decoder.start_utt()
+            self._decoder.process_raw(audio, False, True)
+            self._decoder.end_utt()
+            hyp = self._decoder.hyp()
+        finally:
+            self._decoder.activate_search(self._free_search)
+        phrase = " ".join((hyp.hypstr if hyp else "").split())
+        seconds = self._last_speech - self._start  # speech only, without pre-roll and trailing silence
+        if phrase not in phrases:
+            return None
+        words = len(phrase.split())
+        if seconds <= SHORT_SLACK_S + SHORT_S_PER_WORD * words:
+            return phrase
+        shared = (set(phrase.split()) & set(free_text.split())) - FUNCTION_WORDS
+        if shared and seconds <= SENTINEL_SLACK_S + SENTINEL_S_PER_WORD * words:
+            return phrase
         return None
 
-    def _begin(self) -> None:
-        """Set both decoders to the cepstral mean of the audio so far, start them and catch up."""
-        mean = self._cmn.mean(b"".join(self._utt_audio))
-        self._decoder.set_cmn(mean)
-        self._decoder.activate_search(self._search)
-        self._decoder.start_utt()
-        if self._loop is not None:
-            self._loop.set_cmn(mean)
-            self._loop.start_utt()
-        self._decoding = True
-        self._decode(b"".join(self._utt_audio))
-
-    def _decode(self, pcm: bytes) -> None:
-        self._decoder.process_raw(pcm, False, False)
-        if self._loop is not None:
-            self._loop.process_raw(pcm, False, False)
-
-    def _holds_phrase(self) -> bool:
-        """The grammar's best path so far is a complete phrase (it has reached a final state)."""
-        hyp = self._decoder.hyp() if self._decoding else None
-        return hyp is not None and " ".join(hyp.hypstr.split()) in (self._phrases or ())
-
-    def _finish(self, early: bool) -> Utterance:
-        if not self._decoding:
-            self._begin()
-        self._end_decoders()
-        self._in_utt, self._speech_run, self.completed_early = False, 0, early
-        audio, self._utt_audio = b"".join(self._utt_audio), []
-        if self._phrases is None and self._loop is not None:  # free text: decoded again whole (README)
-            mean = self._cmn.mean(audio)
-            self._decoder.set_cmn(mean)
-            if self._loop is not None:
-                self._loop.set_cmn(mean)
-        utterance = self._phone_loop_score(audio) if self._loop is not None else self._garbage_score(audio)
-        self._decoder.activate_search(self._search)
-        return utterance
-
-    def _garbage_score(self, audio: bytes) -> Utterance:
-        """Main's rule: which path of the garbage-loop grammar won; a plausible sentinel in free speech.
-
-        Free text is the streamed result (at the prefix's mean): no whole re-decode after the endpoint."""
-        text, _, _ = phone_loop.result(self._decoder)
-        spotted = None
-        if self._sentinel is not None:
-            phrase, _, _ = phone_loop.decode(self._decoder, self._sentinel, audio)
-            if phrase in self._sentinel_phrases and garbage_loop.plausible_sentinel(
-                    phrase, text, self._last_speech - self._start):
-                spotted = Spotted(phrase, garbage_loop.IN_GRAMMAR)
-        return Utterance(text=text, confidence=garbage_loop.score(text, self._phrases),
-                         start=round(self._start, 3), end=round(self._last_speech, 3), spotted=spotted)
-
-    def _phone_loop_score(self, audio: bytes) -> Utterance:
-        """The grammar path against the phone loop, per frame, on a logistic scale."""
-        assert self._loop is not None
-        text, grammar, said = phone_loop.result(self._decoder)
-        _, loop, voiced = phone_loop.result(self._loop)
-        if self._phrases is None:
-            text, grammar, said = phone_loop.decode(self._decoder, self._search, audio)
-            _, loop, voiced = phone_loop.decode(self._loop, phone_loop.ALLPHONE, audio)
-        score, spotted = 0.0, None
-        if text:
-            llr = phone_loop.llr_per_frame(grammar, loop)
-            score = phone_loop.confidence(llr)
-            self.last_scores = {"llr_all": llr, "llr_words": phone_loop.llr_per_frame(grammar, loop, said),
-                                "llr_voiced": phone_loop.llr_per_frame(grammar, loop, voiced),
-                                "frames": float(len(grammar)), "word_frames": float(said.sum())}
-        if self._sentinel is not None:
-            spotted = self._spot(audio, loop)
-        return Utterance(text=text, confidence=score, start=round(self._start, 3),
-                         end=round(self._last_speech, 3), spotted=spotted)
-
-    def _spot(self, audio: bytes, loop: object) -> Spotted | None:
-        """The sentinel grammar's phrase in this free utterance, scored over the frames of its words.
-
-        Free answers only: a second pass over the utterance at the same cepstral mean (free answers may
-        take longer to decide than commands; README, latency)."""
-        assert self._sentinel is not None
-        phrase, scores, words = phone_loop.decode(self._decoder, self._sentinel, audio)
-        if not phrase:
-            return None
-        llr = phone_loop.llr_per_frame(scores, loop, words)  # type: ignore[arg-type]
-        return Spotted(phrase, phone_loop.confidence(llr))
-
-    def _end_decoders(self) -> None:
-        if self._decoding:
-            self._decoder.end_utt()
-            if self._loop is not None:
-                self._loop.end_utt()
-            self._decoding = False
+    def partial(self) -> str:
+        """Words of the best hypothesis so far."""
+        if not self._in_utt:
+            return ""
+        hyp = self._decoder.hyp()
+        return hyp.hypstr if hyp else ""
 
     def flush(self) -> Utterance | None:
         """End the current utterance now (end of audio)."""
-        self._chunker.clear()  # under one frame (30 ms) of audio left: not worth a frame of its own
-        return self._finish(early=False) if self._in_utt else None
+        if self._pending:
+            self._pending += bytes(self._frame_bytes - len(self._pending))
+            self.accept(b"")
+        return self._finish() if self._in_utt else None
 
     def reset(self) -> None:
         """Drop the current utterance; the stream clock keeps running."""
-        self._end_decoders()
+        if self._in_utt:
+            self._decoder.end_utt()
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
-        self._chunker.clear()
+        self._pending = b""
         self._utt_audio = []

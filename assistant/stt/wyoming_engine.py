@@ -17,9 +17,8 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
-from assistant.frontend.base import Rechunker
 from assistant.intents import IntentMatcher, _strip_fillers, normalise
-from assistant.stt.base import Utterance, feed_frames
+from assistant.stt.base import Utterance
 from assistant.wyoming_client import Connection, ServiceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -49,12 +48,13 @@ class WyomingRecognizer:
                  language: str | None = "en") -> None:
         self.uri, self.timeout_s, self.language = uri, timeout_s, language
         self._vad = Vad(mode=Vad.LOOSE, sample_rate=SAMPLE_RATE)
-        self._chunker = Rechunker(self._vad.frame_bytes)
-        self._frame_s = self._vad.frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
+        self._frame_bytes: int = self._vad.frame_bytes
+        self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
         self._end_frames = max(1, round(trailing_silence_s / self._frame_s))
         self._matcher: IntentMatcher | None = None
         self._connection: Connection | None = None
         self._preroll: deque[bytes] = deque(maxlen=PREROLL_FRAMES)
+        self._pending = b""
         self._frames = self._speech_run = self._silence_run = 0
         self._start = self._last_speech = 0.0
 
@@ -63,7 +63,12 @@ class WyomingRecognizer:
         self._matcher = _phrase_matcher(phrases) if phrases else None
 
     def accept(self, pcm: bytes) -> Utterance | None:
-        return feed_frames(self._chunker, pcm, self._frame)
+        self._pending += pcm
+        result = None
+        while len(self._pending) >= self._frame_bytes:
+            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
+            result = self._frame(frame) or result
+        return result
 
     def _frame(self, frame: bytes) -> Utterance | None:
         self._frames += 1
@@ -129,7 +134,7 @@ class WyomingRecognizer:
         if connection is not None:
             connection.close()
         self._preroll.clear()
-        self._chunker.clear()
+        self._pending = b""
         self._speech_run = self._silence_run = 0
 
     def close(self) -> None:
