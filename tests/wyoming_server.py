@@ -136,8 +136,9 @@ class WhisperStandIn(ServiceStandIn):
             handler.audio.append(AudioChunk.from_event(event).audio)
         elif AudioStop.is_type(event.type):
             await asyncio.sleep(self.delay_s)
-            await handler.write_event(Transcript(text=self._decode(b"".join(handler.audio))).event())
-            self.answers += 1
+            text = self._decode(b"".join(handler.audio))
+            self.answers += 1  # counted before it is sent: the client may check the count as soon as it reads it
+            await handler.write_event(Transcript(text=text).event())
             return False
         return True
 
