@@ -20,6 +20,8 @@ from speech_fixtures import synthesize
 
 from assistant import paths, pipeline
 from assistant.audio import devices
+from assistant.audio.base import ListenRequest
+from assistant.audio.microphone import MicrophoneSource
 from assistant.audio.reconnect import Reopener, backoff_delays, open_microphone, reopen_in_place
 from assistant.clock import VirtualClock
 from assistant.config import Settings
@@ -72,19 +74,29 @@ class FakePortAudio:
 
 
 class FakeStream:
-    """sd.RawInputStream: a thread delivers `said` audio, else silence, a few blocks ahead of the reader."""
+    """sd.RawInputStream: a thread delivers `said` audio, else silence, a few blocks ahead of the reader.
+
+    A partner answers once the assistant listens (`release`): half duplex drops what the room heard before
+    the listen began, so an answer pushed while the line is "spoken" would be cut at a random point.
+    """
 
     def __init__(self, *, callback: Callable[..., None], finished_callback: Callable[[], None],
                  **kwargs: Any) -> None:
         self.callback, self.finished_callback = callback, finished_callback
         self.pending = bytearray()
+        self.answer = bytearray()
         self.active = False
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def say(self, pcm: bytes) -> None:
         with self.lock:
-            self.pending += pcm
+            self.answer += pcm
+
+    def release(self) -> None:
+        with self.lock:
+            self.pending += self.answer
+            self.answer.clear()
 
     def start(self) -> None:
         self.active = True
@@ -123,6 +135,14 @@ def portaudio(monkeypatch: pytest.MonkeyPatch) -> FakePortAudio:
     monkeypatch.setattr(sd, "_terminate", fake.terminate)
     monkeypatch.setattr(sd, "_initialize", fake.initialize)
     monkeypatch.setattr(devices, "_default_index", lambda kind: 3)
+    listening = MicrophoneSource.begin
+
+    def begin(source: MicrophoneSource, request: ListenRequest) -> None:  # the assistant listens: answer now
+        listening(source, request)
+        if fake.streams:
+            fake.streams[-1].release()
+
+    monkeypatch.setattr(MicrophoneSource, "begin", begin)
     return fake
 
 
