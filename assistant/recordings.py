@@ -14,8 +14,9 @@ import logging
 import os
 import re
 import wave
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from assistant.audio.base import Clip
 from assistant.dialog.library import Line
@@ -137,17 +138,25 @@ class RecordedVoice:
         return Clip(pcm, dialog_id="recording.commitment") if pcm else None
 
 
+@runtime_checkable
+class KeepsRecordings(Protocol):
+    """An activity that can keep commitments as recordings (the check-in)."""
+
+    keep_recording: Callable[[Commitment], None] | None
+    has_recording: Callable[[str], bool] | None
+
+
 def wire_recordings(conversation: Conversation, activity: object, data_dir: Path, store: RecordStore,
                     partners: tuple[str, str]) -> None:
     """For a live check-in: a commitment kept without confirmed words keeps the partner's own recording (only
     while both consent; the audio comes from the Listener through `Conversation.on_heard`), and commitments kept
     only as a recording are played back in the partner's own voice."""
-    if not hasattr(activity, "has_recording") or not conversation.plays_audio:
+    if not isinstance(activity, KeepsRecordings) or not conversation.plays_audio:
         return
     recordings = CommitmentRecordings(data_dir)
     voice = RecordedVoice(recordings)
     activity.has_recording = voice.has_recording
     conversation.clip_after = voice
     keeper = RecordingKeeper(store, partners, recordings)
-    activity.keep_recording = keeper  # type: ignore[attr-defined]
+    activity.keep_recording = keeper
     conversation.on_heard = lambda heard, step: keeper.heard(heard.pcm if heard is not None else None, step)
