@@ -37,7 +37,12 @@ fi
 stamp="$ROOT/.venv/.installed${EXTRAS:+-$EXTRAS}"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   echo "Installing the assistant${EXTRAS:+ with [$EXTRAS]} into .venv"
-  "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+  log="$ROOT/.venv/install.log"  # pip's and the build backend's chatter stay here unless the install fails
+  "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >"$log" 2>&1 || true  # an old pip still installs
+  if ! "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT${EXTRAS:+[$EXTRAS]}" >>"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "Installing failed (the whole log: $log). Check the network or the package index, then run this again." >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
