@@ -1,29 +1,58 @@
-"""'We both asked for it': continuing the check-in on the day of a safety stop, when the resume rule allows.
+"""After a safety stop: when the joint check-in may run again.
 
-The rule is `assistant.danger.resume_policy` (dialogs/README.md, "After a safety stop"): after suicide or
-self-harm, or an unknown category, the check-in may continue when both ask; after violence, fear or control
-it stays held, and both asking together is not enough (each partner, separately, after support).
+The rule is `assistant.danger.resume_policy` (dialogs/README.md, "After a safety stop"):
+- after suicide or self-harm, or an unknown category, the check-in may continue on the same day when both ask
+  ("we both asked for it"); from the next day it runs as usual;
+- after violence, threats, fear or control, joint check-ins stay held, on every day, until each partner, on
+  their own, has asked for them again (`assistant reopen-checkins NAME`, typed, no sound): both asking
+  together is not enough, and nobody is asked to vouch for the other's safety in front of them. A later stop
+  of that kind holds them again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from assistant.danger.resume import ResumePolicy, resume_policy
 from assistant.store.protocol import RecordStore
-from assistant.store.records import SafetyEvent
+from assistant.store.records import JointCheckinRequest, SafetyEvent
 
 BOTH_ASKED = "both_asked"
 """The activation intent (dialogs/activation.yaml): both partners ask to continue after a safety stop."""
+HELD_VIOLENCE_DIALOG_ID = "safety.checkin_held_violence"
+"""Said instead of a joint check-in while it is held after violence (any day)."""
 
 
-def policy_now(store: RecordStore) -> ResumePolicy:
-    """The resume rule after the safety stops so far: held once any stop was about violence, threats, fear or
-    control (a later stop of another kind does not lift it); else the latest stop's rule. A record without a
-    category (written before v2) reads as unknown: the cautious default, continue only when both ask."""
-    policies = [resume_policy(event.category) for event in store.query(SafetyEvent)]
-    held = [policy for policy in policies if policy.joint_checkin == "held"]
-    return held[-1] if held else policies[-1] if policies else resume_policy("")
+def _latest_hold(store: RecordStore) -> datetime | None:
+    """When the latest stop about violence, threats, fear or control happened (None: there was none)."""
+    held = [event.when for event in store.query(SafetyEvent) if resume_policy(event.category).joint_checkin == "held"]
+    return max(held) if held else None
 
 
-def both_asking_may_continue(store: RecordStore) -> bool:
-    """True when both partners asking is what the rule needs to continue the joint check-in."""
-    return policy_now(store).joint_checkin == "when_both_ask"
+def waiting_on(store: RecordStore, partners: Sequence[str]) -> tuple[str, ...]:
+    """The partners who still have to ask, each on their own, before joint check-ins re-open after the latest
+    stop about violence, threats, fear or control; () when nothing is held."""
+    since = _latest_hold(store)
+    if since is None:
+        return ()
+    asked = {request.partner for request in store.query(JointCheckinRequest, since=since) if request.when > since}
+    return tuple(partner for partner in partners if partner not in asked)
+
+
+def joint_checkins_held(store: RecordStore, partners: Sequence[str]) -> bool:
+    """True while joint check-ins are held after violence, threats, fear or control (on any day)."""
+    return bool(waiting_on(store, partners))
+
+
+def policy_now(store: RecordStore, partners: Sequence[str]) -> ResumePolicy:
+    """The resume rule after the safety stops so far: held while any stop about violence, threats, fear or
+    control has not been answered by both partners' own requests (a later stop of another kind does not lift
+    it); else the latest stop's rule. A record without a category (written before v2) reads as unknown: the
+    cautious default, continue only when both ask."""
+    if joint_checkins_held(store, partners):
+        return resume_policy("partner_violence")
+    events = list(store.query(SafetyEvent))
+    latest = resume_policy(events[-1].category if events else "")
+    return latest if latest.joint_checkin != "held" else resume_policy("")  # a hold both lifted: as unknown
+

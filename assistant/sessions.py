@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timezone, tzinfo
 
 from assistant.activities.registry import SessionActivity, SessionContext, activity
+from assistant.after_safety import HELD_VIOLENCE_DIALOG_ID, joint_checkins_held
 from assistant.audio.devices import AudioDeviceError
 from assistant.clock import Clock
 from assistant.config import Settings
@@ -46,7 +47,8 @@ def paused_session(store: RecordStore, name: str) -> SessionEvent | None:
 def new_session(name: str, context: SessionContext, *, resume: bool = False,
                 after_safety: bool = False) -> Session:
     """A session of activity `name`; with `resume`, continue its paused session at the exact step (or start
-    anew). An activity held after safety only says safety.checkin_held that day, unless `after_safety`."""
+    anew). An activity held after safety only says safety.checkin_held that day, unless `after_safety`, and
+    safety.checkin_held_violence on any day while joint check-ins are held (assistant.after_safety)."""
     kind = activity(name)
     built = kind.build(context)
     paused = paused_session(context.store, name) if resume else None
@@ -60,7 +62,9 @@ def new_session(name: str, context: SessionContext, *, resume: bool = False,
         item = paused.state.get("item", 0)
         resume_at = Position(paused.step, item if isinstance(item, int) else 0)
     held = None
-    if kind.held_after_safety and not after_safety and checkin_blocked_today(context.store, context.clock):
+    if kind.held_after_safety and joint_checkins_held(context.store, context.settings.partners):
+        held = context.library.render(HELD_VIOLENCE_DIALOG_ID)
+    elif kind.held_after_safety and not after_safety and checkin_blocked_today(context.store, context.clock):
         held = context.library.render(HELD_DIALOG_ID)
     return Session(model, built, context.store, context.clock, resume_at, held)
 

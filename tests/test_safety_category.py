@@ -18,6 +18,7 @@ from assistant.config import Settings
 from assistant.danger.resume import event_category, resume_policy
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
+from assistant.safety import log_safety
 from assistant.schedule.companion import Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.sessions import new_checkin, run_session
@@ -56,7 +57,7 @@ def test_the_stop_records_its_category_and_the_rule_follows_it(tmp_path: Path, t
     events = _events(tmp_path / "store")
     assert [(e.category, e.activity) for e in events] == [(category, "checkin")]
     with Store.open(tmp_path / "store") as store:
-        assert after_safety.policy_now(store).joint_checkin == joint
+        assert after_safety.policy_now(store, settings().partners).joint_checkin == joint
     assert str(texts[0]).encode() not in journal_bytes(tmp_path / "store")  # the words are not kept
 
 
@@ -68,10 +69,12 @@ def test_an_unknown_or_unassessed_category_is_kept_as_other() -> None:
 
 def test_a_later_stop_of_another_kind_does_not_lift_the_hold_after_violence(tmp_path: Path) -> None:
     assert _checkin(tmp_path / "store", ["she choked me"]) == "safety"
-    assert _checkin(tmp_path / "store", ["I want to end my life"], START + timedelta(days=8)) == "safety"
+    assert _checkin(tmp_path / "store", ["I want to end my life"], START + timedelta(days=8)) == "held"
+    with Store.open(tmp_path / "store") as store:  # said to the always-on companion instead
+        log_safety(store, VirtualClock(START + timedelta(days=8)), "idle", "suicide")
     assert [e.category for e in _events(tmp_path / "store")] == ["partner_violence", "self_harm"]
     with Store.open(tmp_path / "store") as store:
-        policy = after_safety.policy_now(store)
+        policy = after_safety.policy_now(store, settings().partners)
     assert (policy.joint_checkin, policy.dialog_id) == ("held", "safety.resume_held_violence")
 
 
@@ -84,9 +87,8 @@ def test_a_v1_record_without_category_reads_as_the_cautious_default(tmp_path: Pa
         path.chmod(0o600)
     assert [e.category for e in _events(directory)] == [""]
     with Store.open(directory) as store:
-        policy = after_safety.policy_now(store)
+        policy = after_safety.policy_now(store, settings().partners)
         assert (policy.joint_checkin, policy.resume_requires) == ("when_both_ask", "both_ask")
-        assert after_safety.both_asking_may_continue(store)
 
 
 def test_we_both_asked_is_refused_after_violence_said_to_the_companion(tmp_path: Path) -> None:

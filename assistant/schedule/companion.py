@@ -37,6 +37,8 @@ COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
+JOINT_PROMPTS = ("checkin_reminder", MAKEUP_PROMPT)
+"""Prompts that invite the joint check-in: not spoken while it is held after violence (assistant.after_safety)."""
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
 
@@ -109,6 +111,9 @@ class Companion:
         action = self.scheduler.settle()
         if action is None:
             return False
+        if action.rule.prompt in JOINT_PROMPTS and after_safety.joint_checkins_held(self.store, self.settings.partners):
+            self.scheduler.record(action, "held")  # no invitation to what would only say it is held
+            return False
         self.invite(action)
         return True
 
@@ -172,8 +177,8 @@ class Companion:
             self._run(intent, *found)
 
     def _continue_after_safety(self) -> None:
-        policy = after_safety.policy_now(self.store)
-        if not after_safety.both_asking_may_continue(self.store):
+        policy = after_safety.policy_now(self.store, self.settings.partners)
+        if policy.joint_checkin != "when_both_ask":
             self.say(policy.dialog_id)
             return
         paused = sessions.paused_session(self.store, "checkin") is not None

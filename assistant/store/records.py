@@ -205,11 +205,20 @@ class RecordingConsent(Record):
     agreed: bool
 
 
+@dataclass(frozen=True, kw_only=True)
+class JointCheckinRequest(Record):
+    """One partner, on their own, asked for joint check-ins again after a stop about violence, threats, fear or
+    control (assistant.after_safety): they have had support and want them. Holds nothing else."""
+
+    KIND = "joint_request"
+    partner: str
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
                 AgreementVersion, PromptEvent, SafetyEvent, Consent, BoundaryNote, AgreementProposal,
-                RecordingConsent)
+                RecordingConsent, JointCheckinRequest)
 }
 
 
