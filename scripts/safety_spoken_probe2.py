@@ -88,7 +88,8 @@ def main(split: str) -> None:
                 cpu["engine"].append(time.process_time() - tick)
                 hits["engine"][kind].append(levels)
                 tick = time.process_time()
-                texts = [h.hypstr for h, _ in zip(_decode(nbest, pcm).nbest(), range(NBEST), strict=False)]
+                best = zip(_decode(nbest, pcm).nbest(), range(NBEST), strict=False)
+                texts = [h.hypstr for h, _ in best if h is not None]
                 hits["nbest"][kind].append([detector.assess(t).level for t in texts])
                 cpu["nbest"].append(time.process_time() - tick)
                 tick = time.process_time()
