@@ -110,7 +110,10 @@ class Interpreter:
 
     def sentinel(self, step: Step) -> tuple[str, ...]:
         """Phrases to catch inside a free answer: time out and safety are never lost in free speech."""
-        return tuple(self.matcher.phrases_for(SENTINEL_INTENTS)) if step.listen == "free" else ()
+        if step.listen != "free":
+            return ()
+        spoken = getattr(self.danger, "spoken_phrases", None)  # the lexicon's phrasings (a DangerCheck may lack them)
+        return tuple(dict.fromkeys([*self.matcher.phrases_for(SENTINEL_INTENTS), *(spoken() if spoken else ())]))
 
     # -- meaning -----------------------------------------------------------------------------------
     def decide(self, heard: Heard | None, kind: str, intents: Collection[str],
