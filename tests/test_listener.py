@@ -104,7 +104,7 @@ def test_checkin_needs_both_partners_consent_and_records_nothing_without_it(tmp_
 @pytest.mark.slow
 def test_after_a_safety_response_the_checkin_is_held_unless_both_ask(tmp_path: Path) -> None:
     args = ["--io", "text", "--data-dir", str(tmp_path), "checkin"]
-    first = CliRunner().invoke(cli, args, input="yes\nyes\ni don't feel safe\nyes\n")  # the calm question: yes
+    first = CliRunner().invoke(cli, args, input="yes\nyes\ni want to kill myself\n")  # same-day hold: both may ask
     assert "Check-in safety." in first.output, first.output
     held = CliRunner().invoke(cli, args, input="")
     assert "Check-in held." in held.output, held.output

@@ -7,7 +7,7 @@ import re
 from collections import deque
 from collections.abc import Sequence
 
-from pocketsphinx import Decoder, Vad
+from pocketsphinx import Config, Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
 from assistant.stt.base import Utterance
@@ -32,6 +32,9 @@ FUNCTION_WORDS = frozenset(["i", "i'm", "a", "an", "the", "to", "me", "my", "we"
 """Words too common to count as agreement between the free text and a sentinel phrase."""
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
+FREE_SEARCH = "free"
+"""The free-text search: the wheel's en-us language model, loaded on the first free listen (0.3-0.4 s of
+start-up that command grammars never need)."""
 
 
 class PhraseError(ValueError):
@@ -49,10 +52,12 @@ class PocketsphinxRecognizer:
 
     def __init__(self, trailing_silence: float = 0.6, vad_mode: int = Vad.LOOSE,
                  garbage: Sequence[str] = GARBAGE_WORDS) -> None:
-        self._decoder = Decoder(logfn="/dev/null", bestpath=False)
+        self._decoder = Decoder(logfn="/dev/null", bestpath=False, lm=None)
         # bestpath (lattice rescoring) drops the last word of FSG hypotheses in pocketsphinx 5.1
         # ("he hit me" -> "he hit"), so it is off; hyp().prob is then not a posterior.
-        self._free_search = self._decoder.current_search()
+        # No search is active until one is chosen (pocketsphinx crashes when asked for a missing one).
+        self._free_loaded = False
+        self._active: str | None = None
         self._vad = Vad(mode=vad_mode, sample_rate=SAMPLE_RATE)
         self._frame_bytes: int = self._vad.frame_bytes
         self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
@@ -80,14 +85,24 @@ class PocketsphinxRecognizer:
         """
         self.reset()
         if not phrases:
-            self._decoder.activate_search(self._free_search)
+            self._activate_free()
             self._phrases = None
             self._sentinel = (self._search_for(sentinel), frozenset(self._key(sentinel))) if sentinel else None
             return
         self._sentinel = None
         name = self._search_for(phrases)
         self._decoder.activate_search(name)
+        self._active = name
         self._phrases = frozenset(self._key(phrases))
+
+    def _activate_free(self) -> None:
+        """Switch to the free-text search, loading its language model the first time."""
+        if not self._free_loaded:
+            self._decoder.add_lm_file(FREE_SEARCH, Config()["lm"])
+            self._free_loaded = True
+            _LOGGER.info("loaded the free-text language model")
+        self._decoder.activate_search(FREE_SEARCH)
+        self._active = FREE_SEARCH
 
     @staticmethod
     def _key(phrases: Sequence[str]) -> tuple[str, ...]:
@@ -132,6 +147,8 @@ class PocketsphinxRecognizer:
                 self._in_utt, self._silence_run = True, 0
                 self._start = now - START_FRAMES * self._frame_s
                 self._last_speech = now
+                if self._active is None:  # nothing chosen yet: free text, as pocketsphinx itself defaults
+                    self._activate_free()
                 self._decoder.start_utt()
                 self._decoder.process_raw(b"".join(self._preroll), False, False)
                 if self._sentinel is not None:
@@ -181,7 +198,7 @@ class PocketsphinxRecognizer:
             self._decoder.end_utt()
             hyp = self._decoder.hyp()
         finally:
-            self._decoder.activate_search(self._free_search)
+            self._activate_free()
         phrase = " ".join((hyp.hypstr if hyp else "").split())
         seconds = self._last_speech - self._start  # speech only, without pre-roll and trailing silence
         if phrase not in phrases:
