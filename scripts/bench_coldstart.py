@@ -47,9 +47,18 @@ GOALS = {
 """Goals shown beside this section's figures by scripts/bench (issue 16: quiet machine)."""
 
 
+def settings_file(directory: Path) -> Path:
+    """The settings of the couple whose store is `directory` (they are named: no first-run setup)."""
+    return directory.with_suffix(".toml")
+
+
 def make_store(directory: Path, years: int) -> int:
-    """A store with both partners' consent and `years` of history; returns the record count."""
+    """A store with both partners' consent and `years` of history, and a settings file naming them; returns the
+    record count."""
     records = real_use(years) if years else []
+    config = settings_file(directory)
+    config.write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")
+    config.chmod(0o600)
     with Store.open(directory) as store:
         store.append(Consent(at="2015-12-31T19:00:00+00:00", partners=("Alex", "Sam")))
         store.append_many(records)
@@ -81,7 +90,8 @@ def run_to_listening(data_dir: Path, env: dict[str, str],
                      timeout_s: float = 60.0) -> tuple[float, float, dict[str, float]]:
     """Seconds from spawning `assistant run` to its ready log line, its peak RSS (MB) then, and the seconds
     to each of PHASES (and its CPU seconds then); the process is then stopped (SIGTERM)."""
-    args = [*ASSISTANT, "-v", "--engine", "pocketsphinx", "--data-dir", str(data_dir), "run"]
+    args = [*ASSISTANT, "-v", "--engine", "pocketsphinx", "--config", str(settings_file(data_dir)),
+            "--data-dir", str(data_dir), "run"]
     phases: dict[str, float] = {}
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
