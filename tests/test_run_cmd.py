@@ -9,10 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from assistant.schedule.rules import WEEKDAYS
 from assistant.store.records import Consent, SessionEvent
 from assistant.store.store import Store
 
@@ -21,7 +23,12 @@ ASSISTANT = [sys.executable, "-m", "assistant"]
 
 def start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     named = tmp_path / "named.toml"  # the first-run setup was done (tests/test_first_run.py runs it)
-    named.write_text('partners = ["Alex", "Sam"]\n', encoding="utf-8")
+    now = datetime.now(timezone.utc)  # `run` keeps real time: nothing scheduled may fall due while a test runs
+    far = (now + timedelta(hours=12)).strftime("%H:%M")
+    named.write_text(f'partners = ["Alex", "Sam"]\n[schedule]\nappreciation_times = ["{far}"]\n'
+                     f'checkin_day = "{WEEKDAYS[(now.weekday() + 3) % 7]}"\ncheckin_time = "{far}"\n'
+                     f'agreement_review_day = {(now.day + 13) % 28 + 1}\nagreement_review_time = "{far}"\n',
+                     encoding="utf-8")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASSISTANT_CONFIG": str(named)}
     return subprocess.Popen([*ASSISTANT, "--data-dir", str(tmp_path / "data"), *args], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
