@@ -37,9 +37,9 @@ COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
+"""Prompts whose first invitation is not `always_on.<prompt>_due`."""
 JOINT_PROMPTS = ("checkin_reminder", MAKEUP_PROMPT)
 """Prompts that invite the joint check-in: not spoken while it is held after violence (assistant.after_safety)."""
-"""Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
 
 @dataclass
