@@ -12,7 +12,6 @@ The rule is `assistant.danger.resume_policy` (dialogs/README.md, "After a safety
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from assistant.danger.resume import ResumePolicy, resume_policy
 from assistant.store.protocol import RecordStore
@@ -24,20 +23,20 @@ HELD_VIOLENCE_DIALOG_ID = "safety.checkin_held_violence"
 """Said instead of a joint check-in while it is held after violence (any day)."""
 
 
-def _latest_hold(store: RecordStore) -> datetime | None:
-    """When the latest stop about violence, threats, fear or control happened (None: there was none)."""
-    held = [event.when for event in store.query(SafetyEvent) if resume_policy(event.category).joint_checkin == "held"]
-    return max(held) if held else None
+def _waiting_on(store: RecordStore, events: Sequence[SafetyEvent], partners: Sequence[str]) -> tuple[str, ...]:
+    """`waiting_on`, given the safety stops so far (`events`)."""
+    held = [event.when for event in events if resume_policy(event.category).joint_checkin == "held"]
+    if not held:
+        return ()
+    since = max(held)
+    asked = {request.partner for request in store.query(JointCheckinRequest, since=since) if request.when > since}
+    return tuple(partner for partner in partners if partner not in asked)
 
 
 def waiting_on(store: RecordStore, partners: Sequence[str]) -> tuple[str, ...]:
     """The partners who still have to ask, each on their own, before joint check-ins re-open after the latest
     stop about violence, threats, fear or control; () when nothing is held."""
-    since = _latest_hold(store)
-    if since is None:
-        return ()
-    asked = {request.partner for request in store.query(JointCheckinRequest, since=since) if request.when > since}
-    return tuple(partner for partner in partners if partner not in asked)
+    return _waiting_on(store, store.query(SafetyEvent), partners)
 
 
 def joint_checkins_held(store: RecordStore, partners: Sequence[str]) -> bool:
@@ -50,9 +49,8 @@ def policy_now(store: RecordStore, partners: Sequence[str]) -> ResumePolicy:
     control has not been answered by both partners' own requests (a later stop of another kind does not lift
     it); else the latest stop's rule. A record without a category (written before v2) reads as unknown: the
     cautious default, continue only when both ask."""
-    if joint_checkins_held(store, partners):
+    events = store.query(SafetyEvent)
+    if _waiting_on(store, events, partners):
         return resume_policy("partner_violence")
-    events = list(store.query(SafetyEvent))
     latest = resume_policy(events[-1].category if events else "")
     return latest if latest.joint_checkin != "held" else resume_policy("")  # a hold both lifted: as unknown
-
