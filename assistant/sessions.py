@@ -62,10 +62,11 @@ def new_session(name: str, context: SessionContext, *, resume: bool = False,
         item = paused.state.get("item", 0)
         resume_at = Position(paused.step, item if isinstance(item, int) else 0)
     held = None
-    if kind.held_after_safety and joint_checkins_held(context.store, context.settings.partners):
-        held = context.library.render(HELD_VIOLENCE_DIALOG_ID)
-    elif kind.held_after_safety and not after_safety and checkin_blocked_today(context.store, context.clock):
-        held = context.library.render(HELD_DIALOG_ID)
+    if kind.held_after_safety:
+        if joint_checkins_held(context.store, context.settings.partners):
+            held = context.library.render(HELD_VIOLENCE_DIALOG_ID)
+        elif not after_safety and checkin_blocked_today(context.store, context.clock):
+            held = context.library.render(HELD_DIALOG_ID)
     return Session(model, built, context.store, context.clock, resume_at, held)
 
 
