@@ -168,6 +168,11 @@ class Settings(_Section):
         return (value[0].strip(), value[1].strip())
 
 
+def other_partner(partners: tuple[str, str], name: str) -> str:
+    """The partner who is not `name` (one of `partners`)."""
+    return partners[1] if name == partners[0] else partners[0]
+
+
 def describe_validation_error(source: str, error: ValidationError) -> str:
     """One line per problem: `source: key.path: message`."""
     lines = []

@@ -19,9 +19,10 @@ from assistant.dialog.library import Line
 from assistant.intents import IntentMatcher
 from assistant.safety import HELD_STATE
 from assistant.schedule.companion import Companion
+from assistant.schedule.reminders import RETURN_PROMPT
 from assistant.schedule.scheduler import Scheduler
 from assistant.sessions import new_checkin, run_session
-from assistant.store.records import JointCheckinRequest, PromptEvent, SafetyEvent, SessionEvent
+from assistant.store.records import JointCheckinRequest, PromptEvent, SafetyEvent, SessionEvent, TimeOut
 from assistant.store.store import Store
 
 pytestmark = pytest.mark.usefixtures("private_umask")
@@ -101,11 +102,18 @@ def test_nothing_is_noted_without_a_partners_own_yes(tmp_path: Path, partner: st
     assert waiting(tmp_path) == PARTNERS
 
 
-def test_the_weekly_invitation_is_not_spoken_while_held(tmp_path: Path) -> None:
+@pytest.mark.parametrize("prompt", ["checkin_reminder", RETURN_PROMPT])
+def test_no_invitation_back_to_the_checkin_is_spoken_while_held(tmp_path: Path, prompt: str) -> None:
+    """Neither the weekly invitation nor a time out's agreed return: both lead only to the held check-in."""
     assert checkin(tmp_path, ["he threatened me with a knife"], START)[0] == "safety"
     clock = VirtualClock(START + timedelta(days=7))  # the next check-in day, at the reminder time
     said: list[Line] = []
     with Store.open(tmp_path) as store:
+        if prompt == RETURN_PROMPT:  # a time out (from another activity) rescheduled to three days on
+            clock = VirtualClock(START + timedelta(days=3))
+            store.append(TimeOut(at=(clock.now() - timedelta(minutes=30)).isoformat(),
+                                 started_at=(clock.now() - timedelta(minutes=50)).isoformat(),
+                                 outcome="reschedule", return_at=clock.now().isoformat()))
         conversation = pipeline.conversation(TextListener([]), said.append, clock, SETTINGS, library(), store)
         companion = Companion(conversation, library(), store, SETTINGS, clock,
                               Scheduler.from_settings(store, clock, SETTINGS.schedule, "UTC"),
@@ -114,4 +122,4 @@ def test_the_weekly_invitation_is_not_spoken_while_held(tmp_path: Path) -> None:
         prompts = [(e.prompt, e.outcome) for e in store.query(PromptEvent)]
         assert len(store.query(SafetyEvent)) == 1
     assert spoke == [False] * 3 and said == []
-    assert ("checkin_reminder", "held") in prompts
+    assert (prompt, "held") in prompts

@@ -16,6 +16,7 @@ from assistant.activities.followthrough import (
 from assistant.activities.registry import ActivityKind, register
 from assistant.activities.session_log import log_status
 from assistant.clock import Clock
+from assistant.config import other_partner
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.schema import Step
@@ -87,7 +88,7 @@ class CheckinActivity:
         if step.for_each == "commitment":
             if self._commitments is None:
                 self._commitments = open_commitments(self.store, self.session_id)
-            return [{"partner": c.partner, "other": self._other(c.partner),
+            return [{"partner": c.partner, "other": other_partner(self.partners, c.partner),
                      "commitment": wording(self.library, c, bool(self.has_recording and self.has_recording(c.id))),
                      "commitment_id": c.id}
                     for c in self._commitments]
@@ -176,9 +177,6 @@ class CheckinActivity:
     def finish(self, final_state: str, step: str = "", item: int = 0) -> None:
         """Log the end of the session (where it paused, for a pause)."""
         self.status(final_state, step, item)
-
-    def _other(self, partner: str) -> str:
-        return self.partners[1] if partner == self.partners[0] else self.partners[0]
 
 
 register(ActivityKind(

@@ -46,6 +46,7 @@ def reopen_checkins_cmd(app: AppContext, partner: str) -> None:
     from assistant import after_safety
     from assistant.cli.store_cmds import _open
     from assistant.clock import RealClock
+    from assistant.config import other_partner
     from assistant.dialog.library import DialogLibrary
     from assistant.store.records import JointCheckinRequest
 
@@ -55,7 +56,7 @@ def reopen_checkins_cmd(app: AppContext, partner: str) -> None:
     if name is None:
         raise click.ClickException(library.render("safety.reopen_unknown_partner", partner=partner,
                                                   first=partners[0], second=partners[1]).text)
-    other = partners[1] if name == partners[0] else partners[0]
+    other = other_partner(partners, name)
     with _open(app) as store:
         waiting = after_safety.waiting_on(store, partners)
         if not waiting:

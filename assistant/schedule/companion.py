@@ -38,8 +38,11 @@ COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
-JOINT_PROMPTS = ("checkin_reminder", MAKEUP_PROMPT)
-"""Prompts that invite the joint check-in: not spoken while it is held after violence (assistant.after_safety)."""
+
+
+def invited_activity(prompt: str) -> activities.ActivityKind | None:
+    """The activity a prompt invites to: a time out's return and a make-up prompt lead back to the check-in."""
+    return activities.for_prompt("checkin_reminder" if prompt in (RETURN_PROMPT, MAKEUP_PROMPT) else prompt)
 
 
 @dataclass
@@ -111,7 +114,9 @@ class Companion:
         action = self.scheduler.settle()
         if action is None:
             return False
-        if action.rule.prompt in JOINT_PROMPTS and after_safety.joint_checkins_held(self.store, self.settings.partners):
+        kind = invited_activity(action.rule.prompt)
+        if kind is not None and kind.held_after_safety and after_safety.joint_checkins_held(
+                self.store, self.settings.partners):
             self.scheduler.record(action, "held")  # no invitation to what would only say it is held
             return False
         self.invite(action)
@@ -149,7 +154,7 @@ class Companion:
 
     def start(self, prompt: str) -> None:
         """Run the activity a prompt invites to ("return": back after a rescheduled time out)."""
-        kind = activities.for_prompt("checkin_reminder" if prompt in (RETURN_PROMPT, MAKEUP_PROMPT) else prompt)
+        kind = invited_activity(prompt)
         if kind is None:
             _LOGGER.warning("no activity settles the prompt %r", prompt)
             return
