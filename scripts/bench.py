@@ -1,6 +1,7 @@
 """Benchmark harness: runs every bench_*.py section, prints a table with goals, writes JSON.
 
 Usage: scripts/bench [--only speech,store,...] [--soak] [--room] [--json PATH]
+       scripts/bench hearing [--calibrate] ...   (the hearing corpus; see scripts/bench_hearing.py)
 (`scripts/bench` sets up .venv, then runs this file with the project's Python.)
 """
 
@@ -68,6 +69,8 @@ def verdict(key: str, value: object) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["hearing"]:  # its own options: scripts/bench hearing [--calibrate] ...
+        return int(load_section("hearing").main(sys.argv[2:]))  # type: ignore[union-attr]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
     parser.add_argument("--soak", action="store_true", help="also run the long soak (bench_soak.py)")
