@@ -92,3 +92,26 @@ class AudioSink(Protocol):
         """Release the device or file."""
 
 
+class Rechunker:
+    """Turns frames of one size into blocks of another, keeping the remainder for the next call."""
+
+    def __init__(self, block_bytes: int) -> None:
+        self.block_bytes = block_bytes
+        self._pending = bytearray()
+
+    def blocks(self, data: bytes) -> list[bytes]:
+        """Every whole block now available after appending `data`."""
+        self._pending += data
+        count = len(self._pending) // self.block_bytes
+        out = [bytes(self._pending[i * self.block_bytes:(i + 1) * self.block_bytes]) for i in range(count)]
+        del self._pending[:count * self.block_bytes]
+        return out
+
+    def padded_rest(self) -> bytes:
+        """The remainder padded with silence to one whole block (empty when none); the remainder is dropped."""
+        rest = bytes(self._pending)
+        self._pending.clear()
+        return rest + bytes(self.block_bytes - len(rest)) if rest else b""
+
+    def clear(self) -> None:
+        self._pending.clear()

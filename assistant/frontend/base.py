@@ -1,4 +1,4 @@
-"""The front end's values and interfaces: one processed frame, the stage protocol, a re-chunker."""
+"""The front end's values and interfaces: one processed frame and the stage protocol."""
 
 from __future__ import annotations
 
@@ -27,22 +27,3 @@ class FrontEnd(Protocol):
 
     def reset(self) -> None:
         """Forget adaptive state tied to the current stream (VAD state; the echo path is kept)."""
-
-
-class Rechunker:
-    """Turns frames of one size into blocks of another, keeping the remainder for the next call."""
-
-    def __init__(self, block_bytes: int) -> None:
-        self.block_bytes = block_bytes
-        self._pending = bytearray()
-
-    def blocks(self, data: bytes) -> list[bytes]:
-        """Every whole block now available after appending `data`."""
-        self._pending += data
-        count = len(self._pending) // self.block_bytes
-        out = [bytes(self._pending[i * self.block_bytes:(i + 1) * self.block_bytes]) for i in range(count)]
-        del self._pending[:count * self.block_bytes]
-        return out
-
-    def clear(self) -> None:
-        self._pending.clear()

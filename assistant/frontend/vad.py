@@ -8,8 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.audio.base import SAMPLE_RATE
-from assistant.frontend.base import Rechunker
+from assistant.audio.base import SAMPLE_RATE, Rechunker
 
 _LOGGER = logging.getLogger(__name__)
 

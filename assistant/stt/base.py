@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from assistant.audio.base import Rechunker
 
 
 @dataclass(frozen=True)
@@ -45,3 +47,12 @@ class Recognizer(Protocol):
 
     def reset(self) -> None:
         """Forget the current utterance (e.g. audio heard while the assistant spoke)."""
+
+
+def feed_frames(chunker: Rechunker, pcm: bytes, handle: Callable[[bytes], Utterance | None]) -> Utterance | None:
+    """Cut `pcm` (any length) into the engine's whole frames and hand each to `handle`, keeping the rest
+    for the next call; the last utterance any frame returned (None if none)."""
+    result = None
+    for frame in chunker.blocks(pcm):
+        result = handle(frame) or result
+    return result

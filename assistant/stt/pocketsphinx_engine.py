@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from pocketsphinx import Config, Decoder, Vad
 
-from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
-from assistant.stt.base import Utterance
+from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
+from assistant.stt.base import Utterance, feed_frames
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class PocketsphinxRecognizer:
         self._phrases: frozenset[str] | None = None
         self._sentinel: tuple[str, frozenset[str]] | None = None
         self._utt_audio: list[bytes] = []
-        self._pending = b""
+        self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
         self._speech_run = 0
@@ -129,12 +129,7 @@ class PocketsphinxRecognizer:
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio of any length; returns an utterance once trailing silence ends one."""
-        self._pending += pcm
-        result = None
-        while len(self._pending) >= self._frame_bytes:
-            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
-            result = self._frame(frame) or result
-        return result
+        return feed_frames(self._chunker, pcm, self._frame)
 
     def _frame(self, frame: bytes) -> Utterance | None:
         speech = self._vad.is_speech(frame)
@@ -220,9 +215,9 @@ class PocketsphinxRecognizer:
 
     def flush(self) -> Utterance | None:
         """End the current utterance now (end of audio)."""
-        if self._pending:
-            self._pending += bytes(self._frame_bytes - len(self._pending))
-            self.accept(b"")
+        rest = self._chunker.padded_rest()
+        if rest:
+            self._frame(rest)
         return self._finish() if self._in_utt else None
 
     def reset(self) -> None:
@@ -231,5 +226,5 @@ class PocketsphinxRecognizer:
             self._decoder.end_utt()
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
-        self._pending = b""
+        self._chunker.clear()
         self._utt_audio = []

@@ -16,9 +16,9 @@ from pocketsphinx import Vad
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 
-from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH
+from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.intents import IntentMatcher, _strip_fillers, normalise
-from assistant.stt.base import Utterance
+from assistant.stt.base import Utterance, feed_frames
 from assistant.wyoming_client import Connection, ServiceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class WyomingRecognizer:
         self._matcher: IntentMatcher | None = None
         self._connection: Connection | None = None
         self._preroll: deque[bytes] = deque(maxlen=PREROLL_FRAMES)
-        self._pending = b""
+        self._chunker = Rechunker(self._frame_bytes)
         self._frames = self._speech_run = self._silence_run = 0
         self._start = self._last_speech = 0.0
 
@@ -63,12 +63,7 @@ class WyomingRecognizer:
         self._matcher = _phrase_matcher(phrases) if phrases else None
 
     def accept(self, pcm: bytes) -> Utterance | None:
-        self._pending += pcm
-        result = None
-        while len(self._pending) >= self._frame_bytes:
-            frame, self._pending = self._pending[:self._frame_bytes], self._pending[self._frame_bytes:]
-            result = self._frame(frame) or result
-        return result
+        return feed_frames(self._chunker, pcm, self._frame)
 
     def _frame(self, frame: bytes) -> Utterance | None:
         self._frames += 1
@@ -134,7 +129,7 @@ class WyomingRecognizer:
         if connection is not None:
             connection.close()
         self._preroll.clear()
-        self._pending = b""
+        self._chunker.clear()
         self._speech_run = self._silence_run = 0
 
     def close(self) -> None:
