@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from measure import spread
@@ -115,7 +116,7 @@ class PacedSource:
         """Nothing to release."""
 
 
-def real_time_idle(audio: bytes, store_dir: Path, front_end: bool = True) -> dict[str, float]:
+def real_time_idle(audio: bytes, store_dir: Path, front_end: bool = True) -> dict[str, Any]:
     """CPU % of one core while idling over `audio` in real time (5 s idle chunks, as `assistant run`);
     `front_end=False`: the same without the front end (the baseline that shows its share)."""
     clock = RealClock()
@@ -135,7 +136,8 @@ def real_time_idle(audio: bytes, store_dir: Path, front_end: bool = True) -> dic
     listener.source.close()
     return {"cpu_percent": 100 * cpu / wall, "wall_s": wall, "audio_s": seconds,
             "frames_decoded": listener.frames_decoded,
-            "false_activations": sum(i is not None for i in intents), "rss_mb": rss_mb()}
+            "false_activations": sum(i is not None for i in intents), "rss_mb": rss_mb(),
+            "false_activation_intents": sorted(i for i in intents if i is not None)}
 
 
 def repeated(audio: bytes, base: Path, name: str, front_end: bool = True) -> dict[str, object]:
@@ -145,6 +147,7 @@ def repeated(audio: bytes, base: Path, name: str, front_end: bool = True) -> dic
             "wall_s": spread([r["wall_s"] for r in runs], 1), "audio_s": round(runs[0]["audio_s"], 1),
             "frames_decoded": spread([r["frames_decoded"] for r in runs], 0),
             "false_activations": sum(int(r["false_activations"]) for r in runs),
+            "false_activation_intents": ", ".join(i for r in runs for i in r["false_activation_intents"]),
             "rss_mb": round(max(r["rss_mb"] for r in runs), 1)}
 
 
@@ -161,7 +164,7 @@ def companion(store_dir: Path, source: object, clock: Clock,
             listener)
 
 
-def eight_hours(store_dir: Path, hours: float = 8.0) -> dict[str, float]:
+def eight_hours(store_dir: Path, hours: float = 8.0) -> dict[str, Any]:
     """RSS before and after `hours` of silent idling on the virtual clock (5 s listens, schedule checks)."""
     from assistant.audio.convert import silence
 
