@@ -114,6 +114,9 @@ class SpeakerSink:
         """The same before (no clip plays yet: the device is prefilled, then pulse may stall 0.1-2 s)."""
         self.underrun_times: list[float] = []
         """Seconds from the stream's start to each of `underruns` (where they fall, for the bench)."""
+        self.underruns_in_speech = 0
+        """Those of `underruns` that came while a clip was under way (a gap a partner can hear; the others
+        replaced silence with silence)."""
         self.rate = SAMPLE_RATE
         self._stream: Any = None
         self._pending: collections.deque[SpeakerPlayback] = collections.deque()
@@ -190,6 +193,7 @@ class SpeakerSink:
             if self._warm.is_set():
                 self.underruns += 1
                 self.underrun_times.append(round(called_at - self._started_at, 2))
+                self.underruns_in_speech += bool(self._pending and self._pending[0]._cursor > 0)
             else:
                 self.startup_underruns += 1
         dac = float(getattr(time_info, "outputBufferDacTime", 0.0))
