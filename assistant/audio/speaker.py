@@ -198,11 +198,12 @@ class SpeakerSink:
                 self.startup_underruns += 1
         dac = float(getattr(time_info, "outputBufferDacTime", 0.0))
         now = float(getattr(time_info, "currentTime", 0.0))
-        if dac <= 0.0 or now <= 0.0:  # a host API without timing: assume the stream's latency
+        timed = dac > 0.0 and now > 0.0
+        if not timed:  # a host API without timing: assume the stream's latency (nothing to settle on)
             dac, now = self.latency, 0.0
         block_at = self._stream_clock.observe(self._written, called_at + (dac - now), called_at)
         self._written += frames
-        if not self._warm.is_set() and (self._stream_clock.settled
+        if not self._warm.is_set() and (self._stream_clock.settled or not timed
                                         or called_at - self._started_at > SETTLE_TIMEOUT_S):
             self.settled_after_s = called_at - self._started_at
             self._warm.set()
