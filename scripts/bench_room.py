@@ -123,7 +123,9 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
     counts = {"turns": turns, "answers_understood": understood, "barge_in_trials": barge["trials"],
               "barge_in_caught": barge["caught"], "own_line_trials": barge["own_line_trials"],
               "own_line_false_stops": barge["own_line_false_stops"], "speaker_underruns": speaker.underruns,
-              "speaker_startup_underruns": speaker.startup_underruns,
+              "speaker_startup_underruns": speaker.startup_underruns, "speaker_underrun_at_s": speaker.underrun_times,
+              "speaker_underruns_in_speech": speaker.underruns_in_speech,
+              "speaker_settled_after_s": round(speaker.settled_after_s or -1.0, 2),
               "alsa_xruns": quiet.alsa_xruns - xruns_before, "mic_overflows": mic.overflows,
               "session_s": round(time.monotonic() - began, 1), "speaker_latency_ms": round(1000 * speaker.latency)}
     if barge["trials"]:
@@ -142,9 +144,7 @@ def _barge_trial(room: PulseRoom, watcher: BargeInWatcher, speaker: Any, line: C
     players: list[Any] = []
 
     def speak_into() -> None:
-        deadline = time.monotonic() + 10
-        while playback.started_at is None and time.monotonic() < deadline:
-            time.sleep(0.01)
+        playback.wait_started(10)
         time.sleep(max(0.0, (playback.started_at or time.monotonic()) + PARTNER_AT_S - time.monotonic()))
         players.append(room.play(partner))
 

@@ -4,7 +4,9 @@ The stream starts once and runs until `close()`: between clips the callback writ
 fed whether or not the assistant speaks (an output that is written only while a clip plays underruns at every
 gap). The callback never blocks: it copies samples of the current clip, notes what it handed over and when
 that reaches the DAC, and a helper thread reports it (`on_played`, the echo canceller's reference) and ends
-each playback when its last sample has been heard.
+each playback when its last sample has been heard. Opening does not wait for the device: the stream starts and
+a clip waits until the stream's clock has settled (stream_clock.py), so a sound server's start-up stall runs
+beside the rest of start-up instead of before it.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ bursts (one xrun makes the ALSA pulse plugin restart and underrun again) and 200
 most a barge-in leaves audible after the stop, and it adds to every reply's start."""
 
 
-WARM_UP_TIMEOUT_S = 3.0
-"""Longest wait at open for the stream to run past its prefill."""
+SETTLE_TIMEOUT_S = 3.0
+"""Longest a clip waits for the stream clock to settle after the stream starts (then it plays anyway)."""
 
 
 class SpeakerPlayback:
@@ -51,6 +53,7 @@ class SpeakerPlayback:
         self._heard_until: float | None = None
         self._stop = threading.Event()
         self._done = threading.Event()
+        self._first_heard = threading.Event()
         self.error: str | None = None
         """Why playback failed (device error), or None."""
         self.started_at: float | None = None
@@ -60,6 +63,10 @@ class SpeakerPlayback:
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Wait until its first sample reaches the DAC (`started_at` set) or it is over; False on timeout."""
+        return self._first_heard.wait(timeout)
 
     def stop(self) -> None:
         self._stop.set()
@@ -75,6 +82,10 @@ class SpeakerPlayback:
 
     def _fail(self, reason: str) -> None:
         self.error = reason
+        self._end()
+
+    def _end(self) -> None:
+        self._first_heard.set()
         self._done.set()
 
 
@@ -98,17 +109,25 @@ class SpeakerSink:
         self._latency = latency_s
         self.on_played = on_played
         self.underruns = 0
-        """Callbacks PortAudio flagged with output underflow once the stream was running."""
+        """Callbacks PortAudio flagged with output underflow once the stream clock had settled."""
         self.startup_underruns = 0
-        """The same while the stream started (before any clip could play; pulse may stall ~1 s there)."""
+        """The same before (no clip plays yet: the device is prefilled, then pulse may stall 0.1-2 s)."""
+        self.underrun_times: list[float] = []
+        """Seconds from the stream's start to each of `underruns` (where they fall, for the bench)."""
+        self.underruns_in_speech = 0
+        """Those of `underruns` that came while a clip was under way (a gap a partner can hear; the others
+        replaced silence with silence)."""
         self.rate = SAMPLE_RATE
         self._stream: Any = None
         self._pending: collections.deque[SpeakerPlayback] = collections.deque()
         self._events: queue.SimpleQueue[tuple[SpeakerPlayback, bytes, float, bool] | None] = queue.SimpleQueue()
         self._closed = False
         self._warm = threading.Event()
-        """Set once the stream has run for real (the DAC time of its blocks is then trustworthy)."""
-        self._first_callback_at: float | None = None
+        """Set once the stream clock has settled (the DAC time of its blocks is then trustworthy): clips wait
+        for it, opening does not (the stall overlaps the rest of start-up)."""
+        self._started_at = 0.0
+        self.settled_after_s: float | None = None
+        """Seconds from the stream's start until its clock settled (None before)."""
         self._open()
         self._reporter = threading.Thread(target=self._report, name="speaker-played", daemon=True)
         self._reporter.start()
@@ -127,15 +146,18 @@ class SpeakerSink:
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)
-        self._first_callback_at = None
         self._stream_clock, self._written = StreamClock(self.rate, self._block_ms / 1000), 0
         self._warm.clear()
+        self.settled_after_s = None
         realtime_callback(self._stream, hostapi_of(self.device.index))
+        self._started_at = time.monotonic()
         self._stream.start()
-        if not self._warm.wait(WARM_UP_TIMEOUT_S):
-            _LOGGER.info("speaker %r: the stream is slow to start", self.device.name)
         _LOGGER.info("speaker %s open at %d Hz, latency %.0f ms", self.device.describe(), self.rate,
                      1000 * self.latency)
+
+    def wait_settled(self, timeout: float | None = None) -> bool:
+        """Wait until a clip played now would start at once (the stream clock has settled); False on timeout."""
+        return self._warm.wait(timeout)
 
     def play(self, clip: Clip) -> SpeakerPlayback:
         samples = np.frombuffer(clip.pcm[:len(clip.pcm) - len(clip.pcm) % SAMPLE_WIDTH], dtype="<i2")
@@ -165,24 +187,26 @@ class SpeakerSink:
 
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         """PortAudio thread: fill `frames` samples from the queued clips, silence after; never block."""
+        called_at = time.monotonic()
         if status.output_underflow:
             self._stream_clock.restart()  # the device played silence we did not write: the schedule moved
             if self._warm.is_set():
                 self.underruns += 1
+                self.underrun_times.append(round(called_at - self._started_at, 2))
+                self.underruns_in_speech += bool(self._pending and self._pending[0]._cursor > 0)
             else:
                 self.startup_underruns += 1
-        if not self._warm.is_set():  # the first blocks only prefill the buffer (pulse may then stall ~1 s)
-            now_mono = time.monotonic()
-            if self._first_callback_at is None:
-                self._first_callback_at = now_mono
-            elif now_mono - self._first_callback_at >= 2 * self._block_ms / 1000:
-                self._warm.set()
         dac = float(getattr(time_info, "outputBufferDacTime", 0.0))
         now = float(getattr(time_info, "currentTime", 0.0))
-        if dac <= 0.0 or now <= 0.0:  # a host API without timing: assume the stream's latency
+        timed = dac > 0.0 and now > 0.0
+        if not timed:  # a host API without timing: assume the stream's latency (nothing to settle on)
             dac, now = self.latency, 0.0
-        block_at = self._stream_clock.observe(self._written, time.monotonic() + (dac - now))
+        block_at = self._stream_clock.observe(self._written, called_at + (dac - now), called_at)
         self._written += frames
+        if not self._warm.is_set() and (self._stream_clock.settled or not timed
+                                        or called_at - self._started_at > SETTLE_TIMEOUT_S):
+            self.settled_after_s = called_at - self._started_at
+            self._warm.set()
         out = np.zeros(frames, dtype="<i2")
         filled = 0
         while filled < frames and self._pending:
@@ -191,6 +215,8 @@ class SpeakerSink:
                 self._pending.popleft()  # over: its last sample sounds where its last block ends
                 self._events.put((playback, b"", playback._heard_until or block_at + filled / self.rate, True))
                 continue
+            if not self._warm.is_set():  # its start would be dated by a clock that has not settled
+                break
             start = playback._cursor
             take = min(frames - filled, len(playback._samples) - start)
             out[filled:filled + take] = playback._samples[start:start + take]
@@ -230,13 +256,14 @@ class SpeakerSink:
                 elif pcm:
                     if playback.started_at is None:
                         playback.started_at = at
+                        playback._first_heard.set()
                     self._hand_over(pcm, at)
             now = time.monotonic()
             for playback in [p for p in ending if (p.ends_at or 0.0) <= now or p._stop.is_set()]:
                 ending.remove(playback)
-                playback._done.set()
+                playback._end()
         for playback in ending:
-            playback._done.set()
+            playback._end()
 
     def _hand_over(self, pcm: bytes, at: float) -> None:
         if self.on_played is None:
@@ -265,7 +292,7 @@ class SpeakerSink:
             playback.stop()
         self._close_stream()
         for playback in list(self._pending):
-            playback._done.set()
+            playback._end()
         self._pending.clear()
         self._events.put(None)
         self._reporter.join(timeout=5)
