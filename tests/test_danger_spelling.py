@@ -3,6 +3,9 @@ word), learners' and typists' verb forms are inflections, and a few structures t
 
 from __future__ import annotations
 
+import gzip
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,9 @@ def test_without_an_english_list_nothing_is_mended() -> None:
 ])
 def test_structures(detector: DangerDetector, text: str, level: str) -> None:
     assert detector.assess(text).level == level
+
+
+def test_the_word_list_scan_reads_what_the_json_parser_reads():
+    """english_words() scans the list without the JSON parser (which held the interpreter lock): same words."""
+    packed = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
+    assert list(english_words()) == list(json.loads(gzip.decompress(packed)))
