@@ -115,5 +115,9 @@ def make_vad(name: str) -> Vad:
     if name == "webrtc":
         return WebrtcVad()
     if name == "cascade":
-        return CascadeVad()
+        try:
+            return CascadeVad()
+        except ImportError as exc:  # webrtcvad missing (a hand-made install): silero alone hears the same
+            _LOGGER.warning("cascade VAD unavailable (%s); using silero on every frame", exc)
+            return SileroVad()
     raise ValueError(f"unknown VAD {name!r}; use silero, webrtc or cascade")
