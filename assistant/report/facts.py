@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from assistant.store.records import (
     AgreementVersion,
@@ -136,12 +137,21 @@ class History:
         return [c for c in self.checkins if c.status == status]
 
     def series(self, partner: str, measure: str) -> list[Rating]:
-        return [r for r in self.ratings if r.partner == partner and r.measure == measure]
+        return list(self._series.get((partner, measure), ()))
 
-    @property
+    @cached_property
+    def _series(self) -> dict[tuple[str, str], list[Rating]]:
+        """(partner, measure) -> its ratings in order: grouped once, not scanned per partner and measure."""
+        grouped: dict[tuple[str, str], list[Rating]] = {}
+        for rating in self.ratings:
+            grouped.setdefault((rating.partner, rating.measure), []).append(rating)
+        return grouped
+
+    @cached_property
     def measures(self) -> list[str]:
-        known = [m for m in RATING_STEPS.values() if any(r.measure == m for r in self.ratings)]
-        return known + sorted({r.measure for r in self.ratings} - set(known))
+        rated = {r.measure for r in self.ratings}
+        known = [m for m in RATING_STEPS.values() if m in rated]
+        return known + sorted(rated - set(known))
 
 
 def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[str, ...] = (),
@@ -158,8 +168,10 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
     def day(moment: datetime) -> date:
         return moment.astimezone(tz).date()
 
-    records = [r for r in records if day(r.when) <= today
-               and (since is None or day(r.when) >= since or isinstance(r, AgreementVersion))]
+    dated = [(r, day(r.when)) for r in records]  # each record's local day, computed once
+    kept = [(r, d) for r, d in dated if d <= today and (since is None or d >= since or isinstance(r, AgreementVersion))]
+    records = [r for r, _ in kept]
+    day_of = {id(r): d for r, d in kept}
 
     statuses: dict[str, tuple[date, str]] = {}
     ratings: dict[tuple[str, str, str], Rating] = {}
@@ -174,17 +186,17 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
         if record.id in replaced:  # "go back" replaced it: the newer record counts, never both
             continue
         if isinstance(record, SessionEvent) and record.activity == "checkin":
-            first_day = statuses.get(record.session_id, (day(record.when), ""))[0]
+            first_day = statuses.get(record.session_id, (day_of[id(record)], ""))[0]
             statuses[record.session_id] = (first_day, record.status)
         elif isinstance(record, StepAnswer) and record.activity == "checkin":
             if record.rating is not None:
                 measure = RATING_STEPS.get(record.step, record.step)
                 ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
-                    day(record.when), who(record), measure, record.rating, record.session_id)
+                    day_of[id(record)], who(record), measure, record.rating, record.session_id)
             elif record.step in THEME_STEPS:
                 step = THEME_STEPS[record.step]
                 themes[(record.session_id, step, who(record))] = ThemeAnswer(  # go back, coaching: the later wins
-                    day(record.when), step, who(record), record.text if keep_transcripts else None)
+                    day_of[id(record)], step, who(record), record.text if keep_transcripts else None)
         elif isinstance(record, Commitment):
             made[record.id] = replace(record, partner=who(record))
         elif isinstance(record, CommitmentReview):
@@ -192,15 +204,15 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
         elif isinstance(record, TimeOut):
             timeouts.append(record)
         elif isinstance(record, Appreciation) and not record.skipped:
-            thanks.setdefault(day(record.when), set()).add(who(record))
+            thanks.setdefault(day_of[id(record)], set()).add(who(record))
         elif isinstance(record, AgreementVersion):
-            agreement.append(AgreementChange(day(record.when), record.change, record.items))
+            agreement.append(AgreementChange(day_of[id(record)], record.change, record.items))
     safety = safety_moments(records)
     named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()}
     named |= {t.partner for t in themes.values()}
     named |= {p for who in thanks.values() for p in who}
     known = tuple(partners) + tuple(sorted(p for p in named - set(partners) if p))
-    dates = [day(r.when) for r in records]
+    dates = [d for _, d in kept]
     return History(
         today=today,
         start=since or min(dates, default=today),
