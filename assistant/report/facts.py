@@ -199,7 +199,7 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
             step = THEME_STEPS[answer.step]
             themes[(answer.session_id, step, who(answer))] = ThemeAnswer(  # go back, coaching: the later wins
                 when, step, who(answer), answer.text if keep_transcripts else None)
-    made = {c.id: replace(c, partner=who(c)) for c, _ in of(Commitment)}
+    made = {c.id: c if c.partner else replace(c, partner=unnamed) for c, _ in of(Commitment)}
     reviews = {r.commitment_id: r for r, _ in of(CommitmentReview)}  # a later review of the same one wins
     timeouts = [t for t, _ in of(TimeOut)]
     thanks: dict[date, set[str]] = {}
