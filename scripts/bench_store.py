@@ -90,22 +90,24 @@ def idle_tick(store: Store, now: datetime) -> None:
     scheduler.plan()
 
 
-def report_wall_ms(directory: Path) -> float:
-    """`python -m assistant --data-dir D report`, process start to exit (imports, open, report, print)."""
+def report_wall_ms(directory: Path, today: date) -> float:
+    """`python -m assistant --data-dir D report --today DAY`, process start to exit (imports, open, report,
+    print). `today`: the history's last day, so the report covers all of it, as the couple would see it then."""
     env = {**os.environ, "ASSISTANT_CONFIG": str(directory.parent / "no-config.toml")}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(directory), "report"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(directory), "report",
+                    "--today", today.isoformat()], env=env, check=True, stdout=subprocess.DEVNULL)
     return (time.perf_counter() - start) * 1000.0
 
 
 def report_in_process(directory: Path, today: date, by_kind: bool) -> None:
     """Store.open + the report's records (all, or only the kinds it reads, as `report` now does) + collect():
-    the store side of `report`."""
+    the store side of `report`, with the cyclic collector paused as `report` pauses it."""
     from assistant.cli.report_cmds import report_records
     from assistant.report import collect
+    from assistant.store.kinds import paused_gc
 
-    with Store.open(directory) as store:
+    with paused_gc(), Store.open(directory) as store:
         collect(report_records(store) if by_kind else store.query(), today, timezone.utc)
 
 
@@ -127,7 +129,7 @@ def bench_years(root: Path, years: int, results: dict) -> None:
             idle_tick(fresh, now)
 
     open_tick = [_timed(open_and_tick) for _ in range(REPEATS)]
-    reports = [report_wall_ms(directory) for _ in range(REPEATS)]
+    reports = [report_wall_ms(directory, now.date()) for _ in range(REPEATS)]
     inproc = {by_kind: [_timed(functools.partial(report_in_process, directory, now.date(), by_kind))
                         for _ in range(REPEATS)] for by_kind in (False, True)}
     appends = bench_append(directory, real_use(1, start_year=2080)[:APPENDS])
@@ -156,10 +158,10 @@ CLOCKS = {
     "store_open_plus_first_tick_ms": "Store.open() + one idle tick's reads + close, as a fresh process does",
     "idle_tick_ms": "the store reads of one idle tick through the companion's own code (safety_earlier_today, "
                     "Scheduler.plan twice), store already open (no audio)",
-    "report_ms": "`python -m assistant --data-dir D report` wall time, process start to exit (interpreter, "
-                 "imports, store open, report, print)",
-    "report_store_side_all_ms": "in one process: Store.open() + query() of every record + collect(), "
-                                "as `report` did before it read by kind",
+    "report_ms": "`python -m assistant --data-dir D report --today <last day>` wall time, process start to "
+                 "exit (interpreter, imports, store open, report of the whole history, print)",
+    "report_store_side_all_ms": "in one process: Store.open() + query() of every record + collect() (collector "
+                                "paused), as `report` did before it read by kind",
     "report_store_side_by_kind_ms": "the same with report_records(): the kinds collect() reads, as `report` "
                                     "does (prompt events, 40% of the history, never decoded)",
     "store_append_p50_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",

@@ -45,14 +45,17 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, s
     """How you two are doing: each partner's ratings, commitments, time outs, appreciations, agreement."""
     from assistant.report import Words, collect, render_text
     from assistant.schedule.rules import local_zone
+    from assistant.store.kinds import paused_gc
 
     zone = local_zone(app.settings.schedule.timezone)
     day = today.date() if today else RealClock().now().astimezone(zone).date()
     keep, words = app.settings.dialog.keep_transcripts, Words()
-    with open_store(app, read_only=True) as store:
+    # tens of thousands of records and facts, none in a cycle: the cyclic collector would rescan them all, often
+    with paused_gc(), open_store(app, read_only=True) as store:
         history = collect(report_records(store), day, zone, app.settings.partners, keep_transcripts=keep,
                           unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
-    click.echo(render_text(history, words), nl=False)
+        text = render_text(history, words)
+    click.echo(text, nl=False)
     if html_file is None and pdf_file is None:
         return
     from assistant.report.page import render_html

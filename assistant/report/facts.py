@@ -9,6 +9,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
+from typing import Any, TypeVar
 
 from assistant.store.records import (
     AgreementVersion,
@@ -32,6 +34,7 @@ a wording said again after the blame coaching replaces the first one."""
 LOW_RATING = 2
 """A rating at or below this is flagged gently with the therapy signpost (the scale is 1 to 5)."""
 DayOf = Callable[[datetime], date]
+K = TypeVar("K", bound=Record)
 SAME_SAFETY_RESPONSE = timedelta(minutes=10)
 """A SafetyEvent and a session ending in `safety` this close together are one response, counted once."""
 READS: tuple[type[Record], ...] = (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
@@ -136,12 +139,21 @@ class History:
         return [c for c in self.checkins if c.status == status]
 
     def series(self, partner: str, measure: str) -> list[Rating]:
-        return [r for r in self.ratings if r.partner == partner and r.measure == measure]
+        return list(self._series.get((partner, measure), ()))
 
-    @property
+    @cached_property
+    def _series(self) -> dict[tuple[str, str], list[Rating]]:
+        """(partner, measure) -> its ratings in order: grouped once, not scanned per partner and measure."""
+        grouped: dict[tuple[str, str], list[Rating]] = {}
+        for rating in self.ratings:
+            grouped.setdefault((rating.partner, rating.measure), []).append(rating)
+        return grouped
+
+    @cached_property
     def measures(self) -> list[str]:
-        known = [m for m in RATING_STEPS.values() if any(r.measure == m for r in self.ratings)]
-        return known + sorted({r.measure for r in self.ratings} - set(known))
+        rated = {r.measure for r in self.ratings}
+        known = [m for m in RATING_STEPS.values() if m in rated]
+        return known + sorted(rated - set(known))
 
 
 def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[str, ...] = (),
@@ -158,49 +170,49 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
     def day(moment: datetime) -> date:
         return moment.astimezone(tz).date()
 
-    records = [r for r in records if day(r.when) <= today
-               and (since is None or day(r.when) >= since or isinstance(r, AgreementVersion))]
+    dated = [(r, day(r.when)) for r in records]  # each record's local day, computed once
+    kept = [(r, d) for r, d in dated if d <= today and (since is None or d >= since or isinstance(r, AgreementVersion))]
+    records = [r for r, _ in kept]
+    replaced = {r.supersedes for r in records if isinstance(r, (Commitment, CommitmentReview)) and r.supersedes}
+    by_kind: dict[type, list[tuple[Any, date]]] = {}  # each kind's records in stored order, "go back"s left out
+    for record, when in kept:
+        if record.id not in replaced:  # "go back" replaced it: the newer record counts, never both
+            by_kind.setdefault(type(record), []).append((record, when))
+
+    def of(kind: type[K]) -> list[tuple[K, date]]:
+        return [pair for cls, pairs in by_kind.items() if issubclass(cls, kind) for pair in pairs]
 
     statuses: dict[str, tuple[date, str]] = {}
+    for event, when in of(SessionEvent):
+        if event.activity == "checkin":
+            statuses[event.session_id] = (statuses.get(event.session_id, (when, ""))[0], event.status)
     ratings: dict[tuple[str, str, str], Rating] = {}
-    made: dict[str, Commitment] = {}
-    reviews: dict[str, CommitmentReview] = {}
-    timeouts: list[TimeOut] = []
-    thanks: dict[date, set[str]] = {}
     themes: dict[tuple[str, str, str], ThemeAnswer] = {}
-    agreement: list[AgreementChange] = []
-    replaced = {r.supersedes for r in records if isinstance(r, (Commitment, CommitmentReview)) and r.supersedes}
-    for record in records:
-        if record.id in replaced:  # "go back" replaced it: the newer record counts, never both
+    for answer, when in of(StepAnswer):
+        if answer.activity != "checkin":
             continue
-        if isinstance(record, SessionEvent) and record.activity == "checkin":
-            first_day = statuses.get(record.session_id, (day(record.when), ""))[0]
-            statuses[record.session_id] = (first_day, record.status)
-        elif isinstance(record, StepAnswer) and record.activity == "checkin":
-            if record.rating is not None:
-                measure = RATING_STEPS.get(record.step, record.step)
-                ratings[(record.session_id, who(record), measure)] = Rating(  # a later answer wins
-                    day(record.when), who(record), measure, record.rating, record.session_id)
-            elif record.step in THEME_STEPS:
-                step = THEME_STEPS[record.step]
-                themes[(record.session_id, step, who(record))] = ThemeAnswer(  # go back, coaching: the later wins
-                    day(record.when), step, who(record), record.text if keep_transcripts else None)
-        elif isinstance(record, Commitment):
-            made[record.id] = replace(record, partner=who(record))
-        elif isinstance(record, CommitmentReview):
-            reviews[record.commitment_id] = record  # a later review of the same commitment wins
-        elif isinstance(record, TimeOut):
-            timeouts.append(record)
-        elif isinstance(record, Appreciation) and not record.skipped:
-            thanks.setdefault(day(record.when), set()).add(who(record))
-        elif isinstance(record, AgreementVersion):
-            agreement.append(AgreementChange(day(record.when), record.change, record.items))
+        if answer.rating is not None:
+            measure = RATING_STEPS.get(answer.step, answer.step)
+            ratings[(answer.session_id, who(answer), measure)] = Rating(  # a later answer wins
+                when, who(answer), measure, answer.rating, answer.session_id)
+        elif answer.step in THEME_STEPS:
+            step = THEME_STEPS[answer.step]
+            themes[(answer.session_id, step, who(answer))] = ThemeAnswer(  # go back, coaching: the later wins
+                when, step, who(answer), answer.text if keep_transcripts else None)
+    made = {c.id: c if c.partner else replace(c, partner=unnamed) for c, _ in of(Commitment)}
+    reviews = {r.commitment_id: r for r, _ in of(CommitmentReview)}  # a later review of the same one wins
+    timeouts = [t for t, _ in of(TimeOut)]
+    thanks: dict[date, set[str]] = {}
+    for thank, when in of(Appreciation):
+        if not thank.skipped:
+            thanks.setdefault(when, set()).add(who(thank))
+    agreement = [AgreementChange(when, a.change, a.items) for a, when in of(AgreementVersion)]
     safety = safety_moments(records)
     named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()}
     named |= {t.partner for t in themes.values()}
     named |= {p for who in thanks.values() for p in who}
     known = tuple(partners) + tuple(sorted(p for p in named - set(partners) if p))
-    dates = [day(r.when) for r in records]
+    dates = [d for _, d in kept]
     return History(
         today=today,
         start=since or min(dates, default=today),
