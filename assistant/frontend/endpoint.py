@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 
 from assistant.audio.base import FRAME_SAMPLES, SAMPLE_RATE
+from assistant.frontend.settings import EndpointSettings
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 """Seconds per frame the endpointer is fed (30 ms)."""
-SHORT_KINDS = frozenset({"command", "yes_no", "rating", "choice", "ready", "barge_in"})
-"""Listening kinds whose answers are a few words: the short hang-over applies."""
-
-
 class Event(Enum):
     """What the endpointer decided on this frame."""
 
@@ -23,28 +19,6 @@ class Event(Enum):
     """Speech has started (it started `onset_ms` ago)."""
     END = "end"
     """Speech has ended (it ended `hangover_ms` ago)."""
-
-
-@dataclass(frozen=True)
-class EndpointSettings:
-    """Thresholds of the endpointer; the defaults were chosen on the tuning split (see README)."""
-
-    threshold: float = 0.5
-    """Speech probability at or above which a frame is speech (silero's own recommendation)."""
-    release: float = 0.35
-    """Probability below which a frame counts as silence again (hysteresis; silero's threshold - 0.15)."""
-    onset_ms: int = 90
-    """Speech this long in a row opens an utterance."""
-    short_hangover_ms: int = 300
-    """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
-    free_hangover_ms: int = 600
-    """Silence that ends a free answer (people pause between clauses)."""
-    background_drop_db: float = 12.0
-    """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
-    babble) are speech to any VAD, so the partner's end is where their level falls away."""
-
-    def hangover_ms(self, kind: str) -> int:
-        return self.short_hangover_ms if kind in SHORT_KINDS else self.free_hangover_ms
 
 
 class Endpointer:

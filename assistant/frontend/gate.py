@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from assistant.audio.convert import rms_dbfs
 from assistant.frontend.base import FrontEnd, Processed
-from assistant.frontend.endpoint import Endpointer, EndpointSettings, Event
+from assistant.frontend.endpoint import Endpointer, Event
+from assistant.frontend.settings import EndpointSettings
 
 PRE_ROLL_FRAMES = 10
 """Cleaned frames (30 ms each) kept before the onset and fed to the recogniser with it."""

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.frontend.endpoint import EndpointSettings
+SHORT_KINDS = frozenset({"command", "yes_no", "rating", "choice", "ready", "barge_in"})
+"""Listening kinds whose answers are a few words: the short hang-over applies."""
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """Thresholds of the endpointer; the defaults were chosen on the tuning split (see README)."""
+
+    threshold: float = 0.5
+    """Speech probability at or above which a frame is speech (silero's own recommendation)."""
+    release: float = 0.35
+    """Probability below which a frame counts as silence again (hysteresis; silero's threshold - 0.15)."""
+    onset_ms: int = 90
+    """Speech this long in a row opens an utterance."""
+    short_hangover_ms: int = 300
+    """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
+    free_hangover_ms: int = 600
+    """Silence that ends a free answer (people pause between clauses)."""
+    background_drop_db: float = 12.0
+    """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
+    babble) are speech to any VAD, so the partner's end is where their level falls away."""
+
+    def hangover_ms(self, kind: str) -> int:
+        return self.short_hangover_ms if kind in SHORT_KINDS else self.free_hangover_ms
 
 
 class FrontEndSettings(BaseModel):
