@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
-from assistant.audio.base import AudioSink, Clip, ListenRequest, Playback
+from assistant.audio.base import Clip, ListenRequest, Playback
 from assistant.clock import Clock
 from assistant.dialog.activity import Answer
 from assistant.dialog.library import Line
@@ -40,39 +40,12 @@ response. Its own question listens at the step SAFETY_CHECK_STEP, which is never
 SAFETY_CHECK_STEP = "safety_check"
 
 
-class Speaker(Protocol):
-    """What the loop needs of a speaker (assistant.tts.worker.FallbackSpeaker)."""
-
-    def say(self, text: str, dialog_id: str = "") -> Playback: ...
-
-
 class BargeInWatching(Protocol):
     """Listens while a line plays (assistant.timeout.bargein.BargeInWatcher)."""
 
     def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> Any:
         """None, or an event with `intent`, `text` and `endpoint_at` when a partner interrupted."""
         ...
-
-
-class VoiceHooks(TypedDict):
-    say_line: Callable[[Line], None]
-    play_line: Callable[[Line], Playback]
-    play_clip: Callable[[Clip], float]
-
-
-def voice_hooks(speaker: Speaker, sink: AudioSink) -> VoiceHooks:
-    """`say_line`, `play_line` and `play_clip` for a Conversation speaking through `speaker` into `sink`."""
-
-    def play_clip(clip: Clip) -> float:
-        playback = sink.play(clip)
-        playback.wait()
-        return playback.played_seconds
-
-    def say_line(line: Line) -> None:
-        speaker.say(line.text, line.dialog_id).wait()
-
-    return {"say_line": say_line, "play_line": lambda line: speaker.say(line.text, line.dialog_id),
-            "play_clip": play_clip}
 
 
 @dataclass

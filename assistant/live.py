@@ -13,10 +13,11 @@ from assistant import paths, pipeline
 from assistant.audio.sinks import SpeakerSink
 from assistant.clock import Clock, RealClock
 from assistant.config import Settings
-from assistant.conversation import Conversation, voice_hooks
+from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.store.store import Store
 from assistant.stt.base import Recognizer
+from assistant.voice_hooks import voice_hooks
 
 if TYPE_CHECKING:
     from assistant.audio.microphone import MicrophoneSource

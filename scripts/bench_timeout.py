@@ -23,13 +23,13 @@ from assistant.audio.sinks import WavFileSink, WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import RealClock
 from assistant.config import Settings
-from assistant.conversation import voice_hooks
 from assistant.dialog.library import DialogLibrary
 from assistant.simulate.voices import _espeak
 from assistant.store.store import Store
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import DuplexClock
 from assistant.tts.factory import fallback_speaker
+from assistant.voice_hooks import voice_hooks
 
 TRIALS = 6
 PHRASES = (("time out", 150), ("i need a time out", 170), ("time out", 190))

@@ -34,12 +34,12 @@ from assistant.audio.base import FRAME_BYTES, Clip, ListenRequest, Playback
 from assistant.audio.sinks import DonePlayback
 from assistant.clock import RealClock
 from assistant.config import Settings, SpeechSettings
-from assistant.conversation import voice_hooks
 from assistant.dialog.library import DialogLibrary
 from assistant.listening import Heard
 from assistant.simulate.voices import speak
 from assistant.store.store import Store
 from assistant.tts.factory import fallback_speaker
+from assistant.voice_hooks import voice_hooks
 
 REPEATS = 3
 LISTENS_PER_REPEAT = 16

@@ -14,7 +14,7 @@ from assistant.audio.sinks import MultiSink, TextSink, WavFileSink, WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import Conversation, voice_hooks
+from assistant.conversation import Conversation
 from assistant.dialog.library import DialogLibrary
 from assistant.dialog.machine import DialogModel
 from assistant.sessions import Session, new_checkin, run_session
@@ -25,6 +25,7 @@ from assistant.timeout.bargein import DuplexClock
 from assistant.transcript import Transcript
 from assistant.tts.factory import create_synthesizer
 from assistant.tts.worker import FallbackSpeaker
+from assistant.voice_hooks import voice_hooks
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_VOICES = ("en-us", "en-us")

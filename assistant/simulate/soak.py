@@ -24,7 +24,6 @@ from assistant.audio.base import SAMPLE_RATE, ListenRequest, Playback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.config import Settings
-from assistant.conversation import voice_hooks
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.schedule.companion import Companion
 from assistant.schedule.resilient import keep_running
@@ -34,6 +33,7 @@ from assistant.store.records import Consent, TimeOut
 from assistant.store.store import Store
 from assistant.stt.base import Recognizer
 from assistant.timeout.bargein import DuplexClock
+from assistant.voice_hooks import voice_hooks
 
 UTC = timezone.utc
 ANSWERS = {"ready": "ready", "yes_no": "yes", "rating": "four", "free": "we talked about it calmly",
