@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 
 from assistant import paths, pipeline
@@ -66,16 +67,34 @@ def test_commitments_command_reads_back_only_confirmed_words(tmp_path: Path) -> 
 def test_voice_asks_what_we_committed_to_and_to_read_the_agreement(tmp_path: Path) -> None:
     seed_store(tmp_path / "store")
     clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
-    idle, said, store = companion(tmp_path, clock, ["what did we commit to?", "read our agreement"])
+    idle, said, store = companion(tmp_path, clock, ["what did we commit to?", "yes", "read our agreement", "yes"])
     assert idle.idle_once(5.0) == "read_commitments"
-    assert [line.dialog_id for line in said] == ["readback.commitments_intro", "readback.commitment_item",
-                                                 "readback.commitment_item"]
-    assert [line.slots["partner"] for line in said[1:]] == ["Alex", "Sam"]
+    assert [line.dialog_id for line in said] == ["always_on.confirm_read_commitments", "readback.commitments_intro",
+                                                 "readback.commitment_item", "readback.commitment_item"]
+    assert [line.slots["partner"] for line in said[2:]] == ["Alex", "Sam"]
     assert GARBLED not in " ".join(line.text for line in said)
     said.clear()
     assert idle.idle_once(5.0) == "read_agreement"
     assert [(line.dialog_id, line.slots.get("item")) for line in said] == [
+        ("always_on.confirm_read_agreement", None),
         ("readback.agreement_intro_one", None), ("readback.agreement_item", "We share plans for the evening by six.")]
+    store.close()
+
+
+@pytest.mark.parametrize("answer", [None, "no"])
+def test_private_words_are_not_read_aloud_without_a_yes(tmp_path: Path, answer: str | None) -> None:
+    """A phrase heard in idle (a television, a guest) reads nothing until someone says yes."""
+    seed_store(tmp_path / "store")
+    clock = VirtualClock(datetime(2026, 1, 6, 10, 0, tzinfo=NY))
+    idle, said, store = companion(tmp_path, clock, ["read our agreement", answer, "review our agreement", answer])
+    assert idle.idle_once(5.0) == "read_agreement"
+    assert idle.idle_once(5.0) == "agreement_review"
+    expected = ["always_on.confirm_read_agreement", "always_on.confirm_agreement_review"]
+    if answer == "no":
+        expected = [expected[0], "always_on.not_read", expected[1], "always_on.not_read"]
+    assert [line.dialog_id for line in said] == expected
+    assert "We share plans" not in " ".join(line.text for line in said)
+    assert not [e for e in store.query(SessionEvent) if e.activity == "agreement_review"]
     store.close()
 
 

@@ -36,6 +36,10 @@ _LOGGER = logging.getLogger(__name__)
 COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
 INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
+CONFIRM_FIRST = ("read_commitments", "read_agreement", "agreement_review")
+"""Activations that read the couple's own words aloud: heard in idle (no invitation was answered), they wait for
+a yes (`always_on.confirm_<intent>`), so a television or a guest heard as the phrase reads nothing out."""
+CONFIRM_INTENTS = ("yes", "no", "stop", "time_out", "safety", "help")
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
@@ -126,9 +130,24 @@ class Companion:
         """Listen for one activation phrase for up to `timeout_s`; act on it; return its intent."""
         intents = (*COMMAND_INTENTS, *self.activation.names)
         intent = self.conversation.hear(Question("command", "idle", intents, timeout_s=timeout_s), "idle").intent
-        if intent is not None:
+        if intent in CONFIRM_FIRST:
+            self.confirm_then_dispatch(intent)
+        elif intent is not None:
             self.dispatch(intent)
         return intent
+
+    def confirm_then_dispatch(self, intent: str) -> None:
+        """Ask before reading private words aloud; only a yes reads them (a time out or safety still acts)."""
+        self.say(f"always_on.confirm_{intent}")
+        question = Question("yes_no", f"confirm_{intent}", CONFIRM_INTENTS, timeout_s=self.invite_timeout_s)
+        answer = self.conversation.hear(question, "idle").intent
+        if answer == "yes":
+            self.dispatch(intent)
+        elif answer in ("time_out", "safety", "help"):
+            self.dispatch(answer)
+        elif answer is not None:
+            self.say("always_on.not_read")
+        # silence: nothing is read, nothing more is said (most likely nobody asked)
 
     def invite(self, action: Action) -> None:
         """Speak a scheduled prompt (or its gentle retry) and act on the answer."""
