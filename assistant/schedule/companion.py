@@ -143,10 +143,10 @@ class Companion:
         answer = self.conversation.hear(question, "idle").intent
         if answer == "yes":
             self.dispatch(intent)
-        elif answer in ("time_out", "safety", "help"):
-            self.dispatch(answer)
-        elif answer is not None:
+        elif answer in ("no", "stop"):
             self.say("always_on.not_read")
+        elif answer is not None:  # time out, safety, help: acted on as anywhere else
+            self.dispatch(answer)
         # silence: nothing is read, nothing more is said (most likely nobody asked)
 
     def invite(self, action: Action) -> None:
