@@ -85,3 +85,15 @@ def test_unknown_word_in_phrases_is_a_clear_error():
 def test_silence_gives_nothing():
     recognizer = PocketsphinxRecognizer()
     assert transcribe(recognizer, silence(2.0)) == []
+
+
+def test_the_sentinel_second_look_leaves_the_cepstral_mean_as_one_look_does():
+    """A free answer decoded twice (free text, then the sentinel grammar) must not count its audio twice."""
+    plain, watched = PocketsphinxRecognizer(), PocketsphinxRecognizer()
+    plain.set_phrases(None)
+    watched.set_phrases(None, sentinel=MATCHER.phrases_for(["time_out", "safety"]))
+    pcm = synthesize("we went for a long walk by the river on sunday afternoon and then we had lunch together")
+    heard = [u.text for u in transcribe(plain, pcm)]
+    assert [u.text for u in transcribe(watched, pcm)] == heard
+    assert watched.cepstral_mean() == pytest.approx(plain.cepstral_mean())
+    assert plain.cepstral_mean() != PocketsphinxRecognizer().cepstral_mean()

@@ -53,7 +53,7 @@ class FrontEndSettings(BaseModel):
     """webrtc suppression level 0 (off) .. 4 (strongest)."""
     auto_gain_dbfs: int = Field(0, ge=0, le=31)
     """webrtc automatic gain target in -dBFS; 0 leaves the gain alone."""
-    vad: Literal["silero", "webrtc", "cascade", "none"] = "silero"
+    vad: Literal["silero", "webrtc", "cascade", "none"] = "cascade"
     """Trained VAD; "none" gives the identity front end (every frame speech)."""
     endpoint: EndpointSettings = EndpointSettings()
     """Onset, hysteresis and hang-over per listening kind."""

@@ -163,6 +163,7 @@ class PocketsphinxRecognizer:
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
         hyp = self._decoder.hyp()
+        self._settle_cepstral_mean()
         text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
         if not text:
             confidence = 0.0
@@ -176,6 +177,21 @@ class PocketsphinxRecognizer:
         return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
                          end=round(self._last_speech, 3))
 
+    def _settle_cepstral_mean(self) -> None:
+        """Bring the cepstral mean up to date at the end of every utterance.
+
+        pocketsphinx's live mean moves only when its frame window overflows (every ~3 s of audio), wherever
+        that falls: an utterance could be decoded with a mean seconds stale or fresh, and one frame more in an
+        earlier utterance decided which (it flipped a later decode). Updated at each end, the next utterance
+        starts from a mean that includes everything heard before it; an overflow inside it then moves the
+        mean only by that utterance's own share.
+        """
+        self._decoder.get_cmn(update=True)
+
+    def cepstral_mean(self) -> tuple[float, ...]:
+        """The mean the next utterance is normalised with (what the speech so far adapted it to)."""
+        return tuple(float(value) for value in self._decoder.get_cmn().split(","))
+
     def _sentinel_pass(self, free_text: str) -> str | None:
         """Decode the free utterance again with the sentinel grammar; the phrase if it plausibly was one.
 
@@ -186,6 +202,7 @@ class PocketsphinxRecognizer:
             return None
         audio, self._utt_audio = b"".join(self._utt_audio), []
         name, phrases = self._sentinel
+        mean = self._decoder.get_cmn()
         self._decoder.activate_search(name)
         try:
             self._decoder.start_utt()
@@ -193,6 +210,7 @@ class PocketsphinxRecognizer:
             self._decoder.end_utt()
             hyp = self._decoder.hyp()
         finally:
+            self._decoder.set_cmn(mean)  # a second look at the same audio does not count it twice
             self._activate_free()
         phrase = " ".join((hyp.hypstr if hyp else "").split())
         seconds = self._last_speech - self._start  # speech only, without pre-roll and trailing silence
