@@ -1,14 +1,14 @@
 """Idle listening cost of `assistant run`: CPU % of one core and RSS while the companion idles, in REAL time.
 
-Clock: wall time. A paced source hands out one 30 ms frame every 30 ms of wall time (as a microphone does)
-and the process CPU time (all its threads) over those 60 s is the CPU share. The companion is built through
-the pipeline factory with the front end from the settings (assistant/frontend: echo canceller, noise
-suppressor, silero VAD) run on every frame, pocketsphinx, the scheduler looked at on every idle chunk, and a
-store. Two inputs, REPEATS times each, min/median/max: 60 s of a quiet room (-65 dBFS noise) and 60 s of
-background chatter (espeak-ng voices en-us, en-gb, en-us+f3 at conversational level, -30 dBFS RMS while
-speaking, with pauses; no command in it). A third input is the quiet room with the VAD alone (no echo canceller,
-no suppressor: the share of those stages). Then an 8-hour idle run on a virtual clock checks that RSS does
-not grow. `run(results)` adds its numbers to `results`; `main()` prints them as JSON.
+Clock: wall time. A paced source hands out one 30 ms frame every 30 ms of wall time (as a microphone does) and the
+process CPU time (all its threads) over those 60 s is the CPU share. The companion is built through the pipeline
+factory with the front end from the settings (assistant/frontend: echo canceller, noise suppressor, the cascade
+VAD: webrtcvad on every frame, silero near speech), pocketsphinx, the scheduler looked at on every idle chunk, and
+a store. Two inputs, REPEATS times each, min/median/max: 60 s of a quiet room (-65 dBFS noise) and 60 s of
+background chatter (espeak-ng voices en-us, en-gb, en-us+f3 at conversational level, -30 dBFS RMS while speaking,
+with pauses; no command in it). A third input is the quiet room with the VAD alone (no echo canceller, no
+suppressor: the share of those stages). Then an 8-hour idle run on a virtual clock checks that RSS does not grow.
+`run(results)` adds its numbers to `results`; `main()` prints them as JSON.
 """
 
 from __future__ import annotations
