@@ -1,7 +1,8 @@
 """Safety bench: the danger detector on typed text, TUNING and HELD-OUT corpora reported separately.
 
-Corpora: tests/corpus/safety_tuning.yaml (ours, tuned on) and tests/corpus/safety_heldout.yaml (written
-independently; never tuned on), each `danger:`, `ambiguous:`, `everyday:` lists. Figures, per corpus:
+Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning6.yaml (ours, tuned on; each first measured unseen) and
+tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `danger:`, `ambiguous:`,
+`everyday:` lists. Figures, per corpus:
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
 - false_stop_pct: everyday sentences answered "danger" (goal <= 2); false_ambiguous_pct: answered "ambiguous";
 - assess_ms: one `assess(text)` call, from the text in hand to the verdict (no audio, no engine).
@@ -23,7 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import HELD_OUT, TUNING, TUNING2, TUNING3, TUNING4, TUNING5, read_corpus, score  # noqa: E402
+from danger_corpus import (  # noqa: E402
+    HELD_OUT,
+    TUNING,
+    TUNING2,
+    TUNING3,
+    TUNING4,
+    TUNING5,
+    TUNING6,
+    read_corpus,
+    score,
+)
 from safety_spoken import HELD_OUT_VOICES, TUNED_VOICES, hear_and_judge, spoken_lines  # noqa: E402
 
 from assistant.danger import DangerDetector  # noqa: E402
@@ -37,6 +48,7 @@ GOALS = {
     "safety_heldout.danger_caught_pct": (">=", 98), "safety_heldout.false_stop_pct": ("<=", 2),
     "safety_tuning2.danger_caught_pct": (">=", 98), "safety_tuning2.false_stop_pct": ("<=", 2),
     "safety_tuning3.danger_caught_pct": (">=", 98), "safety_tuning3.false_stop_pct": ("<=", 2),
+    "safety_tuning6.danger_caught_pct": (">=", 98), "safety_tuning6.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
@@ -48,7 +60,7 @@ def run(results: dict) -> None:
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
     for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("tuning3", TUNING3), ("tuning4", TUNING4),
-                       ("tuning5", TUNING5),
+                       ("tuning5", TUNING5), ("tuning6", TUNING6),
                        ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"

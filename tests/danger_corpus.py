@@ -21,8 +21,14 @@ TUNING5 = CORPUS_DIR / "safety_tuning5.yaml"
 """A fifth: the published screening instruments' items (Danger Assessment, HITS, WAST, Columbia scale, hotline
 lists, Samaritans) as check-in answers in many registers (issue 12, round 4); scored by the bench, held here to
 the false-stop goal only (its tier choices differ from the design's in places: see dialogs/README.md)."""
+TUNING6 = CORPUS_DIR / "safety_tuning6.yaml"
+"""A sixth: how people actually disclose (indirect, hedged, reported, texting, typos, British/Australian/Irish idiom,
+danger in a subordinate clause, the kids as victims, stalking, financial and reproductive coercion) and the
+product's own repair talk as negatives (issue 12, round 6); written before the detector was run on it, then tuned
+on. Held here to its shape, the false-stop goal and its after-round figures (its remaining misses are scenes and
+veiled threats only sentence entries would catch: see dialogs/README.md)."""
 TUNING_FILES = (TUNING, TUNING2, TUNING3)
-EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5)
+EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

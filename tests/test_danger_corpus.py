@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import EVERY_TUNING_FILE, TUNING_FILES, read_corpus, score
+from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -47,3 +47,23 @@ def test_ambiguous_statements_get_at_least_the_calm_question(figures: dict[str, 
 def test_no_tuning_corpus_stops_on_more_than_two_percent_of_everyday_lines(path, detector: DangerDetector):
     figures = score(read_corpus(path), lambda line: detector.assess(line).level)
     assert figures["false_stop_pct"] <= 2.0, figures
+
+
+def test_the_sixth_tuning_corpus_has_its_shape():
+    """Round 6's corpus: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
+    earlier tuning corpus (it was written for wordings they lack)."""
+    corpus = read_corpus(TUNING6)
+    assert len(corpus["danger"]) >= 150 and len(corpus["ambiguous"]) >= 25 and len(corpus["everyday"]) >= 150
+    lines = [line.lower().strip() for lines in corpus.values() for line in lines]
+    assert len(lines) == len(set(lines))
+    earlier = {line.lower().strip() for path in EVERY_TUNING_FILE if path != TUNING6
+               for lines in read_corpus(path).values() for line in lines}
+    assert not earlier & set(lines)
+
+
+def test_the_sixth_tuning_corpus_keeps_its_after_round_figures(detector: DangerDetector):
+    """Measured unseen 58.7% caught / 2.8% false stops; after round 6 96.0 / 0.0 (ambiguous 90.0). A fall below
+    these is a regression (the goal, 98%, is not met: the misses left are scenes and veiled threats)."""
+    figures = score(read_corpus(TUNING6), lambda line: detector.assess(line).level)
+    assert figures["danger_caught_pct"] >= 95.5 and figures["ambiguous_caught_pct"] >= 90.0, figures
+    assert figures["false_stop_pct"] == 0.0, figures

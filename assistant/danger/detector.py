@@ -141,6 +141,8 @@ class DangerDetector:
                 word = self._mender.mend(word)  # a typed typo of a lexicon word ("slaped")
             if word == "ill" and lex.adjective_ill_after and (not words or words[-1] not in lex.adjective_ill_after):
                 word = "i'll"
+            elif word == "id" and (not words or words[-1] not in DETERMINERS):
+                word = "i'd"  # typed without the apostrophe; "my id", "an id" stay the document
             words.extend(_expand(word, lex).split())
         words = self._names_as_people(words)
         joined = " ".join("/" if word in lex.clause_breaks and not (index and words[index - 1] == "even") else word
