@@ -44,6 +44,11 @@ class Endpointer:
         self.speech_end_s: float | None = None
         """Audio seconds where the last speech frame of the utterance ended."""
 
+    @property
+    def silence_ms(self) -> float:
+        """Silence since the last foreground speech frame of the utterance (0 outside an utterance)."""
+        return self._silence * FRAME_S * 1000 if self.in_speech and not self.ended else 0.0
+
     def update(self, probability: float, level_dbfs: float | None = None) -> Event:
         """Feed the next frame's speech probability (and its level, to tell the partner from background)."""
         self.frames += 1

@@ -25,6 +25,10 @@ class EndpointSettings:
     """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
     free_hangover_ms: int = 600
     """Silence that ends a free answer (people pause between clauses)."""
+    early_hangover_ms: int = 150
+    """Silence that ends a closed step's answer early when the grammar's best hypothesis is a complete listed
+    phrase that begins no longer one (assistant/stt/complete.py); 0 turns it off. Chosen on the hearing
+    corpus's tuning split by scripts/bench_early_end.py (README, "Felt latency")."""
     background_drop_db: float = 12.0
     """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
     babble) are speech to any VAD, so the partner's end is where their level falls away."""
