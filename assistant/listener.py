@@ -151,12 +151,12 @@ class Listener:
         return result
 
     def _complete_phrase(self) -> bool:
-        """Early endpointing: a closed step, a pause of `early_hangover_ms`, and the grammar's best hypothesis
-        a complete listed phrase that begins no longer one (assistant/stt/complete.py)."""
-        early_ms = self.gate.settings.early_hangover_ms
-        if self._complete is None or not early_ms or not self.in_speech:
+        """Early endpointing: a closed step, `early_hangover_ms` of silence whose last `early_quiet_ms` are at the
+        room's own level, and the grammar's best hypothesis a complete listed phrase (stt/complete.py)."""
+        settings, endpointer = self.gate.settings, self.gate.endpointer
+        if self._complete is None or not settings.early_hangover_ms or not self.in_speech:
             return False
-        if self.gate.endpointer.silence_ms < early_ms:
+        if endpointer.silence_ms < settings.early_hangover_ms or endpointer.quiet_ms < settings.early_quiet_ms:
             return False
         return self._complete.complete(self.recognizer.partial())
 

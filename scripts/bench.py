@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SECTIONS = ("speech", "store", "timeout", "coldstart", "idle")
+DEFAULT_SECTIONS = ("speech", "turn", "store", "timeout", "coldstart", "idle")
 """Run when --only is not given; every other scripts/bench_<name>.py runs with --only <name>."""
 SECTIONS = tuple(sorted(path.stem.removeprefix("bench_") for path in HERE.glob("bench_*.py")))
 GOALS: dict[str, tuple[str, float]] = {}

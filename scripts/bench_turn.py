@@ -12,9 +12,12 @@ Clocks, both time.monotonic():
   buffering is not included here (on a device add its latency; bench_room measures it in a room recording).
 `endpoint_ms` splits it: the end of speech -> the listener's endpoint (the front end's hang-over and decoding).
 
-Short answers: yes/no, ratings, commands ("skip", "repeat"); free answers: sentences. Each repeat is one whole
-check-in; p50/p95 pool every turn, min/median/max are of the repeats' p50s. A listen that heard nothing is
-counted apart (its reply waits for the silence timeout, which is not turn latency).
+Short answers: closed steps (yes/no, ratings, commands such as "skip"), where a phrase grammar listens and a complete
+phrase may end the listen early; free answers: free steps (sentences, and "skip"/"repeat that" said there, which the
+free-text path hears). Each repeat is one whole check-in; p50/p95 pool every turn, `repeat_p50_ms` is the
+min/median/max of the repeats' p50s; `stage_*` split the p50 (see STAGES). A listen that heard nothing is counted
+apart (its reply waits for the silence timeout, which is not turn latency). TURN_EARLY_MS=0 runs it with the early
+end off, for comparison.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ class Turn:
     """When the listener decided the end (hang-over ran out, or early end on a complete phrase)."""
     decoded_at: float | None = None
     """When the recogniser's final decode returned."""
+    said_at: float | None = None
+    """When the conversation asked the TTS worker for the reply (`speaker.say`)."""
     early: bool = False
 
 
@@ -97,7 +102,9 @@ class PacedPartners:
             return "short", ("four", "two", "five")[self.turn % 3]
         if request.kind == "free" and self.turn % 3:
             return "free", FREE_ANSWERS[self.turn % len(FREE_ANSWERS)]
-        return "short", ("skip", "repeat that")[self.turn % 2] if request.kind == "free" else "skip"
+        if request.kind == "free":  # a short command said at a free step is heard by the free-text path
+            return "free", ("skip", "repeat that")[self.turn % 2]
+        return "short", "skip"
 
     def begin(self, request: ListenRequest) -> None:
         if self.turn >= LISTENS_PER_REPEAT:
@@ -156,6 +163,15 @@ def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path) -> 
     clock = RealClock()
     sink = HandOffSink(handed_off)
     speaker = fallback_speaker(settings.voice, sink, library, cache_dir=cache_dir)
+    say = speaker.say
+
+    def timed_say(text: str, dialog_id: str = "") -> Playback:
+        waiting = [t for t in partners.turns if t.decoded_at is not None and t.said_at is None]
+        if waiting:
+            waiting[-1].said_at = time.monotonic()
+        return say(text, dialog_id)
+
+    speaker.say = timed_say  # type: ignore[method-assign]
     hearer = pipeline.listener(partners, settings, clock)  # type: ignore[arg-type]
     listen = hearer.listen
 
@@ -191,11 +207,13 @@ def _pct(values: list[float], q: float) -> float:
 
 
 STAGES = (("vad_lag", "speech_end_at", "vad_end_at"), ("hangover", "vad_end_at", "decided_at"),
-          ("final_decode", "decided_at", "decoded_at"), ("reply", "decoded_at", "reply_at"))
+          ("final_decode", "decided_at", "decoded_at"), ("interpret", "decoded_at", "said_at"),
+          ("tts_first_audio", "said_at", "reply_at"))
 """Where the felt time goes, each a p50 over turns (ms): true end of speech -> the VAD's last foreground speech
 frame (negative: the VAD let go before the 35 dB end) -> the listener's end decision (hang-over, or the early
-end on a complete phrase; frame processing included) -> the recogniser's final decode returned -> the reply's
-first clip handed to the speaker (interpreter, conversation, TTS worker and cache)."""
+end on a complete phrase; frame processing included) -> the recogniser's final decode returned -> the reply asked
+of the TTS worker (interpreter, conversation, store) -> its first clip handed to the speaker (TTS worker and
+cache)."""
 
 
 def stages(turns: list[Turn]) -> dict[str, object]:
@@ -221,9 +239,9 @@ def summarise(repeats: list[list[Turn]], category: str) -> dict[str, object]:
         return {"n": 0, "not_heard": unheard}
     p50s = [statistics.median(values) for values in per_repeat if values]
     return {"p50_ms": round(statistics.median(pooled)), "p95_ms": round(_pct(pooled, 0.95)), "n": len(pooled),
-            "repeat_p50_min_ms": round(min(p50s)), "repeat_p50_median_ms": round(statistics.median(p50s)),
-            "repeat_p50_max_ms": round(max(p50s)), "endpoint_p50_ms": round(statistics.median(endpoint)),
-            "not_heard": unheard,
+            "repeat_p50_ms": {"min": round(min(p50s)), "median": round(statistics.median(p50s)),
+                              "max": round(max(p50s)), "n": len(p50s)},
+            "endpoint_p50_ms": round(statistics.median(endpoint)), "not_heard": unheard,
             **stages([t for turns in repeats for t in turns if t.category == category and t.reply_at is not None])}
 
 

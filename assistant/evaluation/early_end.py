@@ -70,12 +70,21 @@ def continuation_samples(split: str, samples: list[Sample]) -> list[Sample]:
     return found
 
 
-def make_listener(early_ms: int, settings: Settings | None = None) -> Listener:
-    """The live path's listener parts with `early_hangover_ms` = early_ms (no echo: nothing is played)."""
+Candidate = tuple[int, int, float]
+"""(early_hangover_ms, early_quiet_ms, early_quiet_margin_db); (0, ...) is the full hang-over."""
+
+
+def label(candidate: Candidate) -> str:
+    return f"{candidate[0]}/{candidate[1]}ms@{candidate[2]:g}dB" if candidate[0] else "full"
+
+
+def make_listener(candidate: Candidate, settings: Settings | None = None) -> Listener:
+    """The live path's listener parts with the candidate's early end (no echo: nothing is played)."""
     from assistant.stt.factory import create_recognizer
 
     settings = settings or Settings(speech=SpeechSettings(engine="pocketsphinx"))
-    endpoint = replace(settings.frontend.endpoint, early_hangover_ms=early_ms)
+    endpoint = replace(settings.frontend.endpoint, early_hangover_ms=candidate[0], early_quiet_ms=candidate[1],
+                       early_quiet_margin_db=candidate[2])
     front = build_front_end(settings.frontend.model_copy(update={"echo": "none"}))
     return Listener(_NoSource(), create_recognizer(settings), VirtualClock(), gate=SpeechGate(front, endpoint))
 
@@ -133,17 +142,17 @@ def trial(listener: Listener, sample: Sample, matcher: IntentMatcher) -> EndTria
     return EndTrial(sample, text, intent, correct, delay, early, delay is not None and delay < 0)
 
 
-def sweep(samples: Iterable[Sample], candidates: Iterable[int],
-          progress: Callable[[str], None] | None = None) -> dict[int, list[EndTrial]]:
-    """Every sample heard at every candidate early hang-over (a fresh listener per candidate, as a process)."""
+def sweep(samples: Iterable[Sample], candidates: Iterable[Candidate],
+          progress: Callable[[str], None] | None = None) -> dict[str, list[EndTrial]]:
+    """Every sample heard with every candidate (a fresh listener per candidate, as a process); by label."""
     matcher = IntentMatcher.load()
     chosen = list(samples)
-    found: dict[int, list[EndTrial]] = {}
-    for early_ms in candidates:
-        listener = make_listener(early_ms)
-        found[early_ms] = [trial(listener, sample, matcher) for sample in chosen]
+    found: dict[str, list[EndTrial]] = {}
+    for candidate in candidates:
+        listener = make_listener(candidate)
+        found[label(candidate)] = [trial(listener, sample, matcher) for sample in chosen]
         if progress is not None:
-            progress(f"early {early_ms} ms: {len(chosen)} samples")
+            progress(f"{label(candidate)}: {len(chosen)} samples")
     return found
 
 
@@ -171,13 +180,13 @@ def figures(trials: list[EndTrial], baseline: list[EndTrial]) -> dict[str, Any]:
     }
 
 
-def choose(table: dict[int, dict[str, Any]]) -> int:
-    """The shortest early hang-over that costs nothing against the full hang-over (0) on this split: no answer
-    lost, no more cut inside speech, no more continuations ended at their comma, no danger phrase after a comma
-    lost; 0 when none qualifies."""
-    full = table[0]
-    safe = [ms for ms, row in table.items() if ms and row["lost_vs_full"] == 0
+def choose(table: dict[Candidate, dict[str, Any]]) -> Candidate:
+    """The candidate that costs nothing against the full hang-over on this split (no answer lost, no more cut
+    inside speech, no more continuations ended at their comma, no danger phrase after a comma lost) with the
+    lowest delay p50 (then the shortest pause, then the smallest margin); the full hang-over when none qualifies."""
+    full = next(row for candidate, row in table.items() if not candidate[0])
+    safe = [c for c, row in table.items() if c[0] and row["lost_vs_full"] == 0
             and row["cut_inside_speech"] <= full["cut_inside_speech"]
             and row["continuation_danger_lost_vs_full"] == 0
             and row["continuation_ended_at_comma"] <= full["continuation_ended_at_comma"]]
-    return min(safe, default=0)
+    return min(safe, key=lambda c: (table[c]["delay_p50_ms"], c), default=(0, 0, 0.0))
