@@ -52,6 +52,7 @@ def load_section(name: str):  # type: ignore[no-untyped-def]
         return None
     spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up while defined
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     GOALS.update(getattr(module, "GOALS", {}))
     return module

@@ -256,8 +256,9 @@ def run(results: dict) -> None:
         repeats = [one_checkin(settings, library, Path(cache)) for _ in range(REPEATS)]
     results["turn"] = {
         "clock": "true end of the partner's speech (real-time paced source) -> reply's first clip handed to the "
-                 "speaker (sink.play, after TTS; device buffering excluded); endpoint_ms: end of speech -> "
-                 "listener endpoint",
+                 "speaker (sink.play, after TTS); the device's output buffer is NOT included (~180 ms on the room "
+                 "rig: add it before comparing with the goal); short = closed steps, free = free steps; stage_*: "
+                 "see scripts/bench_turn.py STAGES",
         "early_hangover_ms": settings.frontend.endpoint.early_hangover_ms,
         "repeats": REPEATS, "short": summarise(repeats, "short"), "free": summarise(repeats, "free")}
 
