@@ -3,7 +3,8 @@
 Each closed-step sample (command, yes/no, rating, choice, ready) goes through the live path's own parts, in
 one process as `run` builds them: the front end without echo (webrtc suppressor, silero VAD), the endpointer
 with the settings' hang-overs, the factory's pocketsphinx recogniser and the Listener's early-end rule
-(assistant/stt/complete.py), once per candidate `early_hangover_ms` (0: the rule off, the full hang-over).
+(assistant/stt/complete.py), once per candidate (early_hangover_ms, early_quiet_ms, early_quiet_margin_db);
+0 ms is the rule off, the full hang-over.
 Continuation samples test the rule's risk: a listed short answer, a comma, then a time out or safety phrase of
 the same split ("no, i don't feel safe"): ended at the comma, the phrase after it would be lost.
 
