@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.audio.base import FRAME_BYTES, AudioSource, ListenRequest, duration_of
 from assistant.clock import Clock
@@ -23,10 +24,25 @@ from assistant.frontend.gate import GateStep
 from assistant.frontend.stream import FrontEndStream
 from assistant.listening import Heard
 from assistant.stt.base import Recognizer, Utterance
+from assistant.stt.complete import CompletePhrase, listed_intents
 
 _LOGGER = logging.getLogger(__name__)
 
 FRAME_S = duration_of(bytes(FRAME_BYTES))
+
+
+@dataclass(frozen=True)
+class EndTimes:
+    """Where the last utterance's end was decided (for the felt-latency bench's stages)."""
+
+    speech_end_s: float | None
+    """Audio seconds from the listen's first frame to the end of the VAD's last foreground speech frame."""
+    decided_at: float
+    """Clock time the end was decided (the hang-over ran out, or the early end on a complete phrase)."""
+    decoded_at: float
+    """Clock time the recogniser's final decode returned."""
+    early: bool
+    """True when a complete in-grammar phrase ended the listen before the full hang-over."""
 
 
 def default_gate() -> SpeechGate:
@@ -55,6 +71,9 @@ class Listener:
         self.max_utterance_s = max_utterance_s
         self.full_duplex = full_duplex
         self._phrases: tuple[tuple[str, ...] | None, tuple[str, ...]] | None = None
+        self._complete: CompletePhrase | None = None
+        self.last_end: EndTimes | None = None
+        """Timing of the last utterance that ended (see EndTimes)."""
         self._kind = "command"
         self._utterance_frames = 0
         self._audio = bytearray()
@@ -80,6 +99,7 @@ class Listener:
         if key != self._phrases:
             self.recognizer.set_phrases(list(phrases) if phrases is not None else None, list(sentinel))
             self._phrases = key
+            self._complete = CompletePhrase(phrases, listed_intents()) if phrases else None
 
     # -- the per-frame path, shared by `listen` and the barge-in watcher ----------------------------------
     def begin(self, kind: str) -> None:
@@ -119,13 +139,26 @@ class Listener:
         result = self._feed(step.feed) if step.feed else None
         if self.in_speech:
             self._utterance_frames += 1
-        ended = step.event is Event.END or self._utterance_frames * FRAME_S > self.max_utterance_s
+        early = result is None and step.event is not Event.END and self._complete_phrase()
+        ended = early or step.event is Event.END or self._utterance_frames * FRAME_S > self.max_utterance_s
+        speech_end_s, decided_at = self.gate.endpointer.speech_end_s, self.clock.monotonic()
         if result is None and ended:
             result = self.recognizer.flush()
         if result is not None or ended:
+            self.last_end = EndTimes(speech_end_s, decided_at, self.clock.monotonic(), early)
             self.utterance_audio = bytes(self._audio)
             self.begin(self._kind)
         return result
+
+    def _complete_phrase(self) -> bool:
+        """Early endpointing: a closed step, `early_hangover_ms` of silence whose last `early_quiet_ms` are at the
+        room's own level, and the grammar's best hypothesis a complete listed phrase (stt/complete.py)."""
+        settings, endpointer = self.gate.settings, self.gate.endpointer
+        if self._complete is None or not settings.early_hangover_ms or not self.in_speech:
+            return False
+        if endpointer.silence_ms < settings.early_hangover_ms or endpointer.quiet_ms < settings.early_quiet_ms:
+            return False
+        return self._complete.complete(self.recognizer.partial())
 
     def _feed(self, pcm: bytes) -> Utterance | None:
         result = None

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SECTIONS = ("speech", "store", "timeout", "coldstart", "idle")
+DEFAULT_SECTIONS = ("speech", "turn", "store", "timeout", "coldstart", "idle")
 """Run when --only is not given; every other scripts/bench_<name>.py runs with --only <name>."""
 SECTIONS = tuple(sorted(path.stem.removeprefix("bench_") for path in HERE.glob("bench_*.py")))
 GOALS: dict[str, tuple[str, float]] = {}
@@ -52,6 +52,7 @@ def load_section(name: str):  # type: ignore[no-untyped-def]
         return None
     spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up while defined
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     GOALS.update(getattr(module, "GOALS", {}))
     return module

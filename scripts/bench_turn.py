@@ -12,19 +12,23 @@ Clocks, both time.monotonic():
   buffering is not included here (on a device add its latency; bench_room measures it in a room recording).
 `endpoint_ms` splits it: the end of speech -> the listener's endpoint (the front end's hang-over and decoding).
 
-Short answers: yes/no, ratings, commands ("skip", "repeat"); free answers: sentences. Each repeat is one whole
-check-in; p50/p95 pool every turn, min/median/max are of the repeats' p50s. A listen that heard nothing is
-counted apart (its reply waits for the silence timeout, which is not turn latency).
+Short answers: closed steps (yes/no, ratings, commands such as "skip"), where a phrase grammar listens and a complete
+phrase may end the listen early; free answers: free steps (sentences, and "skip"/"repeat that" said there, which the
+free-text path hears). Each repeat is one whole check-in; p50/p95 pool every turn, `repeat_p50_ms` is the
+min/median/max of the repeats' p50s; `stage_*` split the p50 (see STAGES). A listen that heard nothing is counted
+apart (its reply waits for the silence timeout, which is not turn latency). TURN_EARLY_MS=0 runs it with the early
+end off, for comparison.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -63,8 +67,19 @@ class Turn:
     said: str
     speech_end_at: float
     """time.monotonic() when the last speech sample was delivered (the clock's start)."""
+    started_at: float = 0.0
+    """time.monotonic() of the listen's first frame (audio seconds of the listener count from here)."""
     endpoint_at: float | None = None
     reply_at: float | None = None
+    vad_end_at: float | None = None
+    """When the frame that ended the VAD's last foreground speech was delivered."""
+    decided_at: float | None = None
+    """When the listener decided the end (hang-over ran out, or early end on a complete phrase)."""
+    decoded_at: float | None = None
+    """When the recogniser's final decode returned."""
+    said_at: float | None = None
+    """When the conversation asked the TTS worker for the reply (`speaker.say`)."""
+    early: bool = False
 
 
 @dataclass
@@ -87,7 +102,9 @@ class PacedPartners:
             return "short", ("four", "two", "five")[self.turn % 3]
         if request.kind == "free" and self.turn % 3:
             return "free", FREE_ANSWERS[self.turn % len(FREE_ANSWERS)]
-        return "short", ("skip", "repeat that")[self.turn % 2] if request.kind == "free" else "skip"
+        if request.kind == "free":  # a short command said at a free step is heard by the free-text path
+            return "free", ("skip", "repeat that")[self.turn % 2]
+        return "short", "skip"
 
     def begin(self, request: ListenRequest) -> None:
         if self.turn >= LISTENS_PER_REPEAT:
@@ -95,7 +112,7 @@ class PacedPartners:
         category, text = self.answer(request)
         pcm = speak(text, voice=VOICES[self.turn % len(VOICES)], rate=150 + 10 * (self.turn % 5), tail_s=0.0)
         self._pcm, self._t0, self._frames = pcm, time.monotonic(), 0
-        self.turns.append(Turn(category, text, self._t0 + true_end_s(pcm)))
+        self.turns.append(Turn(category, text, self._t0 + true_end_s(pcm), started_at=self._t0))
 
     def read(self) -> bytes | None:
         due = self._t0 + (self._frames + 1) * FRAME_S
@@ -146,13 +163,27 @@ def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path) -> 
     clock = RealClock()
     sink = HandOffSink(handed_off)
     speaker = fallback_speaker(settings.voice, sink, library, cache_dir=cache_dir)
+    say = speaker.say
+
+    def timed_say(text: str, dialog_id: str = "") -> Playback:
+        waiting = [t for t in partners.turns if t.decoded_at is not None and t.said_at is None]
+        if waiting:
+            waiting[-1].said_at = time.monotonic()
+        return say(text, dialog_id)
+
+    speaker.say = timed_say  # type: ignore[method-assign]
     hearer = pipeline.listener(partners, settings, clock)  # type: ignore[arg-type]
     listen = hearer.listen
 
     def timed_listen(request: ListenRequest, timeout_s: float | None = None) -> Heard | None:
         heard = listen(request, timeout_s)
         if heard is not None and partners.turns:
-            partners.turns[-1].endpoint_at = heard.endpoint_at
+            turn, end = partners.turns[-1], hearer.last_end
+            turn.endpoint_at = heard.endpoint_at
+            if end is not None:
+                turn.decided_at, turn.decoded_at, turn.early = end.decided_at, end.decoded_at, end.early
+                if end.speech_end_s is not None:
+                    turn.vad_end_at = turn.started_at + end.speech_end_s
         return heard
 
     hearer.listen = timed_listen  # type: ignore[method-assign]
@@ -175,6 +206,27 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+STAGES = (("vad_lag", "speech_end_at", "vad_end_at"), ("hangover", "vad_end_at", "decided_at"),
+          ("final_decode", "decided_at", "decoded_at"), ("interpret", "decoded_at", "said_at"),
+          ("tts_first_audio", "said_at", "reply_at"))
+"""Where the felt time goes, each a p50 over turns (ms): true end of speech -> the VAD's last foreground speech
+frame (negative: the VAD let go before the 35 dB end) -> the listener's end decision (hang-over, or the early
+end on a complete phrase; frame processing included) -> the recogniser's final decode returned -> the reply asked
+of the TTS worker (interpreter, conversation, store) -> its first clip handed to the speaker (TTS worker and
+cache)."""
+
+
+def stages(turns: list[Turn]) -> dict[str, object]:
+    """p50 ms of each stage (STAGES) over `turns` that have both ends, and how many ended early."""
+    found: dict[str, object] = {}
+    for name, start, stop in STAGES:
+        spans = [1000 * (getattr(t, stop) - getattr(t, start)) for t in turns
+                 if getattr(t, start) is not None and getattr(t, stop) is not None]
+        found[f"stage_{name}_p50_ms"] = round(statistics.median(spans)) if spans else None
+    found["ended_early"] = sum(t.early for t in turns)
+    return found
+
+
 def summarise(repeats: list[list[Turn]], category: str) -> dict[str, object]:
     per_repeat = [[1000 * (t.reply_at - t.speech_end_at) for t in turns
                    if t.category == category and t.endpoint_at is not None and t.reply_at is not None]
@@ -187,20 +239,27 @@ def summarise(repeats: list[list[Turn]], category: str) -> dict[str, object]:
         return {"n": 0, "not_heard": unheard}
     p50s = [statistics.median(values) for values in per_repeat if values]
     return {"p50_ms": round(statistics.median(pooled)), "p95_ms": round(_pct(pooled, 0.95)), "n": len(pooled),
-            "repeat_p50_min_ms": round(min(p50s)), "repeat_p50_median_ms": round(statistics.median(p50s)),
-            "repeat_p50_max_ms": round(max(p50s)), "endpoint_p50_ms": round(statistics.median(endpoint)),
-            "not_heard": unheard}
+            "repeat_p50_ms": {"min": round(min(p50s)), "median": round(statistics.median(p50s)),
+                              "max": round(max(p50s)), "n": len(p50s)},
+            "endpoint_p50_ms": round(statistics.median(endpoint)), "not_heard": unheard,
+            **stages([t for turns in repeats for t in turns if t.category == category and t.reply_at is not None])}
 
 
 def run(results: dict) -> None:
     settings = Settings(speech=SpeechSettings(engine="pocketsphinx"))
+    early_ms = os.environ.get("TURN_EARLY_MS")  # compare: TURN_EARLY_MS=0 turns the early end off
+    if early_ms is not None:
+        endpoint = replace(settings.frontend.endpoint, early_hangover_ms=int(early_ms))
+        settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
     library = DialogLibrary.load(seed=0)
     with tempfile.TemporaryDirectory() as cache:
         repeats = [one_checkin(settings, library, Path(cache)) for _ in range(REPEATS)]
     results["turn"] = {
         "clock": "true end of the partner's speech (real-time paced source) -> reply's first clip handed to the "
-                 "speaker (sink.play, after TTS; device buffering excluded); endpoint_ms: end of speech -> "
-                 "listener endpoint",
+                 "speaker (sink.play, after TTS); the device's output buffer is NOT included (~180 ms on the room "
+                 "rig: add it before comparing with the goal); short = closed steps, free = free steps; stage_*: "
+                 "see scripts/bench_turn.py STAGES",
+        "early_hangover_ms": settings.frontend.endpoint.early_hangover_ms,
         "repeats": REPEATS, "short": summarise(repeats, "short"), "free": summarise(repeats, "free")}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from enum import Enum
 
 import numpy as np
@@ -11,6 +12,8 @@ from assistant.frontend.settings import EndpointSettings
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 """Seconds per frame the endpointer is fed (30 ms)."""
+FLOOR_FRAMES = 10
+"""Frames before the onset (300 ms, the gate's pre-roll) whose quiet quarter is the room's floor."""
 class Event(Enum):
     """What the endpointer decided on this frame."""
 
@@ -37,6 +40,9 @@ class Endpointer:
         self.ended = False
         self._run = 0
         self._silence = 0
+        self._quiet = 0
+        self._before: deque[float] = deque(maxlen=FLOOR_FRAMES)
+        self._floor: float | None = None
         self._recent: list[float] = []
         self._peak = -120.0
         self.speech_start_s: float | None = None
@@ -44,9 +50,22 @@ class Endpointer:
         self.speech_end_s: float | None = None
         """Audio seconds where the last speech frame of the utterance ended."""
 
+    @property
+    def silence_ms(self) -> float:
+        """Silence since the last foreground speech frame of the utterance (0 outside an utterance)."""
+        return self._silence * FRAME_S * 1000 if self.in_speech and not self.ended else 0.0
+
+    @property
+    def quiet_ms(self) -> float:
+        """Time the level has stayed at the room's own floor (within `early_quiet_margin_db` of the frames heard
+        before the onset): stricter than `silence_ms`, which also counts speech well below the utterance's
+        loudest as background. 0 when no frame was heard before the onset (no floor known)."""
+        return self._quiet * FRAME_S * 1000 if self.in_speech and not self.ended else 0.0
+
     def update(self, probability: float, level_dbfs: float | None = None) -> Event:
         """Feed the next frame's speech probability (and its level, to tell the partner from background)."""
         self.frames += 1
+        self._track_quiet(level_dbfs)
         foreground = self._foreground(level_dbfs)
         now = self.frames * FRAME_S
         if self.ended:
@@ -67,6 +86,19 @@ class Endpointer:
             self.ended = True
             return Event.END
         return Event.NONE
+
+    def _track_quiet(self, level_dbfs: float | None) -> None:
+        """Before the onset, remember the levels; in speech, count frames at the floor they give."""
+        if level_dbfs is None:
+            self._quiet = 0
+        elif not self.in_speech:
+            self._before.append(level_dbfs)
+            self._floor = None
+        else:
+            if self._floor is None and len(self._before) > self._onset_frames:
+                self._floor = sorted(self._before)[len(self._before) // 4]  # its quiet quarter
+            at_floor = self._floor is not None and level_dbfs <= self._floor + self.settings.early_quiet_margin_db
+            self._quiet = self._quiet + 1 if at_floor else 0
 
     def _foreground(self, level_dbfs: float | None) -> bool:
         """Track the loudest 150 ms since onset; False when this frame is well below it."""

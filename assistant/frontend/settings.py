@@ -25,6 +25,17 @@ class EndpointSettings:
     """Silence that ends a short answer (commands, yes/no, ratings, choices)."""
     free_hangover_ms: int = 600
     """Silence that ends a free answer (people pause between clauses)."""
+    early_hangover_ms: int = 0
+    """Silence that ends a closed step's answer early when the grammar's best hypothesis is a complete listed
+    phrase whose listed continuations mean nothing else (assistant/stt/complete.py); 0 (the default) turns it
+    off: on the hearing corpus's tuning split every candidate (120-150 ms) ended more answers at a comma before
+    "i don't feel safe" / "i need a time out" than the full hang-over, and lost one such statement
+    (scripts/bench_early_end.py; README, "Felt latency")."""
+    early_quiet_ms: int = 60
+    """...of which the last this long must be at the room's own level (`early_quiet_margin_db`)."""
+    early_quiet_margin_db: float = 6.0
+    """A pause counts for the early end only at the room's own level: within this of the quiet quarter of the
+    300 ms heard before the onset (a dip inside speech, or speech under babble, is not such a pause)."""
     background_drop_db: float = 12.0
     """A frame this far below the utterance's loudest 150 ms counts as background: other voices (TV,
     babble) are speech to any VAD, so the partner's end is where their level falls away."""
