@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 
@@ -258,8 +258,8 @@ class Tally:
     def history(self, today: date, partners: tuple[str, ...] = ()) -> History:
         """The period's facts, ending `today` (no record folded in may be dated after it)."""
         reviews = {cid: (kept, day, by) for cid, kept, day, by in self.reviews.values()}  # a later review wins
-        commitments = [replace(made, kept=reviews[cid][0], reviewed=reviews[cid][1], confirmed_by=reviews[cid][2])
-                       if cid in reviews else made for cid, made in self.made.items()]
+        commitments = [CommitmentFact(made.made, made.partner, made.text, *reviews[cid]) if cid in reviews else made
+                       for cid, made in self.made.items()]
         safety = merged_moments(datetime.fromisoformat(at) for at in self.safety)
         named = {r.partner for r in self.ratings.values()} | {c.partner for c in commitments}
         named |= {t.partner for t in self.themes.values()}
