@@ -23,7 +23,7 @@ from assistant.cli import cli
 from assistant.report import Words, collect, render_text
 from assistant.report import cache as report_cache
 from assistant.report.facts import READS
-from assistant.store import Store
+from assistant.store import Store, forget_directory
 from assistant.store.codec import seal
 from assistant.store.records import (
     Appreciation,
@@ -182,3 +182,12 @@ def test_forget_erases_the_cache(data_dir: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "forget", "--yes"], catch_exceptions=False)
     assert result.exit_code == 0 and not (data_dir / report_cache.CACHE).exists()
     assert sorted(p.name for p in data_dir.iterdir()) == []
+
+
+def test_nothing_derived_is_written_after_another_process_forgot_the_store(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        assert store.write_derived(report_cache.CACHE, b"derived") and (data_dir / report_cache.CACHE).exists()
+        assert not store.write_derived("notes.txt", b"derived")  # only names `forget` erases
+        assert forget_directory(data_dir) > 0  # another process forgets, under the lock
+        assert not store.write_derived(report_cache.CACHE, b"derived")
+    assert [p.name for p in data_dir.iterdir() if p.name != "store.lock"] == []  # the (empty) lock it took

@@ -30,18 +30,25 @@ CACHE = "store.jsonl.report"
 FORMAT = 1
 
 
-def _code_digest() -> str:
-    """SHA-256 of the code that computes the facts and of this file: changed code never reads an old tally."""
+def _code_digest() -> str | None:
+    """SHA-256 of the code that computes the facts and of this file: changed code never reads an old tally.
+    None when the source cannot be read (then there is no cache)."""
     digest = hashlib.sha256()
-    for source in (facts.__file__, __file__):
-        digest.update(Path(source).read_bytes())
+    try:
+        for source in (facts.__file__, __file__):
+            digest.update(Path(source).read_bytes())
+    except (OSError, TypeError):
+        return None
     return digest.hexdigest()
 
 
 def key(sealed: tuple[str, int], tz: tzinfo, keep_transcripts: bool, unnamed: str,
-        since: date | None) -> dict[str, Any]:
-    """Everything a tally of the sealed records depends on."""
-    return {"app": APP, "cache": FORMAT, "code": _code_digest(), "journal_sha256": sealed[0], "records": sealed[1],
+        since: date | None) -> dict[str, Any] | None:
+    """Everything a tally of the sealed records depends on (None: no cache can be trusted)."""
+    code = _code_digest()
+    if code is None:
+        return None
+    return {"app": APP, "cache": FORMAT, "code": code, "journal_sha256": sealed[0], "records": sealed[1],
             "zone": repr(tz), "keep_transcripts": keep_transcripts, "unnamed": unnamed,
             "since": since.isoformat() if since else None}
 

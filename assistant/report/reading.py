@@ -33,9 +33,9 @@ def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, .
                    keep_transcripts: bool = True, unnamed: str = "?", since: date | None = None) -> History:
     """`collect` over `report_records(store)`, from the cached tally of the sealed records plus the rest."""
     sealed = store.sealed()
-    if sealed is None or store.read_only:
+    wanted = None if sealed is None else cache.key(sealed, tz, keep_transcripts, unnamed, since)
+    if sealed is None or wanted is None or store.read_only:
         return collect(report_records(store), today, tz, partners, keep_transcripts, unnamed, since)
-    wanted = cache.key(sealed, tz, keep_transcripts, unnamed, since)
     tally = cache.load(store.directory, wanted, tz)
     tail = report_records(store, sealed[1])
     if tally is None:

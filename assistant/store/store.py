@@ -289,7 +289,8 @@ class Store(AgreementEdits):
 
     def write_derived(self, name: str, data: bytes) -> bool:
         """Replace the private file `name` (one `forget` erases) with `data` derived from the records, under the
-        lock and only while the journal is still the file read: never after another process forgot it."""
+        lock and only while the journal is still the file read (the same inode, which cannot be reused while this
+        store holds it open): never after another process forgot or replaced it."""
         if self.read_only or not forget.is_ours(name):
             return False
         with self._locked():
