@@ -10,6 +10,7 @@ import argparse
 import functools
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,9 +24,7 @@ from history_gen import real_use
 
 from assistant.store import Store
 from assistant.store.codec import to_dict
-from assistant.store.records import (
-    Record,
-)
+from assistant.store.records import Appreciation, Record
 
 APPENDS = 300
 REPEATS = 5
@@ -90,25 +89,59 @@ def idle_tick(store: Store, now: datetime) -> None:
     scheduler.plan()
 
 
-def report_wall_ms(directory: Path, today: date) -> float:
+def report_process_ms(directory: Path, today: date) -> tuple[float, float]:
     """`python -m assistant --data-dir D report --today DAY`, process start to exit (imports, open, report,
-    print). `today`: the history's last day, so the report covers all of it, as the couple would see it then."""
-    env = {**os.environ, "ASSISTANT_CONFIG": str(directory.parent / "no-config.toml")}
+    print), and the CPU time (user + system) the process used (less swayed by a busy machine than the wall).
+    `today`: the history's last day, so the report covers all of it, as the couple would see it then."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}  # as installed:
+    env["ASSISTANT_CONFIG"] = str(directory.parent / "no-config.toml")  # bytecode cached after the first run
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(directory), "report",
                     "--today", today.isoformat()], env=env, check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - start) * 1000.0
+    wall = (time.perf_counter() - start) * 1000.0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
 
 
-def report_in_process(directory: Path, today: date, by_kind: bool) -> None:
-    """Store.open + the report's records (all, or only the kinds it reads, as `report` now does) + collect():
-    the store side of `report`, with the cyclic collector paused as `report` pauses it."""
-    from assistant.cli.report_cmds import report_records
+def report_in_process(directory: Path, today: date, how: str) -> None:
+    """Store.open + the report's facts: collect() over every record ("all") or the kinds it reads ("by_kind"),
+    or report_history() ("cached": the cached tally of the sealed records plus the rest, as `report` does); the
+    store side of `report`, with the cyclic collector paused as `report` pauses it."""
     from assistant.report import collect
+    from assistant.report.reading import report_history, report_records
     from assistant.store.kinds import paused_gc
 
     with paused_gc(), Store.open(directory) as store:
-        collect(report_records(store) if by_kind else store.query(), today, timezone.utc)
+        if how == "cached":
+            report_history(store, today, timezone.utc)
+        else:
+            collect(report_records(store) if how == "by_kind" else store.query(), today, timezone.utc)
+
+
+def bench_report(directory: Path, now: datetime) -> dict[str, object]:
+    """`report` wall times: without its cache (the first report ever, or after the snapshot was rewritten: the
+    sealed records folded and the cache written), repeated (cache current), and the first after a write (one
+    record appended before each run, outside the clock); the store side in one process."""
+    from assistant.report.cache import CACHE
+
+    report_process_ms(directory, now.date())  # bytecode compiled and cached, as after installation
+    rebuilt = []
+    for _ in range(REPEATS):
+        (directory / CACHE).unlink(missing_ok=True)
+        rebuilt.append(report_process_ms(directory, now.date()))
+    repeated = [report_process_ms(directory, now.date()) for _ in range(REPEATS)]
+    after_write = []
+    for n in range(REPEATS):
+        with Store.open(directory) as store:
+            store.append(Appreciation(at=(now - timedelta(minutes=n)).isoformat(), partner="Alex", prompt_id="b"))
+        after_write.append(report_process_ms(directory, now.date()))
+    inproc = {how: [_timed(functools.partial(report_in_process, directory, now.date(), how))
+                    for _ in range(REPEATS)] for how in ("all", "by_kind", "cached")}
+    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_write": after_write}
+    return {**{f"{name}_ms": _spread([wall for wall, _ in times]) for name, times in runs.items()},
+            **{f"{name}_cpu_ms": _spread([cpu for _, cpu in times]) for name, times in runs.items()},
+            **{f"report_store_side_{how}_ms": _spread(times) for how, times in inproc.items()}}
 
 
 def bench_years(root: Path, years: int, results: dict) -> None:
@@ -129,9 +162,7 @@ def bench_years(root: Path, years: int, results: dict) -> None:
             idle_tick(fresh, now)
 
     open_tick = [_timed(open_and_tick) for _ in range(REPEATS)]
-    reports = [report_wall_ms(directory, now.date()) for _ in range(REPEATS)]
-    inproc = {by_kind: [_timed(functools.partial(report_in_process, directory, now.date(), by_kind))
-                        for _ in range(REPEATS)] for by_kind in (False, True)}
+    reports = bench_report(directory, now)
     appends = bench_append(directory, real_use(1, start_year=2080)[:APPENDS])
     key = f"{years}y"
     figures = {
@@ -141,9 +172,7 @@ def bench_years(root: Path, years: int, results: dict) -> None:
         "store_open_ms": _spread(opens),
         "store_open_plus_first_tick_ms": _spread(open_tick),
         "idle_tick_ms": _spread(ticks, 3),
-        "report_ms": _spread(reports),
-        "report_store_side_all_ms": _spread(inproc[False]),
-        "report_store_side_by_kind_ms": _spread(inproc[True]),
+        **reports,
         "store_append_p50_ms": round(_percentile(appends, 0.5), 3),
         "store_append_p99_ms": round(_percentile(appends, 0.99), 3),
     }
@@ -159,11 +188,21 @@ CLOCKS = {
     "idle_tick_ms": "the store reads of one idle tick through the companion's own code (safety_earlier_today, "
                     "Scheduler.plan twice), store already open (no audio)",
     "report_ms": "`python -m assistant --data-dir D report --today <last day>` wall time, process start to "
-                 "exit (interpreter, imports, store open, report of the whole history, print)",
+                 "exit (interpreter, imports, store open, report of the whole history, print), repeated: its "
+                 "cache current (the sealed records' tally read, the records after the snapshot folded in)",
+    "report_after_write_ms": "the same, the first report after a write (one record appended before each run, "
+                             "outside the clock)",
+    "report_cpu_ms": "CPU time (user + system) of that `report` process, repeated (cache current)",
+    "report_after_write_cpu_ms": "CPU time of the `report` process, first report after a write",
+    "report_no_cache_cpu_ms": "CPU time of the `report` process without its cache",
+    "report_no_cache_ms": "the same without the report cache (first report ever, or after the snapshot was "
+                          "rewritten): every sealed record decoded and folded, the cache written",
     "report_store_side_all_ms": "in one process: Store.open() + query() of every record + collect() (collector "
                                 "paused), as `report` did before it read by kind",
-    "report_store_side_by_kind_ms": "the same with report_records(): the kinds collect() reads, as `report` "
-                                    "does (prompt events, 40% of the history, never decoded)",
+    "report_store_side_by_kind_ms": "the same with report_records(): the kinds collect() reads (prompt events, "
+                                    "40% of the history, never decoded), no cache",
+    "report_store_side_cached_ms": "the same with report_history(): the cached tally of the sealed records plus "
+                                   "the records after them, as `report` does",
     "store_append_p50_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
     "store_append_p99_ms": f"Store.append() call to return incl. fsync, {APPENDS} appends onto the history",
 }
@@ -171,6 +210,7 @@ CLOCKS = {
 
 def run(results: dict, years: tuple[int, ...] = YEARS) -> None:
     """Add store numbers to `results` (milliseconds unless named otherwise)."""
+    results["load_average_1min_at_start"] = round(os.getloadavg()[0], 2)
     sample = real_use(1)[:APPENDS]
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         ours = bench_append(Path(tmp) / "ours", sample)
@@ -183,6 +223,7 @@ def run(results: dict, years: tuple[int, ...] = YEARS) -> None:
         })
         for n in years:
             bench_years(Path(tmp), n, results)
+    results["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     results["clocks"] = {name: clock for name, clock in CLOCKS.items() if name in results}
 
 

@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -64,3 +65,19 @@ def fill(where: Path) -> None:
                     os.write(fd, b"\0" * size)
     finally:
         os.close(fd)
+
+
+def count_decoded(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """From now on, how many snapshot rows are built into records, by kind."""
+    from assistant.store import kinds
+    from assistant.store.records import Record
+
+    counts: Counter[str] = Counter()
+    real = kinds._build
+
+    def build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]]:
+        counts[kind] += len(rows)
+        return real(kind, rows)
+
+    monkeypatch.setattr(kinds, "_build", build)
+    return counts

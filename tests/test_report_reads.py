@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from report_history import TODAY, write_history
+from store_helpers import count_decoded
 
 from assistant.cli.report_cmds import report_records
 from assistant.report import collect
-from assistant.store import Store, kinds, snapshot
-from assistant.store.records import Consent, PromptEvent, Record
+from assistant.store import Store, snapshot
+from assistant.store.records import Consent, PromptEvent
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
 from history_gen import real_use  # noqa: E402 - the bench's own generator of years of real use
@@ -31,15 +32,7 @@ ZONE = ZoneInfo("Europe/Paris")
 @pytest.fixture
 def decoded(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Snapshot rows built into records, by kind."""
-    counts: Counter[str] = Counter()
-    real = kinds._build
-
-    def build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]]:
-        counts[kind] += len(rows)
-        return real(kind, rows)
-
-    monkeypatch.setattr(kinds, "_build", build)
-    return counts
+    return count_decoded(monkeypatch)
 
 
 def a_year_with_consent_first(directory: Path) -> date:

@@ -223,3 +223,20 @@ def test_latest_session_status_reads_back_only_as_far_as_the_newest_match(tmp_pa
         every = store.query(SessionEvent)
         for activity in ("checkin", "timeout", "appreciation"):
             assert store.latest_session_status(activity) == [e for e in every if e.activity == activity][-1]
+
+
+@pytest.mark.parametrize("start", [0, 21, 39, 40, 43, 60])
+def test_records_from_a_journal_position_decode_only_what_lies_there(tmp_path: Path, start: int) -> None:
+    with_snapshot(tmp_path)  # 40 records (10 of each kind, chunks of 4), sealed by the snapshot
+    with Store.open(tmp_path) as store:
+        store.append_many(mixed(4, start=40))  # positions 40..43, after the sealed part
+    with Store.open(tmp_path) as store:
+        assert store.sealed() is not None and store.sealed()[1] == 40
+        every = store.query()
+        decoded_before = store._index.decoded
+    with Store.open(tmp_path) as store:
+        got = store.of_kinds(StepAnswer, TimeOut, start=start)
+        assert [r.id for r in got] == [r.id for r in every[start:] if isinstance(r, (StepAnswer, TimeOut))]
+        assert store._index.decoded == 0 if start >= 40 else 0 < store._index.decoded < decoded_before
+        first = store.first(Appreciation, start=start)
+        assert (first.id if first else None) == ("app-1" if start <= 1 else None)

@@ -22,13 +22,10 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def report_records(store: Store) -> list[Record]:
-    """What `collect` needs: every record of the kinds it reads (assistant.report.facts.READS), and of the other
-    kinds (prompt events: 40% of a long history) only the first record, which may start the period."""
-    from assistant.report.facts import READS
-    from assistant.store.records import RECORD_TYPES
+    """What `collect` needs (see `assistant.report.reading.report_records`)."""
+    from assistant.report.reading import report_records as records
 
-    others = (store.first(kind) for kind in RECORD_TYPES.values() if kind not in READS)
-    return store.of_kinds(*READS) + [record for record in others if record is not None]
+    return records(store)
 
 
 @click.command("report")
@@ -43,7 +40,8 @@ def report_records(store: Store) -> list[Record]:
 def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, since: datetime | None,
                today: datetime | None) -> None:
     """How you two are doing: each partner's ratings, commitments, time outs, appreciations, agreement."""
-    from assistant.report import Words, collect, render_text
+    from assistant.report import Words, render_text
+    from assistant.report.reading import report_history
     from assistant.schedule.rules import local_zone
     from assistant.store.kinds import paused_gc
 
@@ -52,8 +50,8 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, s
     keep, words = app.settings.dialog.keep_transcripts, Words()
     # tens of thousands of records and facts, none in a cycle: the cyclic collector would rescan them all, often
     with paused_gc(), open_store(app, read_only=True) as store:
-        history = collect(report_records(store), day, zone, app.settings.partners, keep_transcripts=keep,
-                          unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
+        history = report_history(store, day, zone, app.settings.partners, keep_transcripts=keep,
+                                 unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
         text = render_text(history, words)
     click.echo(text, nl=False)
     if html_file is None and pdf_file is None:

@@ -6,11 +6,10 @@ Nothing here has words for people; `sections` turns these facts into dialog line
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import Any, TypeVar
 
 from assistant.store.records import (
     AgreementVersion,
@@ -33,8 +32,6 @@ THEME_STEPS = {"triggers": "triggers", "needs": "needs", "trigger_coach": "trigg
 a wording said again after the blame coaching replaces the first one."""
 LOW_RATING = 2
 """A rating at or below this is flagged gently with the therapy signpost (the scale is 1 to 5)."""
-DayOf = Callable[[datetime], date]
-K = TypeVar("K", bound=Record)
 SAME_SAFETY_RESPONSE = timedelta(minutes=10)
 """A SafetyEvent and a session ending in `safety` this close together are one response, counted once."""
 READS: tuple[type[Record], ...] = (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
@@ -163,95 +160,146 @@ def collect(records: Iterable[Record], today: date, tz: tzinfo, partners: tuple[
     The period ends `today` and starts `since` (the agreement as it stood then still counts). A record without a
     partner's name (older stores, tests) is shown under `unnamed` (report.partner_unnamed).
     """
+    tally = Tally(tz, keep_transcripts, unnamed, since, until=today)
+    tally.add(records)
+    return tally.history(today, partners)
 
-    def who(record: StepAnswer | Appreciation | Commitment) -> str:
-        return record.partner or unnamed
 
-    def day(moment: datetime) -> date:
-        return moment.astimezone(tz).date()
+@dataclass
+class Tally:
+    """The facts of records folded in stored order: folding a prefix and then the rest equals folding them all,
+    so `report.cache` can keep a tally of the sealed part of the history and fold in only what came after.
 
-    dated = [(r, day(r.when)) for r in records]  # each record's local day, computed once
-    kept = [(r, d) for r, d in dated if d <= today and (since is None or d >= since or isinstance(r, AgreementVersion))]
-    records = [r for r, _ in kept]
-    replaced = {r.supersedes for r in records if isinstance(r, (Commitment, CommitmentReview)) and r.supersedes}
-    by_kind: dict[type, list[tuple[Any, date]]] = {}  # each kind's records in stored order, "go back"s left out
-    for record, when in kept:
-        if record.id not in replaced:  # "go back" replaced it: the newer record counts, never both
-            by_kind.setdefault(type(record), []).append((record, when))
+    Every field is plain data (dates, strings, numbers, small fact dataclasses); `history` says the period.
+    """
 
-    def of(kind: type[K]) -> list[tuple[K, date]]:
-        return [pair for cls, pairs in by_kind.items() if issubclass(cls, kind) for pair in pairs]
+    tz: tzinfo
+    keep_transcripts: bool = True
+    unnamed: str = "?"
+    since: date | None = None
+    until: date | None = None
+    """Records dated after this day are left out (None: none are; a cached tally covers every day it saw)."""
+    count: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    """The earliest and latest local day of a record folded in."""
+    statuses: dict[str, tuple[date, str]] = field(default_factory=dict)
+    """Check-in session -> (its first day, its last status)."""
+    ratings: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    themes: dict[tuple[str, str, str], ThemeAnswer] = field(default_factory=dict)
+    made: dict[str, CommitmentFact] = field(default_factory=dict)
+    """Commitment id -> the commitment as made (not yet reviewed)."""
+    reviews: dict[str, tuple[str, bool, date, str]] = field(default_factory=dict)
+    """Review id -> (commitment id, kept, day, confirmed_by)."""
+    replaced: set[str] = field(default_factory=set)
+    """Ids of commitments and reviews a "go back" replaced: the newer record counts, never both."""
+    timeouts: list[tuple[str, str, str, float]] = field(default_factory=list)
+    """(started_at, at, outcome, cooloff_s) of each time out."""
+    thanks: dict[date, set[str]] = field(default_factory=dict)
+    agreement: list[AgreementChange] = field(default_factory=list)
+    safety: list[str] = field(default_factory=list)
+    """When each safety response was given (SafetyEvents, sessions ending in `safety`), ISO times."""
 
-    statuses: dict[str, tuple[date, str]] = {}
-    for event, when in of(SessionEvent):
+    def add(self, records: Iterable[Record]) -> None:  # noqa: C901 - one branch per kind the report reads
+        """Fold in `records` (in stored order) that fall in the period."""
+        tz, since, until = self.tz, self.since, self.until
+        for record in records:
+            when = record.when.astimezone(tz).date()
+            if (until is not None and when > until) or (since is not None and when < since
+                                                           and not isinstance(record, AgreementVersion)):
+                continue
+            self.count += 1
+            self.first_day = when if self.first_day is None or when < self.first_day else self.first_day
+            self.last_day = when if self.last_day is None or when > self.last_day else self.last_day
+            if isinstance(record, (Commitment, CommitmentReview)) and record.supersedes:
+                self.replaced.add(record.supersedes)
+                self.made.pop(record.supersedes, None)
+                self.reviews.pop(record.supersedes, None)
+            if record.id in self.replaced:
+                continue
+            if isinstance(record, SessionEvent):
+                self._session(record, when)
+            elif isinstance(record, StepAnswer):
+                self._answer(record, when)
+            elif isinstance(record, Commitment):
+                self.made[record.id] = CommitmentFact(when, record.partner or self.unnamed,
+                                                      record.text if self.keep_transcripts else None)
+            elif isinstance(record, CommitmentReview):
+                self.reviews[record.id] = (record.commitment_id, record.kept, when, record.confirmed_by)
+            elif isinstance(record, TimeOut):
+                self.timeouts.append((record.started_at, record.at, str(record.outcome), record.cooloff_s))
+            elif isinstance(record, Appreciation):
+                if not record.skipped:
+                    self.thanks.setdefault(when, set()).add(record.partner or self.unnamed)
+            elif isinstance(record, AgreementVersion):
+                self.agreement.append(AgreementChange(when, record.change, record.items))
+            elif isinstance(record, SafetyEvent):
+                self.safety.append(record.at)
+
+    def _session(self, event: SessionEvent, when: date) -> None:
+        if event.status == "safety":
+            self.safety.append(event.at)
         if event.activity == "checkin":
-            statuses[event.session_id] = (statuses.get(event.session_id, (when, ""))[0], event.status)
-    ratings: dict[tuple[str, str, str], Rating] = {}
-    themes: dict[tuple[str, str, str], ThemeAnswer] = {}
-    for answer, when in of(StepAnswer):
+            self.statuses[event.session_id] = (self.statuses.get(event.session_id, (when, ""))[0], event.status)
+
+    def _answer(self, answer: StepAnswer, when: date) -> None:
         if answer.activity != "checkin":
-            continue
+            return
+        who = answer.partner or self.unnamed
         if answer.rating is not None:
             measure = RATING_STEPS.get(answer.step, answer.step)
-            ratings[(answer.session_id, who(answer), measure)] = Rating(  # a later answer wins
-                when, who(answer), measure, answer.rating, answer.session_id)
+            self.ratings[(answer.session_id, who, measure)] = Rating(  # a later answer wins
+                when, who, measure, answer.rating, answer.session_id)
         elif answer.step in THEME_STEPS:
             step = THEME_STEPS[answer.step]
-            themes[(answer.session_id, step, who(answer))] = ThemeAnswer(  # go back, coaching: the later wins
-                when, step, who(answer), answer.text if keep_transcripts else None)
-    made = {c.id: c if c.partner else replace(c, partner=unnamed) for c, _ in of(Commitment)}
-    reviews = {r.commitment_id: r for r, _ in of(CommitmentReview)}  # a later review of the same one wins
-    timeouts = [t for t, _ in of(TimeOut)]
-    thanks: dict[date, set[str]] = {}
-    for thank, when in of(Appreciation):
-        if not thank.skipped:
-            thanks.setdefault(when, set()).add(who(thank))
-    agreement = [AgreementChange(when, a.change, a.items) for a, when in of(AgreementVersion)]
-    safety = safety_moments(records)
-    named = {r.partner for r in ratings.values()} | {c.partner for c in made.values()}
-    named |= {t.partner for t in themes.values()}
-    named |= {p for who in thanks.values() for p in who}
-    known = tuple(partners) + tuple(sorted(p for p in named - set(partners) if p))
-    dates = [d for _, d in kept]
-    return History(
-        today=today,
-        start=since or min(dates, default=today),
-        partners=known,
-        records=len(records),
-        checkins=sorted((CheckinOutcome(d, sid, status) for sid, (d, status) in statuses.items()),
-                        key=lambda c: c.day),
-        ratings=sorted(ratings.values(), key=lambda r: r.day),
-        commitments=[_commitment(c, reviews.get(c.id), day, keep_transcripts) for c in made.values()],
-        timeouts=[_timeout(t, safety, day) for t in timeouts],
-        thanks={d: frozenset(who) for d, who in sorted(thanks.items())},
-        themes=list(themes.values()),
-        agreement=agreement,
-        safety_days=[day(moment) for moment in safety],
-        keep_transcripts=keep_transcripts,
-    )
+            self.themes[(answer.session_id, step, who)] = ThemeAnswer(  # go back, coaching: the later wins
+                when, step, who, answer.text if self.keep_transcripts else None)
+
+    def history(self, today: date, partners: tuple[str, ...] = ()) -> History:
+        """The period's facts, ending `today` (no record folded in may be dated after it)."""
+        reviews = {cid: (kept, day, by) for cid, kept, day, by in self.reviews.values()}  # a later review wins
+        commitments = [CommitmentFact(made.made, made.partner, made.text, *reviews[cid]) if cid in reviews else made
+                       for cid, made in self.made.items()]
+        safety = merged_moments(datetime.fromisoformat(at) for at in self.safety)
+        named = {r.partner for r in self.ratings.values()} | {c.partner for c in commitments}
+        named |= {t.partner for t in self.themes.values()}
+        named |= {p for who in self.thanks.values() for p in who}
+        return History(
+            today=today,
+            start=self.since or (self.first_day if self.first_day is not None else today),
+            partners=tuple(partners) + tuple(sorted(p for p in named - set(partners) if p)),
+            records=self.count,
+            checkins=sorted((CheckinOutcome(d, sid, status) for sid, (d, status) in self.statuses.items()),
+                            key=lambda c: c.day),
+            ratings=sorted(self.ratings.values(), key=lambda r: r.day),
+            commitments=commitments,
+            timeouts=[_timeout(*timeout, safety, self.tz) for timeout in self.timeouts],
+            thanks={d: frozenset(who) for d, who in sorted(self.thanks.items())},
+            themes=list(self.themes.values()),
+            agreement=list(self.agreement),
+            safety_days=[moment.astimezone(self.tz).date() for moment in safety],
+            keep_transcripts=self.keep_transcripts,
+        )
 
 
 def safety_moments(records: Iterable[Record]) -> list[datetime]:
     """When a safety response was given: SafetyEvents and sessions ending in `safety`, one per response."""
-    moments = sorted(r.when for r in records
-                     if isinstance(r, SafetyEvent) or (isinstance(r, SessionEvent) and r.status == "safety"))
+    return merged_moments(r.when for r in records
+                          if isinstance(r, SafetyEvent) or (isinstance(r, SessionEvent) and r.status == "safety"))
+
+
+def merged_moments(moments: Iterable[datetime]) -> list[datetime]:
+    """The moments in time order, those within SAME_SAFETY_RESPONSE of the one before counted once."""
     merged: list[datetime] = []
-    for moment in moments:
+    for moment in sorted(moments):
         if not merged or moment - merged[-1] > SAME_SAFETY_RESPONSE:
             merged.append(moment)
     return merged
 
 
-def _commitment(made: Commitment, review: CommitmentReview | None, day: DayOf, keep: bool) -> CommitmentFact:
-    if review is None:
-        return CommitmentFact(day(made.when), made.partner, made.text if keep else None)
-    return CommitmentFact(day(made.when), made.partner, made.text if keep else None, review.kept,
-                          day(review.when), review.confirmed_by)
-
-
-def _timeout(record: TimeOut, safety: list[datetime], day: DayOf) -> TimeOutFact:
-    started = datetime.fromisoformat(record.started_at)
-    during = any(started <= moment <= record.when + SAME_SAFETY_RESPONSE for moment in safety)
-    ending = "safety" if during or str(record.outcome) == "safety" else str(record.outcome)
-    minutes = record.cooloff_s / 60.0 if record.cooloff_s > 0 else None
-    return TimeOutFact(day(started), ending, minutes)
+def _timeout(started_at: str, at: str, outcome: str, cooloff_s: float, safety: list[datetime],
+             tz: tzinfo) -> TimeOutFact:
+    started, ended = datetime.fromisoformat(started_at), datetime.fromisoformat(at)
+    during = any(started <= moment <= ended + SAME_SAFETY_RESPONSE for moment in safety)
+    ending = "safety" if during or outcome == "safety" else outcome
+    return TimeOutFact(started.astimezone(tz).date(), ending, cooloff_s / 60.0 if cooloff_s > 0 else None)

@@ -1,9 +1,9 @@
 """`forget`: delete the files the store (and a simulation run into the data folder) made, and nothing else.
 
 A file is deleted only when it can be proven ours: a regular file (never a link) owned by this user whose name
-is one the store makes (`store.jsonl`, its backups, moved-aside and temp copies, the lock, the migrated
-schema-1 file), or a simulation output (`transcript.jsonl`, `assistant.wav`, `partners.wav`) whose first bytes
-have the shape that code writes.
+is one the store makes (`store.jsonl`, its backups, snapshot and report cache, moved-aside and temp copies,
+the lock, the migrated schema-1 file), or a simulation output (`transcript.jsonl`, `assistant.wav`,
+`partners.wav`) whose first bytes have the shape that code writes.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from assistant.store.journal import LOCK
 _LOGGER = logging.getLogger(__name__)
 
 _STAMP = r"\d{8}T\d{6,12}Z"
-_OURS = re.compile(rf"store\.jsonl(\.bak[12]|\.index)?(\.tmp-\d+-[0-9a-f]{{8}})?|store\.jsonl\.corrupt-{_STAMP}"
-                   rf"|store\.json\.corrupt-{_STAMP}|store\.json\.v1-migrated|store\.lock|crash\.log")
+_OURS = re.compile(rf"store\.jsonl(\.bak[12]|\.index|\.report)?(\.tmp-\d+-[0-9a-f]{{8}})?"
+                   rf"|store\.jsonl\.corrupt-{_STAMP}|store\.json\.corrupt-{_STAMP}|store\.json\.v1-migrated|store\.lock|crash\.log")
 _OUTPUTS = {"transcript.jsonl": b"{", "assistant.wav": b"RIFF", "partners.wav": b"RIFF"}
 """Simulation outputs -> how each one starts."""
 
@@ -49,11 +49,16 @@ def _starts_with(path: Path, magic: bytes) -> bool:
         os.close(fd)
 
 
+def is_ours(name: str) -> bool:
+    """True for a file name the store makes (so `forget` erases it)."""
+    return bool(_OURS.fullmatch(name))
+
+
 def store_files(directory: Path) -> list[Path]:
     """Every file in `directory` that the store provably made (see the module docstring)."""
     if not directory.is_dir() or directory.is_symlink():
         return []
-    return sorted(p for p in directory.iterdir() if _OURS.fullmatch(p.name) and _owned_regular(p))
+    return sorted(p for p in directory.iterdir() if is_ours(p.name) and _owned_regular(p))
 
 
 def output_files(directory: Path) -> list[Path]:

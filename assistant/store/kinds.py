@@ -89,6 +89,8 @@ class KindIndex:
         self.total = 0
         self.decoded = 0
         """Records built from snapshot rows so far (for tests and the bench)."""
+        self.sealed: tuple[str, int] | None = None
+        """(SHA-256 of the journal bytes, how many records) of the snapshot read or written for this index."""
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> KindIndex:
@@ -187,22 +189,35 @@ class KindIndex:
                 return None
             self._decode(kind, 1)  # the newest undecoded chunk goes in front of what was looked at
 
-    def first(self, kind: str) -> Record | None:
-        """The first stored record of `kind`, decoding only that one row when the kind is still undecoded."""
+    def first(self, kind: str, start: int = 0) -> Record | None:
+        """The first stored record of `kind` when it lies at journal position >= `start`, decoding only that one
+        row when the kind is still undecoded."""
         entry = self._kinds.get(kind)
         if entry is None:
             return None
         if entry.raw:
-            return _build(kind, json.loads(entry.raw[0].data)[:1])[0][0]
-        return entry.records[0] if entry.records else None
+            records, seqs = _build(kind, json.loads(entry.raw[0].data)[:1])
+            return records[0] if seqs[0] >= start else None
+        return entry.records[0] if entry.records and entry.seqs[0] >= start else None
 
-    def of_kinds(self, kinds: Iterable[str]) -> list[Record]:
-        """The records of `kinds` in stored order (other kinds stay undecoded)."""
+    def _from(self, kind: str, start: int) -> _Kind:
+        """`kind`'s entry with every record at journal position >= `start` decoded (snapshot rows all lie
+        below `sealed`'s count, so none is decoded for a `start` at or after it)."""
+        entry = self._kinds[kind]
+        if start <= 0 or self.sealed is None:
+            return self._decode(kind)
+        while entry.raw and start < self.sealed[1] and (not entry.seqs or entry.seqs[0] > start):
+            self._decode(kind, 1)
+        return entry
+
+    def of_kinds(self, kinds: Iterable[str], start: int = 0) -> list[Record]:
+        """The records of `kinds` at journal position >= `start`, in stored order (other kinds stay undecoded)."""
         pairs: list[tuple[int, Record]] = []
         for kind in dict.fromkeys(kinds):
             if kind in self._kinds:
-                entry = self._decode(kind)
-                pairs += zip(entry.seqs, entry.records, strict=True)
+                entry = self._from(kind, start)
+                first = bisect.bisect_left(entry.seqs, start)
+                pairs += zip(entry.seqs[first:], entry.records[first:], strict=True)
         pairs.sort(key=operator.itemgetter(0))  # one sorted run per kind: Timsort merges them in C
         return [record for _, record in pairs]
 

@@ -69,15 +69,23 @@ class Queries:
         with self._reading() as index:
             return index.latest(kind.KIND)  # type: ignore[return-value]
 
-    def of_kinds(self, *kinds: type[Record]) -> list[Record]:
-        """Records of these kinds in the order stored, without reading (decoding) any other kind."""
+    def of_kinds(self, *kinds: type[Record], start: int = 0) -> list[Record]:
+        """Records of these kinds in the order stored, from the `start`th record of the journal on, without reading
+        (decoding) any other kind."""
         with self._reading() as index:
-            return index.of_kinds(k.KIND for k in kinds)
+            return index.of_kinds((k.KIND for k in kinds), start)
 
-    def first(self, kind: type[R]) -> R | None:
-        """The first stored record of `kind` (None when there is none), without reading the rest."""
+    def first(self, kind: type[R], start: int = 0) -> R | None:
+        """The first stored record of `kind` (None when there is none, or it lies before the `start`th record of
+        the journal), without reading the rest."""
         with self._reading() as index:
-            return index.first(kind.KIND)  # type: ignore[return-value]
+            return index.first(kind.KIND, start)  # type: ignore[return-value]
+
+    def sealed(self) -> tuple[str, int] | None:
+        """(SHA-256 of the journal bytes, how many records) of the snapshot the records were read from or last
+        saved to, or None: a key for caches derived from the history's first records, which never change."""
+        with self._reading() as index:
+            return index.sealed
 
     def count(self, kind: type[R]) -> int:
         """How many records of `kind` are stored (without decoding them)."""

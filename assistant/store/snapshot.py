@@ -90,6 +90,7 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
             if kind not in RECORD_TYPES:
                 raise RecordError("unknown kind")
             index.add_raw(kind, payload[start:start + length], count, bool(in_order), last_at, meta["total"])
+        index.sealed = (str(meta["journal_sha256"]), int(meta["total"]))
     except (RecordError, ValueError, TypeError, KeyError, RecursionError) as exc:
         _LOGGER.warning("snapshot damaged (%s); it is ignored and rebuilt from the journal", type(exc).__name__)
         return None
@@ -110,8 +111,9 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
             parts.append(section)
             start += len(section)
     payload = b"".join(parts)
+    digest = _digest(prefix)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
-            "journal_sha256": _digest(prefix), "payload_sha256": _digest(payload), "total": index.total,
+            "journal_sha256": digest, "payload_sha256": _digest(payload), "total": index.total,
             "fields": _fields(),
             "sections": sections}
     try:
@@ -119,5 +121,6 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     except OSError as exc:  # e.g. a full disk: the journal is intact; the next open reads it whole again
         _LOGGER.warning("snapshot not written (%s)", exc.strerror or type(exc).__name__)
         return False
+    index.sealed = (digest, index.total)
     _LOGGER.info("snapshot written (%d records)", index.total)
     return True

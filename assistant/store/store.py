@@ -287,6 +287,22 @@ class Store(AgreementEdits):
             self._sync()
             yield self._index
 
+    def write_derived(self, name: str, data: bytes) -> bool:
+        """Replace the private file `name` (one `forget` erases) with `data` derived from the records, under the
+        lock and only while the journal is still the file read (the same inode, which cannot be reused while this
+        store holds it open): never after another process forgot or replaced it."""
+        if self.read_only or not forget.is_ours(name):
+            return False
+        with self._locked():
+            try:
+                if os.stat(self._path).st_ino != self._ino:
+                    return False
+                journal.atomic_write(self.directory / name, data)
+            except OSError as exc:
+                _LOGGER.info("%s not written (%s)", name, exc.strerror or type(exc).__name__)
+                return False
+        return True
+
     # -- ending -----------------------------------------------------------------------------------------
 
     def forget(self) -> None:

@@ -1,0 +1,126 @@
+"""The report's cache: the `facts.Tally` of the history's sealed part, so a report folds in only what came after.
+
+``store.jsonl.report`` is derived data, never a source of truth. Line 1 is a sealed (CRC-32) JSON header with
+the key the tally was made for and the SHA-256 of the payload; the payload is the tally as JSON. The key names
+everything the tally depends on: the store's snapshot (SHA-256 of the journal bytes it covers and how many
+records: those never change, the journal is append-only), the zone, whether transcripts are kept, the word for
+an unnamed partner, the period's first day, and the SHA-256 of the code that computes the facts. A file with
+another key, a damaged one, a link or another user's file is ignored, never trusted, and written again. Like
+every store file it is 0600, read without following a link, written atomically under the store's lock (never
+after `forget`), and erased by `forget`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import Any
+
+from assistant.report import facts
+from assistant.report.facts import AgreementChange, CommitmentFact, Rating, Tally, ThemeAnswer
+from assistant.store import private
+from assistant.store.codec import RecordError, seal, unseal
+from assistant.store.journal import APP
+
+_LOGGER = logging.getLogger(__name__)
+CACHE = "store.jsonl.report"
+FORMAT = 1
+
+
+def _code_digest() -> str | None:
+    """SHA-256 of the code that computes the facts and of this file: changed code never reads an old tally.
+    None when the source cannot be read (then there is no cache)."""
+    digest = hashlib.sha256()
+    try:
+        for source in (facts.__file__, __file__):
+            digest.update(Path(source).read_bytes())
+    except (OSError, TypeError):
+        return None
+    return digest.hexdigest()
+
+
+def key(sealed: tuple[str, int], tz: tzinfo, keep_transcripts: bool, unnamed: str,
+        since: date | None) -> dict[str, Any] | None:
+    """Everything a tally of the sealed records depends on (None: no cache can be trusted)."""
+    code = _code_digest()
+    if code is None:
+        return None
+    return {"app": APP, "cache": FORMAT, "code": code, "journal_sha256": sealed[0], "records": sealed[1],
+            "zone": repr(tz), "keep_transcripts": keep_transcripts, "unnamed": unnamed,
+            "since": since.isoformat() if since else None}
+
+
+def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Tally | None:
+    """The tally cached for `wanted` (see `key`), or None when there is none that can be trusted."""
+    try:
+        content = private.read_private(directory / CACHE)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a link, another user's file, not a file: ignored, and replaced by the next write
+        _LOGGER.info("report cache ignored (%s)", type(exc).__name__)
+        return None
+    try:
+        head, payload = content.split(b"\n", 1)
+        meta = json.loads(unseal(head + b"\n"))
+        if meta.get("key") != wanted:
+            _LOGGER.info("report cache ignored: made for another history, setting or program")
+            return None
+        if hashlib.sha256(payload).hexdigest() != meta["sha256"]:
+            raise RecordError("payload checksum does not match")
+        return from_json(json.loads(payload), tz, wanted)
+    except (RecordError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        _LOGGER.warning("report cache damaged (%s); it is ignored and made again", type(exc).__name__)
+        return None
+
+
+def dump(wanted: dict[str, Any], tally: Tally) -> bytes:
+    """The cache file's bytes for `tally`, made for `wanted`."""
+    payload = json.dumps(to_json(tally), ensure_ascii=False, separators=(",", ":")).encode()
+    meta = {"key": wanted, "sha256": hashlib.sha256(payload).hexdigest()}
+    return seal(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()) + payload
+
+
+def _day(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def to_json(t: Tally) -> dict[str, Any]:
+    """The tally's folded facts as JSON values (days as ordinals)."""
+    return {
+        "count": t.count, "first_day": _day(t.first_day), "last_day": _day(t.last_day),
+        "statuses": [[sid, d.toordinal(), status] for sid, (d, status) in t.statuses.items()],
+        "ratings": [[*k, r.day.toordinal(), r.value] for k, r in t.ratings.items()],
+        "themes": [[*k, a.day.toordinal(), a.text] for k, a in t.themes.items()],
+        "made": [[cid, c.made.toordinal(), c.partner, c.text] for cid, c in t.made.items()],
+        "reviews": [[rid, cid, kept, d.toordinal(), by] for rid, (cid, kept, d, by) in t.reviews.items()],
+        "replaced": sorted(t.replaced),
+        "timeouts": [list(timeout) for timeout in t.timeouts],
+        "thanks": [[d.toordinal(), sorted(who)] for d, who in t.thanks.items()],
+        "agreement": [[a.day.toordinal(), a.change, list(a.items)] for a in t.agreement],
+        "safety": list(t.safety),
+    }
+
+
+def from_json(data: dict[str, Any], tz: tzinfo, wanted: dict[str, Any]) -> Tally:
+    """The tally `to_json` wrote, for the settings in `wanted`. Raises ValueError, TypeError or KeyError."""
+    day = date.fromordinal
+    since = wanted["since"]
+    tally = Tally(tz, wanted["keep_transcripts"], wanted["unnamed"], date.fromisoformat(since) if since else None)
+    tally.count = int(data["count"])
+    tally.first_day = None if data["first_day"] is None else day(data["first_day"])
+    tally.last_day = None if data["last_day"] is None else day(data["last_day"])
+    tally.statuses = {sid: (day(d), status) for sid, d, status in data["statuses"]}
+    tally.ratings = {(sid, who, m): Rating(day(d), who, m, value, sid) for sid, who, m, d, value in data["ratings"]}
+    tally.themes = {(sid, step, who): ThemeAnswer(day(d), step, who, text)
+                    for sid, step, who, d, text in data["themes"]}
+    tally.made = {cid: CommitmentFact(day(d), partner, text) for cid, d, partner, text in data["made"]}
+    tally.reviews = {rid: (cid, kept, day(d), by) for rid, cid, kept, d, by in data["reviews"]}
+    tally.replaced = set(data["replaced"])
+    tally.timeouts = [(started, at, outcome, float(cooloff)) for started, at, outcome, cooloff in data["timeouts"]]
+    tally.thanks = {day(d): set(who) for d, who in data["thanks"]}
+    tally.agreement = [AgreementChange(day(d), change, tuple(items)) for d, change, items in data["agreement"]]
+    tally.safety = [str(at) for at in data["safety"]]
+    return tally
