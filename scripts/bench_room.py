@@ -6,7 +6,8 @@ pocketsphinx); a partner answers by `paplay` into the room; on the endpoint the 
 Counts underruns (PortAudio's flags and ALSA's xrun reports) and microphone overflows, and measures
 `end of the partner's speech -> first sample of the reply`, both ends read from one independent recording of the
 room (`parecord` of room.monitor): what a partner in that room would feel. Replies are pre-rendered, so the
-figure includes endpointing, the recogniser, and the speaker's buffering, not text-to-speech synthesis.
+figure includes endpointing, the recogniser, and the speaker's buffering, not text-to-speech synthesis; they carry
+no added lead silence (`speak`'s default 0.3 s was 300 ms of the figure), only espeak-ng's own ~15 ms.
 Every third turn is a barge-in trial instead: a long line watched by the BargeInWatcher as `run` watches an
 interruptible line, with "time out" played into the room 2.5 s after the line is first heard (caught when the
 watcher stops the line with intent time_out) or, every other trial, nobody speaking (its own words must never
@@ -72,7 +73,7 @@ def _edges(pcm: bytes, threshold: int = 300) -> tuple[int, int]:
 def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tuple[str, bytes]]]:
     rng = random.Random(3)
     prompts = [speak(text, tail_s=0.1) for text in PROMPTS]
-    replies = [speak(text, tail_s=0.1) for text in REPLIES]
+    replies = [speak(text, lead_s=0.0, tail_s=0.1) for text in REPLIES]  # no padding: its silence would be felt
     answers = []
     for index, (word, voice) in enumerate(ANSWERS):
         path = work / f"answer{index}.wav"
