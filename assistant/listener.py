@@ -141,13 +141,14 @@ class Listener:
             self._utterance_frames += 1
         early = result is None and step.event is not Event.END and self._complete_phrase()
         ended = early or step.event is Event.END or self._utterance_frames * FRAME_S > self.max_utterance_s
+        if result is None and not ended:
+            return None
         speech_end_s, decided_at = self.gate.endpointer.speech_end_s, self.clock.monotonic()
-        if result is None and ended:
+        if result is None:
             result = self.recognizer.flush()
-        if result is not None or ended:
-            self.last_end = EndTimes(speech_end_s, decided_at, self.clock.monotonic(), early)
-            self.utterance_audio = bytes(self._audio)
-            self.begin(self._kind)
+        self.last_end = EndTimes(speech_end_s, decided_at, self.clock.monotonic(), early)
+        self.utterance_audio = bytes(self._audio)
+        self.begin(self._kind)
         return result
 
     def _complete_phrase(self) -> bool:
