@@ -17,8 +17,8 @@ import pytest
 from report_history import TODAY, write_history
 from store_helpers import count_decoded
 
-from assistant.cli.report_cmds import report_records
 from assistant.report import collect
+from assistant.report.reading import report_records
 from assistant.store import Store, snapshot
 from assistant.store.records import Consent, PromptEvent
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -14,18 +13,7 @@ from assistant.cli.store_cmds import _open as open_store
 from assistant.cli.store_cmds import write_output
 from assistant.clock import RealClock
 
-if TYPE_CHECKING:
-    from assistant.store import Store
-    from assistant.store.records import Record
-
 _LOGGER = logging.getLogger(__name__)
-
-
-def report_records(store: Store) -> list[Record]:
-    """What `collect` needs (see `assistant.report.reading.report_records`)."""
-    from assistant.report.reading import report_records as records
-
-    return records(store)
 
 
 @click.command("report")
