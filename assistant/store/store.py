@@ -13,15 +13,10 @@ from typing import TypeVar
 
 import filelock
 
-from assistant.store import forget, journal, private, readonly, recovery, snapshot
+from assistant.store import forget, journal, opening, private, readonly, recovery
 from assistant.store.agreement_edits import AgreementEdits
 from assistant.store.codec import RecordError, encode_line
-from assistant.store.errors import (
-    NewerSchemaError,
-    StoreError,
-    StoreLockTimeout,
-    write_error,
-)
+from assistant.store.errors import StoreError, StoreLockTimeout, write_error
 from assistant.store.journal import JOURNAL, LOCK
 from assistant.store.kinds import KindIndex
 from assistant.store.migrations import CURRENT_SCHEMA
@@ -109,68 +104,9 @@ class Store(AgreementEdits):
         self.notices += notices
 
     def _open_locked(self) -> None:
-        if removed := journal.remove_temp_files(self.directory):
-            _LOGGER.info("removed %d partial temp files", removed)
-        with contextlib.suppress(FileNotFoundError):
-            if self._path.lstat().st_size == 0:  # never written by us (creation is atomic): treat as missing
-                self._path.unlink()
-        if not self._path.exists():
-            self.notices += recovery.create_initial(self.directory)
-        for _attempt in range(3):
-            fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
-            data = journal.read_from(fd, 0)
-            if self._open_from_snapshot(fd, data):
-                return
-            parsed = journal.parse_journal(data)
-            if parsed.newer is not None:
-                os.close(fd)
-                raise NewerSchemaError(f"This store was written by a newer version ({parsed.newer}); "
-                                       f"upgrade the assistant. Nothing was changed in {self.directory}.")
-            if parsed.damaged:
-                os.close(fd)
-                self.notices.append(recovery.recover_damaged(self.directory, parsed))
-                continue
-            if parsed.schema != CURRENT_SCHEMA:
-                os.close(fd)
-                recovery.rotate_backup(self.directory, data[:parsed.end])
-                journal.atomic_write(self._path, journal.journal_bytes(CURRENT_SCHEMA, parsed.lines))
-                _LOGGER.info("journal migrated from schema %s", parsed.schema)
-                continue
-            if (notice := recovery.restore_missing(self.directory, parsed)) is not None:
-                os.close(fd)
-                self.notices.append(notice)
-                continue
-            if parsed.torn:
-                _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", parsed.torn)
-                os.ftruncate(fd, parsed.end)
-                os.fsync(fd)
-            self._attach(fd, KindIndex.of(parsed.records), parsed.end)
-            if len(parsed.records) >= snapshot.MIN_RECORDS:
-                snapshot.write(self.directory, self._index, data[:parsed.end])
-            self._after_open(data[:parsed.end])
-            return
-        raise StoreError(f"The store in {self.directory} could not be repaired; please report this.")
-
-    def _open_from_snapshot(self, fd: int, data: bytes) -> bool:
-        """Records from a valid snapshot plus the journal's tail; False when the journal must be read whole."""
-        try:
-            opened = snapshot.open_tail(self.directory, data)
-        except BaseException:
-            os.close(fd)
-            raise
-        if opened is None:
-            return False
-        index, tail, start = opened
-        end = start + tail.end
-        if tail.torn:
-            _LOGGER.info("dropping an incomplete last line (%d bytes, never acknowledged)", tail.torn)
-            os.ftruncate(fd, end)
-            os.fsync(fd)
-        self._attach(fd, index, end)
-        if len(tail.records) > snapshot.REFRESH_AFTER:
-            snapshot.write(self.directory, index, data[:end])
-        self._after_open(data[:end])
-        return True
+        opened = opening.open_journal(self.directory, self.notices)
+        self._attach(opened.fd, opened.index, opened.end)
+        self._after_open(opened.data)
 
     def _after_open(self, journal_data: bytes) -> None:
         if self._index.total and recovery.backup_is_stale(self.directory):
