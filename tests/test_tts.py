@@ -107,7 +107,7 @@ def test_worker_renders_in_a_child_and_caches() -> None:
         child = worker.pid
         assert child is not None and child != __import__("os").getpid()
         assert clip.dialog_id == "welcome" and 2.0 < clip.duration < 6.0 and rms_dbfs(clip.pcm) > -35
-        worker._kill()  # a cached line needs no worker
+        worker._child.kill()  # a cached line needs no worker
         assert worker.synthesize(SENTENCE, "again") == Clip(clip.pcm, SENTENCE, "again")
         assert worker.pid is None
         worker.synthesize("One.")

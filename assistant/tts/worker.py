@@ -13,35 +13,27 @@ from __future__ import annotations
 import base64
 import functools
 import itertools
-import json
 import logging
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any
 
 from assistant.audio.base import Clip
 from assistant.config import VoiceSettings
 from assistant.tts.base import TTSError
 from assistant.tts.cache import DiskClipCache, cache_key
+from assistant.tts.child_process import DEFAULT_COMMAND, RenderChild, WorkerFailure
 from assistant.tts.speaker import FallbackSpeaker
 from assistant.tts.stream import SpeechStream
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_COMMAND = (sys.executable, "-m", "assistant.tts.child")
 LIVE, BACKGROUND = 0, 1
 """Job priorities: a line someone waits for goes before pre-rendering."""
 
 __all__ = ["DEFAULT_COMMAND", "FallbackSpeaker", "SpeechWorker"]
-
-
-class _WorkerFailure(Exception):
-    """One failed exchange with the child (timeout, exit, bad answer)."""
 
 
 class SpeechWorker:
@@ -56,122 +48,63 @@ class SpeechWorker:
     def __init__(self, settings: VoiceSettings | None = None, command: Sequence[str] | None = None,
                  cache_size: int = 64, disk_cache: DiskClipCache | None = None,
                  may_cache: Callable[[str, str], bool] | None = None) -> None:
-        self.settings = settings or VoiceSettings.model_validate({})
-        self._command = list(command or DEFAULT_COMMAND)
+        self._child = RenderChild(settings or VoiceSettings.model_validate({}), command)
         self._cache: OrderedDict[tuple[str, str | None, int, float], bytes] = OrderedDict()
         self._cache_size = cache_size
         self._disk, self._may_cache = disk_cache, may_cache or (lambda text, dialog_id: False)
-        self._proc: subprocess.Popen[str] | None = None
-        self._answers: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.RLock()
         self._jobs: queue.PriorityQueue[tuple[int, int, Callable[[], None] | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
-        self.engine = ""
-        """Engine versions reported by the child (part of the disk cache key)."""
-        self.start_seconds = 0.0
         self.restarts = 0
         self.renders = 0
+
+    # --- the child --------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> VoiceSettings:
+        """Voice, rate, volume and the watchdog's timeout, read at each exchange with the child."""
+        return self._child.settings
+
+    @settings.setter
+    def settings(self, settings: VoiceSettings) -> None:
+        self._child.settings = settings
 
     @property
     def pid(self) -> int | None:
         """Process id of the running child, if any."""
-        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+        return self._child.pid
 
-    # --- the child --------------------------------------------------------------------------------
+    @property
+    def engine(self) -> str:
+        """Engine versions reported by the child (part of the disk cache key)."""
+        return self._child.engine
+
+    @property
+    def start_seconds(self) -> float:
+        """The child's last start-up time."""
+        return self._child.start_seconds
 
     def start(self) -> None:
         """Start the child now (otherwise the first request does); raises TTSError when it cannot start."""
         with self._lock:
             try:
-                self._ensure_started()
-            except _WorkerFailure as exc:
-                self._kill()
+                self._child.ensure_started()
+            except WorkerFailure as exc:
+                self._child.kill()
                 raise TTSError(f"speech worker did not start: {exc}") from exc
-
-    def _ensure_started(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            return
-        self._kill()
-        began = time.monotonic()
-        try:
-            self._proc = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          text=True, encoding="utf-8", bufsize=1)
-        except OSError as exc:
-            raise _WorkerFailure(f"cannot run {self._command[0]}: {exc}") from exc
-        self._answers = queue.Queue()
-        threading.Thread(target=self._read_answers, args=(self._proc.stdout, self._answers),
-                         name="tts-reader", daemon=True).start()
-        voice = self.settings
-        self._send({"voice": voice.voice, "rate": voice.rate, "volume": voice.volume,
-                    "patience_s": voice.tts_timeout_s})
-        answer = self._receive(began + voice.tts_timeout_s)
-        if not answer.get("ready"):
-            raise _WorkerFailure(str(answer.get("error", "no ready message")))
-        self.engine = str(answer.get("engine", ""))
-        self.start_seconds = time.monotonic() - began
-        _LOGGER.info("speech worker pid %d ready in %.2f s", self._proc.pid, self.start_seconds)
-
-    @staticmethod
-    def _read_answers(stream: IO[str] | None, answers: queue.Queue[str | None]) -> None:
-        if stream is not None:
-            for line in stream:
-                answers.put(line)
-        answers.put(None)
-
-    def _send(self, message: dict[str, Any]) -> None:
-        assert self._proc is not None and self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(json.dumps(message) + "\n")
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError) as exc:
-            raise _WorkerFailure(f"worker gone ({exc})") from exc
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        assert self._proc is not None
-        try:
-            line = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise _WorkerFailure(f"no answer within {self.settings.tts_timeout_s:g} s") from None
-        if line is None:
-            code = self._proc.wait(timeout=2)
-            raise _WorkerFailure(f"worker exited with code {code}")
-        try:
-            answer = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _WorkerFailure("unreadable answer from worker") from exc
-        if not isinstance(answer, dict):
-            raise _WorkerFailure("unreadable answer from worker")
-        return answer
-
-    def _kill(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            proc.kill()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a process that survives SIGKILL
-            _LOGGER.error("speech worker pid %d did not die", proc.pid)
-        for pipe in (proc.stdin, proc.stdout):
-            try:
-                if pipe is not None:
-                    pipe.close()
-            except OSError:
-                pass
 
     def _render_into(self, stream: SpeechStream) -> bytes:
         """Render stream.text in the child, pushing audio as it arrives; the whole audio, or TTSError."""
         delivered: list[bytes] = []
         sent = 0
-        last: _WorkerFailure | None = None
+        last: WorkerFailure | None = None
         for attempt in (1, 2):
             try:
-                self._ensure_started()
-                self._send({"text": stream.text})
+                self._child.ensure_started()
+                self._child.send({"text": stream.text})
                 deadline, received = time.monotonic() + self.settings.tts_timeout_s, 0
-                while "pcm" in (answer := self._receive(deadline)):
+                while "pcm" in (answer := self._child.receive(deadline)):
                     pcm = base64.b64decode(answer["pcm"])
                     new = pcm[max(0, sent - received):]  # a second render repeats what was handed over
                     received += len(pcm)
@@ -180,13 +113,13 @@ class SpeechWorker:
                         sent += len(new)
                         stream.push(new)
                 if not answer.get("ok"):
-                    raise _WorkerFailure(str(answer.get("error", "render failed")))
+                    raise WorkerFailure(str(answer.get("error", "render failed")))
                 self.renders += 1
                 return b"".join(delivered)
-            except _WorkerFailure as exc:
+            except WorkerFailure as exc:
                 last = exc
                 _LOGGER.warning("speech worker failed (attempt %d): %s", attempt, exc)
-                self._kill()
+                self._child.kill()
                 if attempt == 1:
                     self.restarts += 1
         raise TTSError(f"text-to-speech failed twice: {last}")
@@ -295,11 +228,4 @@ class SpeechWorker:
             thread.join(timeout=2 * self.settings.tts_timeout_s + 5)
         self._thread = None
         with self._lock:
-            proc = self._proc
-            if proc is not None and proc.poll() is None and proc.stdin is not None:
-                try:
-                    proc.stdin.close()
-                    proc.wait(timeout=2)
-                except (OSError, subprocess.TimeoutExpired):
-                    pass
-            self._kill()
+            self._child.close()
