@@ -74,6 +74,7 @@ class RenderChild:
         answers.put(None)
 
     def send(self, message: dict[str, Any]) -> None:
+        """One JSON line to the child; WorkerFailure when it is gone."""
         assert self._proc is not None and self._proc.stdin is not None
         try:
             self._proc.stdin.write(json.dumps(message) + "\n")
@@ -82,6 +83,7 @@ class RenderChild:
             raise WorkerFailure(f"worker gone ({exc})") from exc
 
     def receive(self, deadline: float) -> dict[str, Any]:
+        """The child's next answer by `deadline` (monotonic); WorkerFailure on timeout, exit or garbage."""
         assert self._proc is not None
         try:
             line = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -99,6 +101,7 @@ class RenderChild:
         return answer
 
     def kill(self) -> None:
+        """Kill the child now (if any) and close its pipes."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
