@@ -240,3 +240,17 @@ def test_records_from_a_journal_position_decode_only_what_lies_there(tmp_path: P
         assert store._index.decoded == 0 if start >= 40 else 0 < store._index.decoded < decoded_before
         first = store.first(Appreciation, start=start)
         assert (first.id if first else None) == ("app-1" if start <= 1 else None)
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 40), (0, 1), (1, 40), (21, 39), (39, 44), (40, 40)])
+def test_records_between_two_journal_positions_are_exactly_those_stored_there(tmp_path: Path, start: int,
+                                                                               stop: int) -> None:
+    with_snapshot(tmp_path)
+    with Store.open(tmp_path) as store:
+        store.append_many(mixed(4, start=40))
+    with Store.open(tmp_path) as store:
+        every = store.query()
+        got = store.of_kinds(StepAnswer, TimeOut, start=start, stop=stop)
+        assert [r.id for r in got] == [r.id for r in every[start:stop] if isinstance(r, (StepAnswer, TimeOut))]
+        first = store.first(Appreciation, start=start, stop=stop)
+        assert (first.id if first else None) == ("app-1" if start <= 1 < stop else None)

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
-def report_records(store: Store, start: int = 0) -> list[Record]:
-    """What `collect` needs, from the `start`th record of the journal on: every record of the kinds it reads
-    (`facts.READS`), and of the other kinds (prompt events: 40% of a long history) only the first record, which
-    may start the period."""
-    others = (store.first(kind, start) for kind in RECORD_TYPES.values() if kind not in READS)
-    return store.of_kinds(*READS, start=start) + [record for record in others if record is not None]
+def report_records(store: Store, start: int = 0, stop: int | None = None) -> list[Record]:
+    """What `collect` needs, from the `start`th record of the journal up to the `stop`th: every record of the
+    kinds it reads (`facts.READS`), and of the other kinds (prompt events: 40% of a long history) only the first
+    record, which may start the period."""
+    others = (store.first(kind, start, stop) for kind in RECORD_TYPES.values() if kind not in READS)
+    return store.of_kinds(*READS, start=start, stop=stop) + [record for record in others if record is not None]
 
 
 def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, ...] = (),
@@ -37,21 +37,15 @@ def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, .
     if sealed is None or wanted is None or store.read_only:
         return collect(report_records(store), today, tz, partners, keep_transcripts, unnamed, since)
     tally = cache.load(store.directory, wanted, tz)
-    tail = report_records(store, sealed[1])
     if tally is None:
         tally = Tally(tz, keep_transcripts, unnamed, since)
-        tally.add(_before(report_records(store), tail))
+        tally.add(report_records(store, stop=sealed[1]))
         store.write_derived(cache.CACHE, cache.dump(wanted, tally))
     if (tally.last_day is not None and tally.last_day > today) or store.sealed() != sealed:
         # a period ending before the sealed records do (`--today` in the past), or another process replaced
         # the journal meanwhile: fold everything again
         return collect(report_records(store), today, tz, partners, keep_transcripts, unnamed, since)
     tally.until = today
-    tally.add(tail)
+    tally.add(report_records(store, sealed[1]))
     return tally.history(today, partners)
 
-
-def _before(every: list[Record], tail: list[Record]) -> list[Record]:
-    """The records of `every` that are not in `tail` (the records from the sealed count on, a subset of it)."""
-    after = {id(record) for record in tail}
-    return [record for record in every if id(record) not in after]

@@ -189,16 +189,19 @@ class KindIndex:
                 return None
             self._decode(kind, 1)  # the newest undecoded chunk goes in front of what was looked at
 
-    def first(self, kind: str, start: int = 0) -> Record | None:
-        """The first stored record of `kind` when it lies at journal position >= `start`, decoding only that one
-        row when the kind is still undecoded."""
+    def first(self, kind: str, start: int = 0, stop: int | None = None) -> Record | None:
+        """The first stored record of `kind` when it lies at journal position >= `start` (and < `stop`), decoding
+        only that one row when the kind is still undecoded."""
         entry = self._kinds.get(kind)
         if entry is None:
             return None
         if entry.raw:
             records, seqs = _build(kind, json.loads(entry.raw[0].data)[:1])
-            return records[0] if seqs[0] >= start else None
-        return entry.records[0] if entry.records and entry.seqs[0] >= start else None
+        elif entry.records:
+            records, seqs = entry.records, entry.seqs
+        else:
+            return None
+        return records[0] if start <= seqs[0] and (stop is None or seqs[0] < stop) else None
 
     def _from(self, kind: str, start: int) -> _Kind:
         """`kind`'s entry with every record at journal position >= `start` decoded (snapshot rows all lie
@@ -210,14 +213,16 @@ class KindIndex:
             self._decode(kind, 1)
         return entry
 
-    def of_kinds(self, kinds: Iterable[str], start: int = 0) -> list[Record]:
-        """The records of `kinds` at journal position >= `start`, in stored order (other kinds stay undecoded)."""
+    def of_kinds(self, kinds: Iterable[str], start: int = 0, stop: int | None = None) -> list[Record]:
+        """The records of `kinds` at journal positions from `start` up to (not including) `stop`, in stored order
+        (other kinds stay undecoded)."""
         pairs: list[tuple[int, Record]] = []
         for kind in dict.fromkeys(kinds):
             if kind in self._kinds:
                 entry = self._from(kind, start)
                 first = bisect.bisect_left(entry.seqs, start)
-                pairs += zip(entry.seqs[first:], entry.records[first:], strict=True)
+                last = len(entry.seqs) if stop is None else bisect.bisect_left(entry.seqs, stop)
+                pairs += zip(entry.seqs[first:last], entry.records[first:last], strict=True)
         pairs.sort(key=operator.itemgetter(0))  # one sorted run per kind: Timsort merges them in C
         return [record for _, record in pairs]
 

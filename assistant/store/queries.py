@@ -69,17 +69,17 @@ class Queries:
         with self._reading() as index:
             return index.latest(kind.KIND)  # type: ignore[return-value]
 
-    def of_kinds(self, *kinds: type[Record], start: int = 0) -> list[Record]:
-        """Records of these kinds in the order stored, from the `start`th record of the journal on, without reading
-        (decoding) any other kind."""
+    def of_kinds(self, *kinds: type[Record], start: int = 0, stop: int | None = None) -> list[Record]:
+        """Records of these kinds in the order stored, from the `start`th record of the journal up to (not
+        including) the `stop`th, without reading (decoding) any other kind."""
         with self._reading() as index:
-            return index.of_kinds((k.KIND for k in kinds), start)
+            return index.of_kinds((k.KIND for k in kinds), start, stop)
 
-    def first(self, kind: type[R], start: int = 0) -> R | None:
+    def first(self, kind: type[R], start: int = 0, stop: int | None = None) -> R | None:
         """The first stored record of `kind` (None when there is none, or it lies before the `start`th record of
-        the journal), without reading the rest."""
+        the journal or at or after the `stop`th), without reading the rest."""
         with self._reading() as index:
-            return index.first(kind.KIND, start)  # type: ignore[return-value]
+            return index.first(kind.KIND, start, stop)  # type: ignore[return-value]
 
     def sealed(self) -> tuple[str, int] | None:
         """(SHA-256 of the journal bytes, how many records) of the snapshot the records were read from or last
