@@ -5,7 +5,8 @@ keeps); `sections.build` says them; `text` and `page` lay them out (matplotlib i
 the page); `pdf` prints the page with headless Chromium.
 """
 
-from assistant.report.facts import History, collect
+from assistant.report.facts import collect
+from assistant.report.history import History
 from assistant.report.text import render_text
 from assistant.report.words import Words
 

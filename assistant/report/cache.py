@@ -19,8 +19,9 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
-from assistant.report import facts
-from assistant.report.facts import AgreementChange, CommitmentFact, Rating, Tally, ThemeAnswer
+from assistant.report import facts, history
+from assistant.report.facts import Tally
+from assistant.report.history import AgreementChange, CommitmentFact, Rating, ThemeAnswer
 from assistant.store import private
 from assistant.store.codec import RecordError, seal, unseal
 from assistant.store.journal import APP
@@ -35,7 +36,7 @@ def _code_digest() -> str | None:
     None when the source cannot be read (then there is no cache)."""
     digest = hashlib.sha256()
     try:
-        for source in (facts.__file__, __file__):
+        for source in (facts.__file__, history.__file__, __file__):
             digest.update(Path(source).read_bytes())
     except (OSError, TypeError):
         return None

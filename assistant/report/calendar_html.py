@@ -10,7 +10,7 @@ import html
 import logging
 from datetime import date
 
-from assistant.report.facts import History
+from assistant.report.history import History
 from assistant.report.words import Words
 
 _LOGGER = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from assistant.report.facts import LOW_RATING, History, Rating
+from assistant.report.history import LOW_RATING, History, Rating
 from assistant.report.words import Words, short_date
 
 if TYPE_CHECKING:

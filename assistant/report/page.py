@@ -12,7 +12,7 @@ from datetime import date
 
 from assistant.report.calendar_html import calendar_html
 from assistant.report.charts import INK, LOW_BAND, partner_colour, ratings_figure, svg, timeouts_figure
-from assistant.report.facts import LOW_RATING, History
+from assistant.report.history import LOW_RATING, History
 from assistant.report.sections import Para, Section, build, period_line
 from assistant.report.words import Words, long_date
 

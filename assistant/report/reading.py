@@ -12,7 +12,8 @@ from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from assistant.report import cache
-from assistant.report.facts import READS, History, Tally, collect
+from assistant.report.facts import READS, Tally, collect
+from assistant.report.history import History
 from assistant.store.records import RECORD_TYPES, Record
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from assistant.dialog.library import Line
-from assistant.report.facts import LOW_RATING, History, ThemeAnswer
+from assistant.report.history import LOW_RATING, History, ThemeAnswer
 from assistant.report.words import Words, dates, long_date, short_date
 from assistant.streaks import current_run, runs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import textwrap
 
-from assistant.report.facts import History
+from assistant.report.history import History
 from assistant.report.sections import build, period_line
 from assistant.report.words import Words
 
