@@ -54,20 +54,27 @@ def render(sample: Sample) -> bytes:
     path = CACHE_DIR / f"{key}.raw"
     if path.exists():
         return path.read_bytes()
-    rng = np.random.default_rng(sample.seed)
-    speech = speech_of(sample)
-    if condition.reverb:
-        speech = reverberate(speech, rng)
-    mixed = speech
-    if condition.noise != "clean" and condition.snr_db is not None:
-        noise = make_noise(condition.noise, len(speech), rng)
-        mixed = speech + acoustics.scale_to(noise, speech, -condition.snr_db)
-    pcm = acoustics.pcm_of(mixed)
+    speech, noise = components(sample)
+    pcm = acoustics.pcm_of(speech + noise)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pcm)
     tmp.replace(path)
     return pcm
+
+
+def components(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
+    """The sample's speech (reverberated when its condition says so) and the noise added to it, at its SNR
+    (zeros when clean): the noise of an "assistant" sample is the assistant's voice, the echo reference."""
+    condition = sample.condition
+    rng = np.random.default_rng(sample.seed)
+    speech = speech_of(sample)
+    if condition.reverb:
+        speech = reverberate(speech, rng)
+    if condition.noise == "clean" or condition.snr_db is None:
+        return speech, np.zeros_like(speech)
+    noise = make_noise(condition.noise, len(speech), rng)
+    return speech, acoustics.scale_to(noise, speech, -condition.snr_db)
 
 
 def make_noise(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:

@@ -116,11 +116,13 @@ def observe(recognizer: Recognizer, sample: Sample, matcher: IntentMatcher,
     if last is not None:
         heard.append((last, len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH) - end_s,
                       dict(getattr(recognizer, "last_scores", {}))))
-    return _best(sample, heard, kind, matcher, spent)
+    return best_of(sample, heard, kind, matcher, spent)
 
 
-def _best(sample: Sample, heard: list[tuple[Utterance, float, dict[str, float]]], kind: str,
+def best_of(sample: Sample, heard: list[tuple[Utterance, float, dict[str, float]]], kind: str,
           matcher: IntentMatcher, spent: float) -> Observation:
+    """The observation of `sample` from what was heard: its best-scoring meaningful utterance (each with its
+    decision delay and raw scores), else the first utterance heard, meaning nothing."""
     best: tuple[float, str | None, bool, str, float | None] = (NO_SCORE, None, False, "", None)
     raw: dict[str, float] = {}
     for utterance, delay, scores in heard:
