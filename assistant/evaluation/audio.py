@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.base import SAMPLE_RATE
 from assistant.evaluation.corpus import Sample
 from assistant.simulate import acoustics
 from assistant.simulate.voices import speak
@@ -38,9 +37,13 @@ def speech_of(sample: Sample) -> np.ndarray:
     return acoustics.samples_of(pcm)
 
 
-def true_end_s(sample: Sample) -> float:
-    """Seconds from the start of the sample's audio to the true end of speech."""
-    return len(speech_of(sample)) / SAMPLE_RATE - TAIL_S
+def speech_end_s(sample: Sample) -> float:
+    """Seconds from the sample's start to the end of its last 30 ms frame within 35 dB of the clean render's
+    loudest frame (the front-end and turn benches' true end of speech; espeak's own trailing quiet excluded)."""
+    clean = speech_of(sample)
+    frames = clean[:len(clean) // 480 * 480].reshape(-1, 480)
+    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-9)
+    return float((np.nonzero(energy > energy.max() - 35)[0][-1] + 1) * 0.03)
 
 
 AUDIO_VERSION = 2

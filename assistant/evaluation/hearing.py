@@ -98,7 +98,7 @@ def observe(recognizer: Recognizer, sample: Sample, matcher: IntentMatcher,
     sentinel = matcher.phrases_for(SENTINEL_INTENTS) if phrases is None else []
     recognizer.set_phrases(phrases, sentinel)
     pcm = audio.render(sample)
-    end_s = audio.true_end_s(sample)
+    end_s = audio.speech_end_s(sample)
     heard: list[tuple[Utterance, float, dict[str, float]]] = []
     spent = 0.0
     for offset in range(0, len(pcm), FRAME_BYTES):

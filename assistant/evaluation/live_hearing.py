@@ -120,7 +120,7 @@ class LiveHearing:
         else:
             pcm = audio.render(sample)
         self.source.load(pcm)
-        end_s = audio.true_end_s(sample)
+        end_s = audio.speech_end_s(sample)
         spent = self.recognizer.spent_s
         heard: list[tuple[Utterance, float, dict[str, float]]] = []
         while self.source.offset < len(pcm):
