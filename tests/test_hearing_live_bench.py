@@ -11,6 +11,7 @@ import pytest
 from assistant.evaluation import report
 from assistant.evaluation.corpus import Condition, Item, Sample
 from assistant.evaluation.live_hearing import LiveHearing, observe_live
+from assistant.frontend import SpeechFrontEnd
 from assistant.intents import IntentMatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -39,7 +40,7 @@ def test_front_end_settings_from_the_command_line_reach_the_listener() -> None:
     settings = bench_hearing.settings_of(["denoised_to_recogniser=true", "noise_suppression=3"])
     hearing = LiveHearing(settings)
     front = hearing.listener.gate.front_end
-    assert getattr(front, "denoised_to_recogniser") is True
+    assert isinstance(front, SpeechFrontEnd) and front.denoised_to_recogniser is True
     assert hearing.listener.gate.settings == settings.frontend.endpoint
     assert hearing.listener.full_duplex  # the echo canceller is on, as `run` builds it
 
@@ -53,10 +54,11 @@ def test_a_bad_front_override_is_one_clear_line(pair: str) -> None:
 def test_a_barge_in_sample_hands_the_canceller_the_assistant_s_voice_and_others_do_not() -> None:
     hearing = LiveHearing(bench_hearing.settings_of([]))
     front = hearing.listener.gate.front_end
+    assert isinstance(front, SpeechFrontEnd)
     hearing.observe(sample("skip", "command", "skip"), MATCHER)
-    assert getattr(front, "speaking_until") is None
+    assert front.speaking_until is None
     hearing.observe(sample("stop", "barge_in", "stop", noise="assistant", snr=0.0), MATCHER)
-    until = getattr(front, "speaking_until")
+    until = front.speaking_until
     assert until is not None and until > 1.0  # the voice under the partner, as long as the clip
 
 
