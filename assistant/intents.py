@@ -21,7 +21,7 @@ FILLERS = frozenset({"please", "um", "umm", "uh", "uhh", "er", "erm", "hmm", "ok
                      "like", "just", "[unk]", "unk"})
 """Words dropped before whole-utterance matching."""
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
-_RATING = re.compile(r"^(?:a |an |about |maybe |i'd say |i would say )?(one|two|three|four|five|[1-5])"
+_RATING = re.compile(r"^(?:(?:a|an|about|maybe|i'd say|i would say) )*(one|two|three|four|five|[1-5])"
                      r"(?: out of (?:five|5))?$")
 
 
@@ -45,7 +45,8 @@ def _strip_fillers(text: str) -> str:
 
 
 def rating(text: str) -> int | None:
-    """A 1-5 rating in `text` ("three", "3", "a four", "five out of five"), else None."""
+    """A 1-5 rating in `text` ("three", "3", "a four", "five out of five"), else None; the lead-ins combine
+    ("maybe a one", "i'd say a four")."""
     found = _RATING.match(_strip_fillers(normalise(text)))
     return _NUMBERS[found.group(1)] if found else None
 

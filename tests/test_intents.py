@@ -44,7 +44,8 @@ def test_allowed_restricts_but_safety_is_always_on(matcher):
 
 @pytest.mark.parametrize("text,value", [("three", 3), ("3", 3), ("a four", 4), ("five out of five", 5),
                                         ("um two please", 2), ("one", 1), ("six", None), ("three four", None),
-                                        ("what time is it", None)])
+                                        ("what time is it", None), ("maybe a one", 1), ("i'd say a four", 4),
+                                        ("about a three out of five", 3), ("a four five", None)])
 def test_rating(matcher, text, value):
     assert rating(text) == value
     assert (matcher.match(text) == "rating") == (value is not None)

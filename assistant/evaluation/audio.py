@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.base import SAMPLE_RATE
 from assistant.evaluation.corpus import Sample
 from assistant.simulate import acoustics
 from assistant.simulate.voices import speak
@@ -38,9 +37,13 @@ def speech_of(sample: Sample) -> np.ndarray:
     return acoustics.samples_of(pcm)
 
 
-def true_end_s(sample: Sample) -> float:
-    """Seconds from the start of the sample's audio to the true end of speech."""
-    return len(speech_of(sample)) / SAMPLE_RATE - TAIL_S
+def speech_end_s(sample: Sample) -> float:
+    """Seconds from the sample's start to the end of its last 30 ms frame within 35 dB of the clean render's
+    loudest frame (the front-end and turn benches' true end of speech; espeak's own trailing quiet excluded)."""
+    clean = speech_of(sample)
+    frames = clean[:len(clean) // 480 * 480].reshape(-1, 480)
+    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-9)
+    return float((np.nonzero(energy > energy.max() - 35)[0][-1] + 1) * 0.03)
 
 
 AUDIO_VERSION = 2
@@ -54,20 +57,27 @@ def render(sample: Sample) -> bytes:
     path = CACHE_DIR / f"{key}.raw"
     if path.exists():
         return path.read_bytes()
-    rng = np.random.default_rng(sample.seed)
-    speech = speech_of(sample)
-    if condition.reverb:
-        speech = reverberate(speech, rng)
-    mixed = speech
-    if condition.noise != "clean" and condition.snr_db is not None:
-        noise = make_noise(condition.noise, len(speech), rng)
-        mixed = speech + acoustics.scale_to(noise, speech, -condition.snr_db)
-    pcm = acoustics.pcm_of(mixed)
+    speech, noise = components(sample)
+    pcm = acoustics.pcm_of(speech + noise)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pcm)
     tmp.replace(path)
     return pcm
+
+
+def components(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
+    """The sample's speech (reverberated when its condition says so) and the noise added to it, at its SNR
+    (zeros when clean): the noise of an "assistant" sample is the assistant's voice, the echo reference."""
+    condition = sample.condition
+    rng = np.random.default_rng(sample.seed)
+    speech = speech_of(sample)
+    if condition.reverb:
+        speech = reverberate(speech, rng)
+    if condition.noise == "clean" or condition.snr_db is None:
+        return speech, np.zeros_like(speech)
+    noise = make_noise(condition.noise, len(speech), rng)
+    return speech, acoustics.scale_to(noise, speech, -condition.snr_db)
 
 
 def make_noise(kind: str, length: int, rng: np.random.Generator) -> np.ndarray:

@@ -19,12 +19,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
 from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, SAMPLE_WIDTH, ListenRequest
 from assistant.clock import VirtualClock
 from assistant.config import Settings, SpeechSettings
 from assistant.evaluation import audio
+from assistant.evaluation.audio import speech_end_s
 from assistant.evaluation.corpus import Condition, Item, Sample, load_spec
 from assistant.evaluation.hearing import grammar, meaning
 from assistant.frontend import SpeechGate, build_front_end
@@ -106,15 +105,6 @@ class _NoSource:
 
     def close(self) -> None:
         """Nothing held."""
-
-
-def speech_end_s(sample: Sample) -> float:
-    """Seconds from the sample's start to the end of its last 30 ms frame within 35 dB of the clean render's
-    loudest frame (the front-end and turn benches' true end of speech; espeak's own trailing quiet excluded)."""
-    clean = audio.speech_of(sample)
-    frames = clean[:len(clean) // 480 * 480].reshape(-1, 480)
-    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-9)
-    return float((np.nonzero(energy > energy.max() - 35)[0][-1] + 1) * 0.03)
 
 
 def trial(listener: Listener, sample: Sample, matcher: IntentMatcher) -> EndTrial:

@@ -98,7 +98,7 @@ def observe(recognizer: Recognizer, sample: Sample, matcher: IntentMatcher,
     sentinel = matcher.phrases_for(SENTINEL_INTENTS) if phrases is None else []
     recognizer.set_phrases(phrases, sentinel)
     pcm = audio.render(sample)
-    end_s = audio.true_end_s(sample)
+    end_s = audio.speech_end_s(sample)
     heard: list[tuple[Utterance, float, dict[str, float]]] = []
     spent = 0.0
     for offset in range(0, len(pcm), FRAME_BYTES):
@@ -116,11 +116,13 @@ def observe(recognizer: Recognizer, sample: Sample, matcher: IntentMatcher,
     if last is not None:
         heard.append((last, len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH) - end_s,
                       dict(getattr(recognizer, "last_scores", {}))))
-    return _best(sample, heard, kind, matcher, spent)
+    return best_of(sample, heard, kind, matcher, spent)
 
 
-def _best(sample: Sample, heard: list[tuple[Utterance, float, dict[str, float]]], kind: str,
+def best_of(sample: Sample, heard: list[tuple[Utterance, float, dict[str, float]]], kind: str,
           matcher: IntentMatcher, spent: float) -> Observation:
+    """The observation of `sample` from what was heard: its best-scoring meaningful utterance (each with its
+    decision delay and raw scores), else the first utterance heard, meaning nothing."""
     best: tuple[float, str | None, bool, str, float | None] = (NO_SCORE, None, False, "", None)
     raw: dict[str, float] = {}
     for utterance, delay, scores in heard:

@@ -12,6 +12,7 @@ from assistant.evaluation.hearing import Observation, kinds_of
 SHORT_KINDS = ("command", "yes_no", "rating", "choice", "ready")
 """Kinds whose answers are short phrases (endpoint timing goal: p50 <= 300 ms)."""
 DIMENSIONS: dict[str, Callable[[Observation], str]] = {
+    "kind": lambda o: o.sample.item.kind,
     "accent": lambda o: o.sample.condition.voice.split("+")[0],
     "variant": lambda o: o.sample.condition.voice.split("+")[1],
     "rate": lambda o: f"{o.sample.condition.rate} wpm",
@@ -59,6 +60,13 @@ def table(observations: list[Observation], thresholds: dict[str, float]) -> list
             label = f"{dimension}={value}"
             lines.append(label.ljust(22) + " | " + " | ".join(_pct(*group[n]).ljust(20) for n in names))
     return lines
+
+
+def heard_lines(observations: list[Observation], kind: str) -> list[str]:
+    """What was said and heard for every positive sample of `kind` (to see why it was missed)."""
+    return [f"  {kind}: said {o.sample.item.text!r} ({o.sample.condition.label}) -> heard {o.text!r}, "
+            f"{o.intent or 'nothing'} {o.score:.3f}{' ok' if o.correct else ''}"
+            for o in observations if o.sample.item.kind == kind and o.positive]
 
 
 def endpoint_delays(observations: list[Observation], kinds: tuple[str, ...] = SHORT_KINDS,
