@@ -40,6 +40,13 @@ class AudioSettings(_Section):
     """Microphone by name (substring) or index; None: the system default."""
     output_device: str | int | None = None
     """Speaker by name (substring) or index; None: the system default."""
+    output_latency_ms: int | None = Field(None, ge=10, le=1000)
+    """Output buffer asked of the speaker (every reply starts this much later; too little underruns on a busy
+    or slow machine, e.g. a Raspberry Pi); None: assistant.audio.speaker.DEFAULT_LATENCY_S."""
+
+    @property
+    def output_latency_s(self) -> float | None:
+        return None if self.output_latency_ms is None else self.output_latency_ms / 1000
 
 
 def _wyoming_uri(value: str | None) -> str | None:

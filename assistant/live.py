@@ -89,7 +89,8 @@ def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
     # Opening the output device keeps a core busy for 0.1-1.5 s (PortAudio probing the sound server): it runs
     # beside the recogniser's model load instead of before it (scripts/bench --only coldstart).
     with ThreadPoolExecutor(1, thread_name_prefix="open-speaker") as pool:
-        opening = pool.submit(SpeakerSink, settings.audio.output_device, on_played=front.played)
+        opening = pool.submit(SpeakerSink, settings.audio.output_device, on_played=front.played,
+                              latency_s=settings.audio.output_latency_s)
         try:
             hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
         except BaseException:

@@ -13,7 +13,8 @@ interruptible line, with "time out" played into the room 2.5 s after the line is
 watcher stops the line with intent time_out) or, every other trial, nobody speaking (its own words must never
 stop it).
 
-`run(results)` adds its numbers; ROOM_BENCH_S sets the session length (default 300 s).
+`run(results)` adds its numbers; ROOM_BENCH_S sets the session length (default 300 s), ROOM_BENCH_OUTPUT_MS the
+speaker's output buffer (`[audio] output_latency_ms`; default the shipped one).
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
         path = work / f"answer{index}.wav"
         write_wav(path, speak(word, voice=voice))
         answers.append((word, path))
-    settings = Settings(audio=AudioSettings(input_device="pulse", output_device="pulse"),
+    latency = os.environ.get("ROOM_BENCH_OUTPUT_MS")  # the speaker's output buffer (default: the shipped one)
+    settings = Settings(audio=AudioSettings(input_device="pulse", output_device="pulse",
+                                            output_latency_ms=int(latency) if latency else None),
                         speech=SpeechSettings(engine="pocketsphinx", silence_timeout_s=6.0))
     closers: list[Closable] = []
     ends = open_audio(settings, RealClock(), closers)  # as `run` wires it: front end, echo reference, full duplex
@@ -89,7 +92,7 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
     turns = understood = 0
     to_dac: list[float] = []  # recogniser endpoint -> the reply's first sample at the DAC (speaker's report)
     began = time.monotonic()
-    barge = {"trials": 0, "caught": 0, "own_line_trials": 0, "own_line_false_stops": 0}
+    barge: dict[str, Any] = {"trials": 0, "caught": 0, "own_line_trials": 0, "own_line_false_stops": 0, "missed": []}
     long_line = Clip(speak(LONG_LINE, voice="en-us+m3"), LONG_LINE)
     time_outs = []
     for voice in BARGE_VOICES:
@@ -123,7 +126,8 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
     time.sleep(0.5)
     counts = {"turns": turns, "answers_understood": understood, "barge_in_trials": barge["trials"],
               "barge_in_caught": barge["caught"], "own_line_trials": barge["own_line_trials"],
-              "own_line_false_stops": barge["own_line_false_stops"], "speaker_underruns": speaker.underruns,
+              "own_line_false_stops": barge["own_line_false_stops"], "barge_in_missed_heard": barge["missed"],
+              "speaker_underruns": speaker.underruns,
               "speaker_startup_underruns": speaker.startup_underruns, "speaker_underrun_at_s": speaker.underrun_times,
               "speaker_underruns_in_speech": speaker.underruns_in_speech,
               "speaker_settled_after_s": round(speaker.settled_after_s or -1.0, 2),
@@ -139,8 +143,10 @@ def _session(room: PulseRoom, seconds: float, work: Path) -> tuple[dict, list[tu
 
 
 def _barge_trial(room: PulseRoom, watcher: BargeInWatcher, speaker: Any, line: Clip, partner: Path | None,
-                 tally: dict[str, int]) -> None:
-    """One long line watched for a barge-in; `partner` ("time out") is played PARTNER_AT_S into it."""
+                 tally: dict[str, Any]) -> None:
+    """One long line watched for a barge-in; `partner` ("time out") is played PARTNER_AT_S into it. A missed
+    trial adds what the recogniser heard in it ("decision: text" per utterance) to tally["missed"]."""
+    watcher.heard.clear()
     playback = speaker.play(line)
     players: list[Any] = []
 
@@ -163,7 +169,10 @@ def _barge_trial(room: PulseRoom, watcher: BargeInWatcher, speaker: Any, line: C
         tally["own_line_false_stops"] += event is not None
     else:
         tally["trials"] += 1
-        tally["caught"] += event is not None and event.intent == "time_out"
+        caught = event is not None and event.intent == "time_out"
+        tally["caught"] += caught
+        if not caught:
+            tally["missed"].append(list(watcher.heard))
 
 
 def _latencies(recording: np.ndarray, order: list[tuple[str, bytes]]) -> list[float]:

@@ -55,7 +55,7 @@ def test_retries_while_the_speaker_is_missing_load_the_model_once(tmp_path: Path
 
     speaker_attempts: list[int] = []
 
-    def speaker(device: object = None, on_played: object = None) -> WavFileSink:
+    def speaker(device: object = None, on_played: object = None, latency_s: object = None) -> WavFileSink:
         speaker_attempts.append(1)
         if len(speaker_attempts) <= MISSING_SPEAKER_ATTEMPTS:
             raise AudioDeviceError("No audio output device found: (test) none plugged in")

@@ -145,6 +145,7 @@ class FakeOutputStream:
         if samplerate == 16000:
             raise sd.PortAudioError("Error opening RawOutputStream: Invalid sample rate [PaErrorCode -9997]")
         self.samplerate, self.blocksize, self.latency = samplerate, blocksize, 0.0
+        self.asked_latency = kwargs.get("latency")
         self.callback, self.finished_callback = callback, finished_callback
         self.written = bytearray()
         self.fail_after: int | None = None
@@ -201,6 +202,17 @@ def test_speaker_resamples_plays_in_order_and_reports_what_it_played(speaker: An
     loud = np.abs(np.frombuffer(bytes(stream.written), dtype="<i2")) > 1000
     assert loud.sum() == pytest.approx(0.75 * 48000 * 0.9, rel=0.1)  # the clips, resampled, among silence
     sink.close()
+
+
+def test_speaker_asks_the_configured_output_latency_else_the_default(speaker: Any) -> None:
+    from assistant.audio.speaker import DEFAULT_LATENCY_S
+    from assistant.config import AudioSettings
+
+    SpeakerSink("hdmi", latency_s=AudioSettings(output_latency_ms=300).output_latency_s).close()
+    SpeakerSink("hdmi", latency_s=AudioSettings().output_latency_s).close()
+    assert [stream.asked_latency for stream in speaker.instances] == [0.3, DEFAULT_LATENCY_S]
+    with pytest.raises(ValueError, match="output_latency_ms"):
+        AudioSettings(output_latency_ms=5)
 
 
 def test_speaker_stop_cuts_within_a_block(speaker: Any) -> None:

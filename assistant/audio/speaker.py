@@ -30,10 +30,14 @@ from assistant.audio.stream_clock import StreamClock
 _LOGGER = logging.getLogger(__name__)
 PlayedHook = Callable[[bytes, float], None]
 """(16 kHz mono int16 samples, time.monotonic() at which the first of them reaches the DAC)."""
-MIN_LATENCY_S = 0.2
-"""Lowest output latency asked of any device. On the pulse rig of a loaded 2-core machine 60 ms underran in
-bursts (one xrun makes the ALSA pulse plugin restart and underrun again) and 200 ms did not; it is also the
-most a barge-in leaves audible after the stop, and it adds to every reply's start."""
+DEFAULT_LATENCY_S = 0.2
+"""Output latency asked when `[audio] output_latency_ms` is not set (or the device's own high default if more);
+PortAudio's ALSA host API rounds it to whole 20 ms blocks (asked 200 -> 180 ms, 100 -> 120 ms). Every reply
+starts this much later, and a barge-in leaves this much audible after the stop; too little underruns on a busy
+machine. Chosen with `scripts/bench_room.py` and the rig's minute of lines on the PulseAudio room of a shared
+2-core machine (README, Performance, "the output buffer"): 40-80 ms underran 6-23 times a minute at load 7-9;
+120 ms (60 ms sooner) failed the rig's underrun-free minute in 3 of 7 runs (load 2.5-8.8), 180 ms in none of 5
+(load 2.4-4.5). A quiet, fast machine may set less; a slower one (a Raspberry Pi) may need more."""
 
 
 SETTLE_TIMEOUT_S = 3.0
@@ -93,7 +97,7 @@ class SpeakerSink:
     """Plays clips in order through a sounddevice RawOutputStream callback, in blocks of `block_ms`.
 
     Opens at 16 kHz, or at the device's default rate (clips are resampled) when refused; the latency asked is
-    the device's high default latency, at least MIN_LATENCY_S (`latency_s` overrides). `on_played` receives
+    `latency_s`, else DEFAULT_LATENCY_S or the device's high default latency if that is more. `on_played` receives
     every block of clip audio as played (see PlayedHook). `underruns` counts the blocks PortAudio reported as
     starved. Raises AudioDeviceError, listing the output devices, when none fits `device`.
     """
@@ -142,7 +146,7 @@ class SpeakerSink:
         if wanted is None:
             info = self._sd.query_devices(self.device.index)
             high = info.get("default_high_output_latency", 0.0) if isinstance(info, dict) else 0.0
-            wanted = max(MIN_LATENCY_S, float(high or 0.0))
+            wanted = max(DEFAULT_LATENCY_S, float(high or 0.0))
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)

@@ -44,7 +44,7 @@ def say(app: AppContext, text: tuple[str, ...], out_path: Path | None) -> None:
             TextSink().play(Clip(b"", line))
             return
         try:
-            speaker = SpeakerSink(app.settings.audio.output_device)
+            speaker = SpeakerSink(app.settings.audio.output_device, latency_s=app.settings.audio.output_latency_s)
         except AudioDeviceError as exc:
             click.echo(f"Warning: cannot play speech: {exc}\nPrinting the text instead.", err=True)
             TextSink().play(Clip(b"", line))

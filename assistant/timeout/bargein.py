@@ -115,6 +115,8 @@ class BargeInWatcher:
     events: list[BargeIn] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     """Phrases rejected (own voice or low confidence), for diagnostics and tests."""
+    heard: list[str] = field(default_factory=list)
+    """Every utterance the recogniser ended while watching, as "decision: text" (for diagnostics, benches)."""
 
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
@@ -148,6 +150,7 @@ class BargeInWatcher:
     def _accept(self, utterance: Utterance, endpoint_at: float, clip_text: str, duration_s: float,
                 played_s: float) -> str | None:
         decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
+        self.heard.append(f"{decision.reason}: {utterance.text}")
         if decision.intent is None:
             if decision.reason == "low_confidence":
                 self.rejected.append(f"low confidence {utterance.confidence:.2f}: {utterance.text}")
