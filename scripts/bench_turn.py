@@ -198,6 +198,7 @@ def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path) -> 
         finally:
             store.close()
             speaker.close()
+            hearer.source.close()  # stop this check-in's reader thread: it would run the front end on silence
     return partners.turns
 
 
