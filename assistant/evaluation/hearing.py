@@ -19,6 +19,7 @@ from assistant.evaluation.corpus import CHOICE_OPTIONS, KIND_TARGETS, Sample
 from assistant.intents import IntentMatcher, normalise, rating
 from assistant.interpret import GLOBAL_COMMANDS, KIND_INTENTS, SENTINEL_INTENTS
 from assistant.stt.base import Recognizer, Utterance
+from assistant.timeout.bargein import BARGE_IN_INTENTS
 
 Frontend = Callable[[bytes], bytes]
 NO_SCORE = -1.0
@@ -73,6 +74,8 @@ def grammar(kind: str, matcher: IntentMatcher) -> list[str] | None:
     """Phrases a step of this kind listens for (None: free text), as the interpreter builds them."""
     if kind == "free":
         return None
+    if kind == "barge_in":  # what the watcher listens for while the assistant speaks
+        return list(dict.fromkeys(matcher.phrases_for(BARGE_IN_INTENTS)))
     phrases = matcher.phrases_for([*GLOBAL_COMMANDS, *KIND_INTENTS.get(kind, ())])
     if kind == "choice":
         phrases += [normalise(p) for options in CHOICE_OPTIONS.values() for p in options]
