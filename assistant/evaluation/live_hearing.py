@@ -10,7 +10,8 @@ so the echo canceller's two timelines meet and a listen's timeout costs nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from assistant import pipeline
@@ -75,19 +76,22 @@ class TimedRecognizer:
         self.last_s = 0.0
         """Time of the last accept/flush call (the one that returned the utterance, when it did)."""
 
-    def _timed(self, call: Callable[..., Any], *args: Any) -> Any:
+    @contextmanager
+    def _timed(self) -> Iterator[None]:
         began = time.perf_counter()
         try:
-            return call(*args)
+            yield
         finally:
             self.last_s = time.perf_counter() - began
             self.spent_s += self.last_s
 
     def accept(self, pcm: bytes) -> Utterance | None:
-        return self._timed(self.inner.accept, pcm)  # type: ignore[no-any-return]
+        with self._timed():
+            return self.inner.accept(pcm)
 
     def flush(self) -> Utterance | None:
-        return self._timed(self.inner.flush)  # type: ignore[no-any-return]
+        with self._timed():
+            return self.inner.flush()
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         self.inner.set_phrases(phrases, sentinel)
