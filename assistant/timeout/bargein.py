@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ BARGE_IN_INTENTS = ("time_out", "stop", "safety")
 BARGE_IN_KIND = "barge_in"
 """Listening kind: its acceptance threshold is stricter (a false stop of the assistant's own sentence is
 costly); the value lives in assistant/acceptance.json."""
+DIAGNOSTICS_KEPT = 50
+"""The watcher keeps this many of its latest diagnostic lines (a process may run for months)."""
 ECHO_WINDOW_S = 1.5
 """How close (in clip time) a heard phrase must be to where the clip says it to count as an echo."""
 
@@ -113,10 +116,10 @@ class BargeInWatcher:
     interpreter: Interpreter
     duplex: DuplexClock | None = None
     events: list[BargeIn] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
-    """Phrases rejected (own voice or low confidence), for diagnostics and tests."""
-    heard: list[str] = field(default_factory=list)
-    """Every utterance the recogniser ended while watching, as "decision: text" (for diagnostics, benches)."""
+    rejected: deque[str] = field(default_factory=lambda: deque(maxlen=DIAGNOSTICS_KEPT))
+    """The latest phrases rejected (own voice or low confidence), for diagnostics and tests."""
+    heard: deque[str] = field(default_factory=lambda: deque(maxlen=DIAGNOSTICS_KEPT))
+    """The latest utterances the recogniser ended while watching, as "decision: text" (diagnostics, benches)."""
 
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
