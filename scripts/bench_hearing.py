@@ -102,10 +102,11 @@ def report_split(observed: list[Observation], thresholds: dict[str, float], labe
     """Print one path's table, decision delays and heard ratings; its figures."""
     print(f"\n== {label}: {len(observed)} utterances, load {os.getloadavg()[0]:.1f} ==")
     print("\n".join(report.table(observed, thresholds)))
+    counts = report.figures(observed, thresholds)
     results: dict = {"figures": {name: round(hits / total, 3) if total else None
-                                 for name, (hits, total) in report.figures(observed, thresholds).items()},
+                                 for name, (hits, total) in counts.items()},
                      "utterances": len(observed)}
-    for name, (hits, total) in report.figures(observed, thresholds).items():
+    for name, (hits, total) in counts.items():
         results["figures"][f"{name} n"] = f"{hits}/{total}"
     for span, kinds in (("short", report.SHORT_KINDS), ("free", ("free",))):
         delays = report.endpoint_delays(observed, kinds)
