@@ -1,6 +1,6 @@
 """Safety bench: the danger detector on typed text, TUNING and HELD-OUT corpora reported separately.
 
-Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning6.yaml (ours, tuned on; each first measured unseen) and
+Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning7.yaml (ours, tuned on; each first measured unseen) and
 tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `danger:`, `ambiguous:`,
 `everyday:` lists. Figures, per corpus:
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
@@ -10,7 +10,8 @@ tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `
   pocketsphinx in a free-text state (free decoding + the sentinel grammar of the detector's spoken phrases),
   judged as the interpreter judges a free answer. `held_out` voices were never used for tuning (goal >= 90
   caught, <= 5 false stops); `tuned` voices are those of tests/test_safety_speech.py.
-`run(results)` is called by scripts/bench; `python scripts/bench_safety.py` prints the figures on its own.
+`run(results)` is called by scripts/bench; `python scripts/bench_safety.py` prints the figures on its own
+(`--typed`: the typed part only, without the slow spoken part).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from danger_corpus import (  # noqa: E402
     TUNING4,
     TUNING5,
     TUNING6,
+    TUNING7,
     read_corpus,
     score,
 )
@@ -49,18 +51,19 @@ GOALS = {
     "safety_tuning2.danger_caught_pct": (">=", 98), "safety_tuning2.false_stop_pct": ("<=", 2),
     "safety_tuning3.danger_caught_pct": (">=", 98), "safety_tuning3.false_stop_pct": ("<=", 2),
     "safety_tuning6.danger_caught_pct": (">=", 98), "safety_tuning6.false_stop_pct": ("<=", 2),
+    "safety_tuning7.danger_caught_pct": (">=", 98), "safety_tuning7.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
 """Danger and everyday lines spoken per voice (each takes a few seconds of decoding)."""
 """Goals shown beside this section's figures by scripts/bench."""
-def run(results: dict) -> None:
-    """Add the safety figures to `results`."""
+def run(results: dict, typed_only: bool = False) -> None:
+    """Add the safety figures to `results` (`typed_only`: leave out the spoken part)."""
     started = time.perf_counter()
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
     for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("tuning3", TUNING3), ("tuning4", TUNING4),
-                       ("tuning5", TUNING5), ("tuning6", TUNING6),
+                       ("tuning5", TUNING5), ("tuning6", TUNING6), ("tuning7", TUNING7),
                        ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"
@@ -75,7 +78,8 @@ def run(results: dict) -> None:
         figures["assess_ms_median"] = round(statistics.median(timings), 2)
         figures["assess_ms_max"] = round(max(timings), 2)
         results[f"safety_{name}"] = figures
-    spoken(results, detector)
+    if not typed_only:
+        spoken(results, detector)
 
 
 def spoken(results: dict, detector: DangerDetector) -> None:
@@ -107,5 +111,5 @@ def spoken(results: dict, detector: DangerDetector) -> None:
 
 if __name__ == "__main__":
     found: dict = {}
-    run(found)
+    run(found, typed_only="--typed" in sys.argv[1:])
     print(json.dumps(found, indent=2))

@@ -27,8 +27,12 @@ danger in a subordinate clause, the kids as victims, stalking, financial and rep
 product's own repair talk as negatives (issue 12, round 6); written before the detector was run on it, then tuned
 on. Held here to its shape, the false-stop goal and its after-round figures (its remaining misses are scenes and
 veiled threats only sentence entries would catch: see dialogs/README.md)."""
+TUNING7 = CORPUS_DIR / "safety_tuning7.yaml"
+"""A seventh (issue 12, round 7), written blind like round 6: self-harm and suicide told as scenes and euphemisms,
+violence in British/Irish slang and minimised, veiled threats, children as victims, coercive control, and hard
+everyday negatives of the same words; measured unseen first, then tuned on (see dialogs/README.md)."""
 TUNING_FILES = (TUNING, TUNING2, TUNING3)
-EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6)
+EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING_FILES, read_corpus, score
+from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING7, TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -49,15 +49,16 @@ def test_no_tuning_corpus_stops_on_more_than_two_percent_of_everyday_lines(path,
     assert figures["false_stop_pct"] <= 2.0, figures
 
 
-def test_the_sixth_tuning_corpus_has_its_shape():
-    """Round 6's corpus: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
-    earlier tuning corpus (it was written for wordings they lack)."""
-    corpus = read_corpus(TUNING6)
+@pytest.mark.parametrize("path", (TUNING6, TUNING7), ids=lambda path: path.stem)
+def test_the_blind_tuning_corpora_have_their_shape(path: Path):
+    """Rounds 6 and 7: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
+    earlier tuning corpus (each was written for wordings the others lack; round 7's identical lines were removed)."""
+    corpus = read_corpus(path)
     assert len(corpus["danger"]) >= 150 and len(corpus["ambiguous"]) >= 25 and len(corpus["everyday"]) >= 150
     lines = [line.lower().strip() for lines in corpus.values() for line in lines]
     assert len(lines) == len(set(lines))
-    earlier = {line.lower().strip() for path in EVERY_TUNING_FILE if path != TUNING6
-               for lines in read_corpus(path).values() for line in lines}
+    earlier = {line.lower().strip() for other in EVERY_TUNING_FILE if other != path
+               for lines in read_corpus(other).values() for line in lines}
     assert not earlier & set(lines)
 
 
@@ -66,4 +67,13 @@ def test_the_sixth_tuning_corpus_keeps_its_after_round_figures(detector: DangerD
     these is a regression (the goal, 98%, is not met: the misses left are scenes and veiled threats)."""
     figures = score(read_corpus(TUNING6), lambda line: detector.assess(line).level)
     assert figures["danger_caught_pct"] >= 95.5 and figures["ambiguous_caught_pct"] >= 90.0, figures
+    assert figures["false_stop_pct"] == 0.0, figures
+
+
+
+def test_the_seventh_tuning_corpus_keeps_its_after_round_figures(detector: DangerDetector):
+    """Measured unseen 78.0% of danger caught (72.1% with the ambiguous lines) / 0.6% false stops; after round 7
+    98.3 / 0.0 (ambiguous 92.6). A fall below these is a regression."""
+    figures = score(read_corpus(TUNING7), lambda line: detector.assess(line).level)
+    assert figures["danger_caught_pct"] >= 98.0 and figures["ambiguous_caught_pct"] >= 90.0, figures
     assert figures["false_stop_pct"] == 0.0, figures

@@ -41,6 +41,8 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "my", "our", "his", "
 ANSWER_VERBS = ("say", "said", "says", "saying", "tell", "told", "tells", "telling", "shout", "shouted",
                 "scream", "screamed", "yell", "yelled", "whisper", "whispered", "cry", "cried", "kept saying")
 """After one of these, "no" is an answer ("I said no"), not a negator."""
+PERFECT_PARTICIPLES = frozenset({"got", "gotten", "been", "had"})
+"""After these an expanded 's is "has" ("he's got" is "he has got")."""
 SUBORDINATORS = ("when", "whenever", "while", "because", "after", "before", "until", "since", "then", "so")
 """A negator's scope ends at one of these: in "I couldn't breathe when he had his hands on my neck" the "not"
 belongs to the first clause."""
@@ -144,7 +146,7 @@ class DangerDetector:
             elif word == "id" and (not words or words[-1] not in DETERMINERS):
                 word = "i'd"  # typed without the apostrophe; "my id", "an id" stay the document
             words.extend(_expand(word, lex).split())
-        words = self._names_as_people(words)
+        words = self._names_as_people(_perfect_has(words))
         joined = " ".join("/" if word in lex.clause_breaks and not (index and words[index - 1] == "even") else word
                           for index, word in enumerate(words))  # "even though" subordinates: no break
         for idiom in self._idioms:
@@ -235,6 +237,12 @@ def _with_partners(lexicon: Lexicon, partners: Sequence[str]) -> dict[str, tuple
     classes = dict(lexicon.classes)
     classes["person"] = (*classes["person"], *(name.lower().strip() for name in partners if name.strip()))
     return classes
+
+
+def _perfect_has(words: list[str]) -> list[str]:
+    """An 's before a participle is "has", not "is": "he's got a temper", "she's been hitting me"."""
+    return ["has" if word == "is" and index + 1 < len(words) and words[index + 1] in PERFECT_PARTICIPLES
+            else word for index, word in enumerate(words)]
 
 
 def _expand(word: str, lex: Lexicon) -> str:

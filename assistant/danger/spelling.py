@@ -7,7 +7,8 @@ into a danger word ("kiss" stays "kiss"; "hunt" stays "hunt"):
   OpenSubtitles and other public text), which is the field's standard small offline list;
 - it is not a word of the lexicon, a contraction, a filler or a common first name;
 - it has at least `MIN_LENGTH` letters (short words have too many neighbours);
-- exactly one lexicon word is one edit away (insert, delete, substitute or swap two neighbours).
+- exactly one lexicon word is one edit away (insert, delete, substitute or swap two neighbours); when several
+  are, the one a single dropped letter explains, if it is the only such ("chokd" is "choked", not "choke").
 
 Only the English words one edit from a lexicon word are kept after loading (a few thousand), so the 160,000-word
 list costs memory only while the detector compiles (on its background thread). Without the package nothing is
@@ -89,4 +90,6 @@ class TypoMender:
             return word
         found = {target for key in (word, *_deletes(word)) for target in self._index.get(key, ())
                  if _one_edit(word, target)}
+        if len(found) > 1:  # "chokd": choke or choked; a dropped letter is the commonest slip
+            found = {target for target in found if len(target) == len(word) + 1}
         return found.pop() if len(found) == 1 else word
