@@ -11,7 +11,6 @@ import pytest
 from assistant.danger import DangerDetector
 
 
-
 @pytest.fixture(scope="module")
 def detector() -> DangerDetector:
     """The shipped lexicon (a degraded detector would answer "ambiguous" to everything)."""
