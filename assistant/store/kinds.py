@@ -90,7 +90,7 @@ class KindIndex:
         self.decoded = 0
         """Records built from snapshot rows so far (for tests and the bench)."""
         self.sealed: tuple[str, int] | None = None
-        """(SHA-256 of the journal bytes, how many records) of the snapshot read or written for this index."""
+        """(the digest of the journal bytes, how many records) of the snapshot read or written for this index."""
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> KindIndex:
