@@ -105,9 +105,17 @@ def to_json(t: Tally) -> dict[str, Any]:
     }
 
 
+class _Days(dict[int, date]):
+    """Day number -> its date, made once."""
+
+    def __missing__(self, number: int) -> date:
+        self[number] = found = date.fromordinal(number)
+        return found
+
+
 def from_json(data: dict[str, Any], tz: tzinfo, wanted: dict[str, Any]) -> Tally:
     """The tally `to_json` wrote, for the settings in `wanted`. Raises ValueError, TypeError or KeyError."""
-    day = date.fromordinal
+    day = _Days().__getitem__  # one date object per day: ~31,000 dates of fifty years are ~18,000 days
     since = wanted["since"]
     tally = Tally(tz, wanted["keep_transcripts"], wanted["unnamed"], date.fromisoformat(since) if since else None)
     tally.count = int(data["count"])
