@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 
 def runs(days: Iterable[date]) -> list[tuple[date, date]]:
-    """Runs of consecutive days, as (first, last), oldest first."""
+    """Runs of consecutive days, as (first, last), oldest first (day numbers compared, not dates subtracted:
+    fifty years of appreciations are ~8,000 days)."""
+    ordinals = sorted({day.toordinal() for day in days})
     found: list[tuple[date, date]] = []
-    for one in sorted(set(days)):
-        if found and one - found[-1][1] == timedelta(days=1):
-            found[-1] = (found[-1][0], one)
-        else:
-            found.append((one, one))
+    first = 0
+    for index in range(1, len(ordinals) + 1):
+        if index == len(ordinals) or ordinals[index] != ordinals[index - 1] + 1:
+            found.append((date.fromordinal(ordinals[first]), date.fromordinal(ordinals[index - 1])))
+            first = index
     return found
 
 

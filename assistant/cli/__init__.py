@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from dataclasses import dataclass
@@ -11,25 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.global_options import GlobalOptionsGroup
+from assistant.cli.lazy import LazyGroup
 
 if TYPE_CHECKING:
     from assistant.config import Settings
-
-_COMMAND_MODULES = (
-    "assistant.cli.speech_cmds",
-    "assistant.cli.store_cmds",
-    "assistant.cli.report_cmds",
-    "assistant.cli.dialog_cmds",
-    "assistant.cli.audio_cmds",
-    "assistant.cli.run_cmds",
-    "assistant.cli.recording_cmds",
-    "assistant.cli.agreement_cmds",
-    "assistant.cli.timeout_cmds",
-    "assistant.cli.safety_cmds",
-    "assistant.cli.activity_cmds",
-)
-
 
 @dataclass
 class AppContext:
@@ -45,7 +29,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings TOML file.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Where the private store lives.")
 @click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx", "wyoming"]), help="Speech-to-text engine.")
@@ -80,10 +64,6 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engi
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     ctx.obj = AppContext(settings=settings, io=io_mode, config_path=config_path)
-
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(_name).register(cli)
 
 
 def main() -> None:

@@ -64,6 +64,14 @@ class DialogLibrary:
             raise DialogError(problems)
         return cls(scripts, prompts, seed)
 
+    @classmethod
+    def load_prompts(cls, name: str, directory: Path | None = None, seed: int | None = None) -> DialogLibrary:
+        """Only the prompts file `name` (e.g. "report.yaml") of `directory`, its ids `<stem>.<key>`: for a
+        command that says nothing else (`report` reads 1 file, not all 40). DialogError names the file."""
+        path = (directory or paths.dialogs_dir()) / name
+        common = load_common(path)
+        return cls({}, {f"{path.stem}.{key}": value for key, value in common.prompts.items()}, seed)
+
     def for_typing(self) -> DialogLibrary:
         """Speak of typing, not saying (`--io text`): {say} becomes "type"."""
         self.verbs = dict(TYPED_VERBS)

@@ -2,7 +2,7 @@
 
 ``store.jsonl.report`` is derived data, never a source of truth. Line 1 is a sealed (CRC-32) JSON header with
 the key the tally was made for and the SHA-256 of the payload; the payload is the tally as JSON. The key names
-everything the tally depends on: the store's snapshot (SHA-256 of the journal bytes it covers and how many
+everything the tally depends on: the store's snapshot (the digest of the journal bytes it covers and how many
 records: those never change, the journal is append-only), the zone, whether transcripts are kept, the word for
 an unnamed partner, the period's first day, and the SHA-256 of the code that computes the facts. A file with
 another key, a damaged one, a link or another user's file is ignored, never trusted, and written again. Like
@@ -49,7 +49,7 @@ def key(sealed: tuple[str, int], tz: tzinfo, keep_transcripts: bool, unnamed: st
     code = _code_digest()
     if code is None:
         return None
-    return {"app": APP, "cache": FORMAT, "code": code, "journal_sha256": sealed[0], "records": sealed[1],
+    return {"app": APP, "cache": FORMAT, "code": code, "journal_digest": sealed[0], "records": sealed[1],
             "zone": repr(tz), "keep_transcripts": keep_transcripts, "unnamed": unnamed,
             "since": since.isoformat() if since else None}
 
@@ -105,9 +105,17 @@ def to_json(t: Tally) -> dict[str, Any]:
     }
 
 
+class _Days(dict[int, date]):
+    """Day number -> its date, made once."""
+
+    def __missing__(self, number: int) -> date:
+        self[number] = found = date.fromordinal(number)
+        return found
+
+
 def from_json(data: dict[str, Any], tz: tzinfo, wanted: dict[str, Any]) -> Tally:
     """The tally `to_json` wrote, for the settings in `wanted`. Raises ValueError, TypeError or KeyError."""
-    day = date.fromordinal
+    day = _Days().__getitem__  # one date object per day: ~31,000 dates of fifty years are ~18,000 days
     since = wanted["since"]
     tally = Tally(tz, wanted["keep_transcripts"], wanted["unnamed"], date.fromisoformat(since) if since else None)
     tally.count = int(data["count"])

@@ -6,6 +6,7 @@ Nothing here has words for people; `sections` turns these facts into dialog line
 from __future__ import annotations
 
 import logging
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -39,6 +40,7 @@ THEME_STEPS = {"triggers": "triggers", "needs": "needs", "trigger_coach": "trigg
 a wording said again after the blame coaching replaces the first one."""
 SAME_SAFETY_RESPONSE = timedelta(minutes=10)
 """A SafetyEvent and a session ending in `safety` this close together are one response, counted once."""
+_DAY = operator.attrgetter("day")
 READS: tuple[type[Record], ...] = (SessionEvent, StepAnswer, Commitment, CommitmentReview, TimeOut, Appreciation,
                                    AgreementVersion, SafetyEvent)
 """The kinds `collect` looks at (keep in step with it): `assistant report` reads only these in full; of any other
@@ -162,8 +164,8 @@ class Tally:
             partners=tuple(partners) + tuple(sorted(p for p in named - set(partners) if p)),
             records=self.count,
             checkins=sorted((CheckinOutcome(d, sid, status) for sid, (d, status) in self.statuses.items()),
-                            key=lambda c: c.day),
-            ratings=sorted(self.ratings.values(), key=lambda r: r.day),
+                            key=_DAY),
+            ratings=sorted(self.ratings.values(), key=_DAY),
             commitments=commitments,
             timeouts=[_timeout(*timeout, safety, self.tz) for timeout in self.timeouts],
             thanks={d: frozenset(who) for d, who in sorted(self.thanks.items())},

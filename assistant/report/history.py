@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -113,9 +114,9 @@ class History:
     @cached_property
     def _series(self) -> dict[tuple[str, str], list[Rating]]:
         """(partner, measure) -> its ratings in order: grouped once, not scanned per partner and measure."""
-        grouped: dict[tuple[str, str], list[Rating]] = {}
+        grouped: defaultdict[tuple[str, str], list[Rating]] = defaultdict(list)
         for rating in self.ratings:
-            grouped.setdefault((rating.partner, rating.measure), []).append(rating)
+            grouped[rating.partner, rating.measure].append(rating)
         return grouped
 
     @cached_property

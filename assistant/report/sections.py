@@ -150,15 +150,15 @@ def timeouts(h: History, w: Words, s: Section) -> None:
 def appreciations(h: History, w: Words, s: Section) -> None:
     total = (h.today - h.start).days + 1
     s.add(w.line("thanks_days", days=w.count("n_days", len(h.thanks)), total=w.count("n_days", total)))
+    said = Counter(partner for who in h.thanks.values() for partner in who)
     for partner in h.partners:
-        s.add(w.line("thanks_partner", partner=partner,
-                     days=w.count("n_days", sum(partner in who for who in h.thanks.values()))))
+        s.add(w.line("thanks_partner", partner=partner, days=w.count("n_days", said[partner])))
     now = current_run(h.thanks, h.today)
     if now:
         s.add(w.line("streak_now", days=w.count("n_days", (now[1] - now[0]).days + 1)))
     else:
         s.add(w.line("streak_none"))
-    first, last = max(runs(h.thanks), key=lambda run: (run[1] - run[0], run[1]))
+    first, last = max(runs(h.thanks), key=lambda run: (run[1].toordinal() - run[0].toordinal(), run[1]))
     if last > first:
         s.add(w.line("streak_longest", days=w.count("n_days", (last - first).days + 1), first=long_date(first),
                      last=long_date(last)))

@@ -9,6 +9,8 @@ from datetime import date
 from assistant.dialog.library import DialogLibrary, Line
 
 _LOGGER = logging.getLogger(__name__)
+FILE = "report.yaml"
+"""Every word of the report: the only dialog file it reads (`dialogs check` validates them all)."""
 PREFIX = "report."
 
 
@@ -16,7 +18,7 @@ class Words:
     """Renders report.<key> lines; one variant per id, so the same history always reads the same."""
 
     def __init__(self, library: DialogLibrary | None = None) -> None:
-        self.library = library or DialogLibrary.load(seed=0)
+        self.library = library or DialogLibrary.load_prompts(FILE, seed=0)
 
     def line(self, key: str, **slots: object) -> Line:
         return self.library.render(PREFIX + key, **slots)

@@ -35,6 +35,9 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+_FIRST_ROW = json.JSONDecoder()
+
+
 def field_names(kind: str) -> tuple[str, ...]:
     """The record fields of `kind` in the order a snapshot row holds them."""
     return tuple(f.name for f in dataclasses.fields(RECORD_TYPES[kind]))
@@ -90,7 +93,7 @@ class KindIndex:
         self.decoded = 0
         """Records built from snapshot rows so far (for tests and the bench)."""
         self.sealed: tuple[str, int] | None = None
-        """(SHA-256 of the journal bytes, how many records) of the snapshot read or written for this index."""
+        """(the digest of the journal bytes, how many records) of the snapshot read or written for this index."""
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> KindIndex:
@@ -195,8 +198,8 @@ class KindIndex:
         entry = self._kinds.get(kind)
         if entry is None:
             return None
-        if entry.raw:
-            records, seqs = _build(kind, json.loads(entry.raw[0].data)[:1])
+        if entry.raw:  # only the chunk's first row is parsed (a chunk is `[row,row,...]`, never empty)
+            records, seqs = _build(kind, [_FIRST_ROW.raw_decode(entry.raw[0].data.decode(), 1)[0]])
         elif entry.records:
             records, seqs = entry.records, entry.seqs
         else:

@@ -83,7 +83,7 @@ def read_private(path: Path) -> bytes:
     fd = open_private(path, os.O_RDONLY)
     try:
         chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        while chunk := os.read(fd, max(os.fstat(fd).st_size, 1 << 16)):  # at once: joined without a copy
             chunks.append(chunk)
         return b"".join(chunks)
     finally:

@@ -82,7 +82,7 @@ class Queries:
             return index.first(kind.KIND, start, stop)  # type: ignore[return-value]
 
     def sealed(self) -> tuple[str, int] | None:
-        """(SHA-256 of the journal bytes, how many records) of the snapshot the records were read from or last
+        """(the digest of the journal bytes, how many records) of the snapshot the records were read from or last
         saved to, or None: a key for caches derived from the history's first records, which never change."""
         with self._reading() as index:
             return index.sealed

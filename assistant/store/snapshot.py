@@ -1,7 +1,7 @@
 """A snapshot of the journal's records by kind, so `Store.open` reads only what was appended since.
 
 ``store.jsonl.index`` is a cache, never a source of truth. Line 1 is a sealed (CRC-32) JSON header: the
-journal length it covers, the SHA-256 of those journal bytes, the SHA-256 of the payload and where each kind's
+journal length it covers, a digest of those journal bytes and of the payload (`digest`) and where each kind's
 rows lie in it; the payload is one JSON array of rows per kind (see `kinds.to_row`). On open the journal is
 still read whole and its prefix hashed (tens of milliseconds for fifty years), so a flipped bit anywhere in it
 is still noticed and recovered from; only the slow part, validating and building every record, is skipped.
@@ -12,10 +12,11 @@ link: a link in its place is refused, as for the journal), written atomically, a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
+
+import xxhash
 
 from assistant.store import journal, private
 from assistant.store.codec import RecordError, seal, unseal
@@ -27,7 +28,8 @@ from assistant.store.records import RECORD_TYPES
 _LOGGER = logging.getLogger(__name__)
 
 SNAPSHOT = "store.jsonl.index"
-FORMAT = 1
+FORMAT = 2
+"""2: XXH3-128 digests (1: SHA-256, ~10x slower: 20 of the 45 ms CPU of opening fifty years)."""
 MIN_RECORDS = 1000
 """No snapshot for a journal smaller than this (reading it whole is already fast)."""
 CHUNK = 2000
@@ -41,8 +43,11 @@ def _fields() -> dict[str, list[str]]:
     return {kind: list(field_names(kind)) for kind in sorted(RECORD_TYPES)}
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def digest(data: bytes | memoryview) -> str:
+    """XXH3-128 of `data` (hex): damage detection, as btrfs checksums with xxhash; ~10 GB/s, where SHA-256 ran
+    at ~1 GB/s here. Nothing here defends against a forger: one who can write our 0600 files can write the
+    journal itself."""
+    return xxhash.xxh3_128_hexdigest(data)
 
 
 def open_tail(directory: Path, data: bytes) -> tuple[KindIndex, journal.Parsed, int] | None:
@@ -73,24 +78,26 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
     except FileNotFoundError:
         return None
     try:
-        head, payload = content.split(b"\n", 1)
-        meta = json.loads(unseal(head + b"\n"))
+        cut = content.index(b"\n") + 1
+        payload = memoryview(content)[cut:]  # not a copy of the megabytes after the header
+        meta = json.loads(unseal(content[:cut]))
         end, sections = meta["end"], meta["sections"]
         if (meta["app"], meta["snapshot"], meta["schema"], meta["fields"]) != (APP, FORMAT, CURRENT_SCHEMA,
                                                                                 _fields()):
             _LOGGER.info("snapshot ignored: other format, schema or record fields")
             return None
-        if not isinstance(end, int) or not 0 < end <= len(data) or _digest(data[:end]) != meta["journal_sha256"]:
+        covered = memoryview(data)[:end] if isinstance(end, int) and 0 < end <= len(data) else None
+        if covered is None or digest(covered) != meta["journal_digest"]:
             _LOGGER.info("snapshot ignored: the journal it covers has changed")
             return None
-        if _digest(payload) != meta["payload_sha256"]:
+        if digest(payload) != meta["payload_digest"]:
             raise RecordError("payload checksum does not match")
         index = KindIndex()
         for kind, start, length, count, in_order, last_at in sections:
             if kind not in RECORD_TYPES:
                 raise RecordError("unknown kind")
-            index.add_raw(kind, payload[start:start + length], count, bool(in_order), last_at, meta["total"])
-        index.sealed = (str(meta["journal_sha256"]), int(meta["total"]))
+            index.add_raw(kind, bytes(payload[start:start + length]), count, bool(in_order), last_at, meta["total"])
+        index.sealed = (str(meta["journal_digest"]), int(meta["total"]))
     except (RecordError, ValueError, TypeError, KeyError, RecursionError) as exc:
         _LOGGER.warning("snapshot damaged (%s); it is ignored and rebuilt from the journal", type(exc).__name__)
         return None
@@ -111,9 +118,9 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
             parts.append(section)
             start += len(section)
     payload = b"".join(parts)
-    digest = _digest(prefix)
+    covered = digest(prefix)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
-            "journal_sha256": digest, "payload_sha256": _digest(payload), "total": index.total,
+            "journal_digest": covered, "payload_digest": digest(payload), "total": index.total,
             "fields": _fields(),
             "sections": sections}
     try:
@@ -121,6 +128,6 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     except OSError as exc:  # e.g. a full disk: the journal is intact; the next open reads it whole again
         _LOGGER.warning("snapshot not written (%s)", exc.strerror or type(exc).__name__)
         return False
-    index.sealed = (digest, index.total)
+    index.sealed = (covered, index.total)
     _LOGGER.info("snapshot written (%d records)", index.total)
     return True
