@@ -12,5 +12,6 @@ DIALOGS = ["assistant.dialog_files", *(f"assistant.dialog_files.{name}" for name
 setup(
     packages=[*find_packages(include=["assistant", "assistant.*"]), *DIALOGS],
     package_dir={"assistant.dialog_files": "dialogs"},
-    package_data={"assistant": ["py.typed", "*.json"], **{name: ["*.yaml", "*.md"] for name in DIALOGS}},
+    package_data={"assistant": ["py.typed", "*.json"], "assistant.stt": ["*.arpa"],  # the free-text model
+                  **{name: ["*.yaml", "*.md"] for name in DIALOGS}},
 )

@@ -9,7 +9,9 @@ tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `
 - safety_spoken_*: short danger and everyday lines of both tuning corpora spoken by espeak-ng voices, heard by
   pocketsphinx in a free-text state (free decoding + the sentinel grammar of the detector's spoken phrases),
   judged as the interpreter judges a free answer. `held_out` voices were never used for tuning (goal >= 90
-  caught, <= 5 false stops); `tuned` voices are those of tests/test_safety_speech.py.
+  caught, <= 5 false stops); `tuned` voices are those of tests/test_safety_speech.py. Free answers are decoded
+  with the packaged domain-mixed model (assistant/stt/free_lm.py; `safety_spoken_free_lm` names it), whose
+  training text leaves out both corpora these lines come from (scripts/build_free_lm.py).
 `run(results)` is called by scripts/bench; `python scripts/bench_safety.py` prints the figures on its own
 (`--typed`: the typed part only, without the slow spoken part).
 """
@@ -93,6 +95,9 @@ def spoken(results: dict, detector: DangerDetector) -> None:
     except ImportError:
         results["safety_spoken"] = "absent (pocketsphinx)"
         return
+    from assistant.stt.free_lm import free_text_lm
+
+    results["safety_spoken_free_lm"] = Path(free_text_lm()).name
     matcher = IntentMatcher.load()
     sentinel = tuple(dict.fromkeys([*matcher.phrases_for(SENTINEL_INTENTS), *detector.spoken_phrases()]))
 

@@ -7,10 +7,11 @@ import re
 from collections import deque
 from collections.abc import Sequence
 
-from pocketsphinx import Config, Decoder, Vad
+from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.stt.base import Utterance, feed_frames
+from assistant.stt.free_lm import free_text_lm
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,8 +40,7 @@ end of speech and the reply. It stays on: without it `scripts/bench_safety.py` c
 held-out voices (6 instead of 8 of 80; tuned voices 14 instead of 10 of 40, false stops 0 instead of 2 of 80).
 Command grammars never use it."""
 FREE_SEARCH = "free"
-"""The free-text search: the wheel's en-us language model, loaded on the first free listen (0.3-0.4 s of
-start-up that command grammars never need)."""
+"""The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
 
 
 class PhraseError(ValueError):
@@ -57,7 +57,10 @@ class PocketsphinxRecognizer:
     name = "pocketsphinx"
 
     def __init__(self, trailing_silence: float = 0.6, vad_mode: int = Vad.LOOSE,
-                 garbage: Sequence[str] = GARBAGE_WORDS, flat_pass: bool = FLAT_PASS) -> None:
+                 garbage: Sequence[str] = GARBAGE_WORDS, flat_pass: bool = FLAT_PASS,
+                 free_lm: str | None = None) -> None:
+        """`free_lm`: an ARPA/binary model for free answers (default: `free_lm.free_text_lm()`)."""
+        self._free_lm = free_lm
         self._decoder = Decoder(logfn="/dev/null", bestpath=False, lm=None, fwdflat=flat_pass)
         # bestpath (lattice rescoring) drops the last word of FSG hypotheses in pocketsphinx 5.1
         # ("he hit me" -> "he hit"), so it is off; hyp().prob is then not a posterior.
@@ -104,7 +107,7 @@ class PocketsphinxRecognizer:
     def _activate_free(self) -> None:
         """Switch to the free-text search, loading its language model the first time."""
         if not self._free_loaded:
-            self._decoder.add_lm_file(FREE_SEARCH, Config()["lm"])
+            self._decoder.add_lm_file(FREE_SEARCH, self._free_lm or free_text_lm())
             self._free_loaded = True
             _LOGGER.info("loaded the free-text language model")
         self._decoder.activate_search(FREE_SEARCH)
