@@ -23,6 +23,7 @@ from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.listening import Heard
 from assistant.stt.base import Utterance
+from assistant.timeout.later_start import later_start
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -121,6 +122,9 @@ class BargeInWatcher:
     heard: deque[str] = field(default_factory=lambda: deque(maxlen=DIAGNOSTICS_KEPT))
     """The latest utterances the recogniser ended while watching, as "decision: text" (diagnostics, benches)."""
 
+    later_starts: bool = True
+    """Decode an utterance that matched nothing again from later starts (assistant/timeout/later_start.py)."""
+
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
 
@@ -154,6 +158,13 @@ class BargeInWatcher:
                 played_s: float) -> str | None:
         decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
         self.heard.append(f"{decision.reason}: {utterance.text}")
+        if decision.intent is None and self.later_starts:
+            later = self._later_start()
+            if later is not None:
+                utterance = later
+                decision = self.interpreter.decide(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
+                                                   BARGE_IN_INTENTS)
+                self.heard.append(f"later start {decision.reason}: {later.text}")
         if decision.intent is None:
             if decision.reason == "low_confidence":
                 self.rejected.append(f"low confidence {utterance.confidence:.2f}: {utterance.text}")
@@ -162,6 +173,13 @@ class BargeInWatcher:
             self.rejected.append(f"own voice: {utterance.text}")
             return None
         return decision.intent
+
+
+    def _later_start(self) -> Utterance | None:
+        decode = getattr(self.listener.recognizer, "decode_again", None)
+        if decode is None:
+            return None
+        return later_start(decode, self.listener.utterance_audio, set(self.phrases()))
 
 
 @contextmanager
