@@ -143,7 +143,9 @@ class BargeInWatcher:
                     continue
                 detected_wall = time.perf_counter()
                 endpoint_at = self.listener.clock.monotonic()
-                intent = self._accept(utterance, endpoint_at, clip_text, clip_duration_s, playback.played_seconds)
+                # where in the clip the utterance ended: a busy watcher reads frames captured a while ago
+                heard_at_s = playback.played_seconds - float(getattr(self.listener.source, "backlog_s", 0.0))
+                intent = self._accept(utterance, endpoint_at, clip_text, clip_duration_s, heard_at_s)
                 if intent is None:
                     continue
                 playback.stop()
