@@ -19,8 +19,6 @@ GARBAGE_WORDS = ("what", "it", "is", "of", "oven", "take", "out", "store", "toda
 """The garbage loop: a small set of common words covering typical distractors. Keep it short: large
 word loops make the FSG search explode (a ~100-word loop decoded for >10 minutes) and short words ("the",
 "a", "by", "he") steal commands ("he hits me" -> "the", "five" -> "by"). Measured on espeak en-us speech."""
-AGAIN_CHUNK_BYTES = 3200
-"""`decode_again` feeds 100 ms per call, so the audio threads get the interpreter lock between calls."""
 START_FRAMES = 3
 """Speech frames in a row (30 ms each) that open an utterance."""
 COMMAND_CONFIDENCE, GARBAGE_CONFIDENCE, FREE_CONFIDENCE = 0.9, 0.2, 0.5
@@ -233,16 +231,16 @@ class PocketsphinxRecognizer:
         return None
 
     def decode_again(self, pcm: bytes) -> Utterance | None:
-        """Decode `pcm` (audio already heard) as one utterance with the active phrase grammar, scored as `_finish`
-        scores; the live state (no utterance open, the cepstral mean) is left as it was. None in free text or
-        inside an utterance. For the barge-in watcher's later starts (assistant/timeout/later_start.py)."""
+        """Decode `pcm` (audio already heard) as one whole utterance (its own cepstral mean) with the active phrase
+        grammar, scored as `_finish` scores; the mean is put back after. None in free text or inside an
+        utterance. For the barge-in watcher's later starts, on an engine of their own (the live decoder keeps
+        state this cannot restore: assistant/timeout/later_start.py)."""
         if self._in_utt or self._phrases is None:
             return None
         mean = self._decoder.get_cmn()
         try:
             self._decoder.start_utt()
-            for offset in range(0, len(pcm), AGAIN_CHUNK_BYTES):  # the binding holds the interpreter lock per call
-                self._decoder.process_raw(pcm[offset:offset + AGAIN_CHUNK_BYTES], False, False)
+            self._decoder.process_raw(pcm, False, True)  # whole: the cepstral mean is this audio's own
             self._decoder.end_utt()
             hyp = self._decoder.hyp()
         finally:

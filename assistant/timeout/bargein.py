@@ -23,7 +23,7 @@ from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.listening import Heard
 from assistant.stt.base import Utterance
-from assistant.timeout.later_start import later_start
+from assistant.timeout.later_start import LaterStarts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ class BargeInWatcher:
 
     later_starts: bool = True
     """Decode an utterance that matched nothing again from later starts (assistant/timeout/later_start.py)."""
+    _again: LaterStarts = field(default_factory=LaterStarts)
 
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
@@ -178,10 +179,7 @@ class BargeInWatcher:
 
 
     def _later_start(self) -> Utterance | None:
-        decode = getattr(self.listener.recognizer, "decode_again", None)
-        if decode is None:
-            return None
-        return later_start(decode, self.listener.utterance_audio, set(self.phrases()))
+        return self._again.find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
 
 
 @contextmanager
