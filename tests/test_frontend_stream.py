@@ -149,3 +149,16 @@ def test_the_stream_clock_ignores_late_callbacks_and_follows_a_real_shift() -> N
     assert clock.time_of(320 * 100) == pytest.approx(100.04 + 2.0)
     clock.restart()
     assert not clock.known
+
+
+def test_the_backlog_says_how_far_a_reader_lags_behind_the_microphone() -> None:
+    mic = PacedMic()
+    stream = FrontEndStream(mic, front(), backlog_s=3.0)  # type: ignore[arg-type]
+    try:
+        assert wait_for(lambda: stream.frames_processed >= 10)  # nobody reads: 10 frames wait
+        assert stream.backlog_s >= 10 * 0.03 - 1e-9
+        while stream.read_processed() is not None and stream.backlog_s > 0:
+            pass
+        assert stream.backlog_s <= 0.03 + 1e-9  # read up: at most the frame that just arrived
+    finally:
+        stream.close()

@@ -123,6 +123,12 @@ class FrontEndStream:
             self._skip_until = until
 
     @property
+    def backlog_s(self) -> float:
+        """Seconds of processed audio waiting to be read (how far a reader lags behind the microphone)."""
+        with self._ready:
+            return len(self._queue) * FRAME_S
+
+    @property
     def overflows(self) -> int:
         """Audio the device lost (the reader fell behind the device): 0 when the thread keeps up."""
         return int(getattr(self.source, "overflows", 0))

@@ -233,6 +233,25 @@ class PocketsphinxRecognizer:
             return phrase
         return None
 
+    def decode_again(self, pcm: bytes) -> Utterance | None:
+        """Decode `pcm` (audio already heard) as one whole utterance (its own cepstral mean) with the active phrase
+        grammar, scored as `_finish` scores; the mean is put back after. None in free text or inside an
+        utterance. For the barge-in watcher's later starts, on an engine of their own (the live decoder keeps
+        state this cannot restore: assistant/timeout/later_start.py)."""
+        if self._in_utt or self._phrases is None:
+            return None
+        mean = self._decoder.get_cmn()
+        try:
+            self._decoder.start_utt()
+            self._decoder.process_raw(pcm, False, True)  # whole: the cepstral mean is this audio's own
+            self._decoder.end_utt()
+            hyp = self._decoder.hyp()
+        finally:
+            self._decoder.set_cmn(mean)
+        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+        confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE if text else 0.0
+        return Utterance(text=text, confidence=confidence, start=0.0, end=len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH))
+
     def partial(self) -> str:
         """Words of the best hypothesis so far."""
         if not self._in_utt:

@@ -23,6 +23,7 @@ from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.listening import Heard
 from assistant.stt.base import Utterance
+from assistant.timeout.later_start import LaterStarts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -121,6 +122,10 @@ class BargeInWatcher:
     heard: deque[str] = field(default_factory=lambda: deque(maxlen=DIAGNOSTICS_KEPT))
     """The latest utterances the recogniser ended while watching, as "decision: text" (diagnostics, benches)."""
 
+    later_starts: bool = True
+    """Decode an utterance that matched nothing again from later starts (assistant/timeout/later_start.py)."""
+    _again: LaterStarts = field(default_factory=LaterStarts)
+
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
 
@@ -139,7 +144,9 @@ class BargeInWatcher:
                     continue
                 detected_wall = time.perf_counter()
                 endpoint_at = self.listener.clock.monotonic()
-                intent = self._accept(utterance, endpoint_at, clip_text, clip_duration_s, playback.played_seconds)
+                # where in the clip the utterance ended: a busy watcher reads frames captured a while ago
+                heard_at_s = playback.played_seconds - float(getattr(self.listener.source, "backlog_s", 0.0))
+                intent = self._accept(utterance, endpoint_at, clip_text, clip_duration_s, heard_at_s)
                 if intent is None:
                     continue
                 playback.stop()
@@ -154,6 +161,13 @@ class BargeInWatcher:
                 played_s: float) -> str | None:
         decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
         self.heard.append(f"{decision.reason}: {utterance.text}")
+        if decision.intent is None and self.later_starts:
+            later = self._later_start()
+            if later is not None:
+                utterance = later
+                decision = self.interpreter.decide(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
+                                                   BARGE_IN_INTENTS)
+                self.heard.append(f"later start {decision.reason}: {later.text}")
         if decision.intent is None:
             if decision.reason == "low_confidence":
                 self.rejected.append(f"low confidence {utterance.confidence:.2f}: {utterance.text}")
@@ -162,6 +176,10 @@ class BargeInWatcher:
             self.rejected.append(f"own voice: {utterance.text}")
             return None
         return decision.intent
+
+
+    def _later_start(self) -> Utterance | None:
+        return self._again.find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
 
 
 @contextmanager
