@@ -4,6 +4,10 @@ The bench's spoken measure (scripts/bench_safety.py: tests/safety_spoken.py's li
 sentinel pass, judged as a free answer) and the round-5 corpus (tests/safety_spoken6.py) for each model given.
 Splits: `tuned` (the bench's tuned voice, sentences not trained on: choose settings here), `held_out` (the bench's
 held-out voices), `s6_tune` (trained-on sentences, tune voices), `s6_held_out` (neither sentences nor voices seen).
+`tuned_wide`: the tuned voice on 70 more lines a kind of the same tuning corpora (kept out of the model's training).
+`--stop-list`: the words the sentinel pass does not count as shared content (pocketsphinx_engine.FUNCTION_WORDS):
+`hand` (the engine's), `stop-words` (that package's English list), `stop-words+negation` (the same list with
+VADER's negations counted as content).
 `--cost`: per model, in a fresh process each, the wall time of loading the free search (`add_lm_file` +
 `activate_search`), the resident memory it adds, and the real-time factor of free decoding (CPU time of the
 decode over audio seconds, sentinel pass included) on the tuned voice's 40 bench clips.
@@ -32,11 +36,31 @@ from assistant.intents import IntentMatcher  # noqa: E402
 from assistant.interpret import SENTINEL_INTENTS  # noqa: E402
 from assistant.simulate import voices  # noqa: E402
 from assistant.stt.free_lm import general_lm  # noqa: E402
-from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: E402
+from assistant.stt.pocketsphinx_engine import FUNCTION_WORDS, PocketsphinxRecognizer  # noqa: E402
 
 SPLITS = {"tuned": (TUNED_VOICES[:1], lambda: spoken_lines(20)),
+          "tuned_wide": (TUNED_VOICES[:1], lambda: _wide_lines()),
           "held_out": (HELD_OUT_VOICES, lambda: spoken_lines(20)),
           "s6_tune": (S6_TUNE, lambda: spoken6("tune")), "s6_held_out": (S6_HELD_OUT, lambda: spoken6("held_out"))}
+
+
+
+def _wide_lines() -> dict[str, list[str]]:
+    """Up to 70 more tuning lines a kind, none of them in the bench's sample."""
+    bench = {kind: set(lines) for kind, lines in spoken_lines(20).items()}
+    return {kind: [line for line in lines if line not in bench[kind]]
+            for kind, lines in spoken_lines(70, seed=7).items()}
+
+
+def stop_list(name: str) -> frozenset[str]:
+    """The sentinel pass's non-content words by name (the two library lists are test-extra dependencies)."""
+    if name == "hand":
+        return FUNCTION_WORDS
+    from stop_words import get_stop_words
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    words = frozenset(get_stop_words("en"))
+    return words - frozenset(NEGATE) if name == "stop-words+negation" else words
 
 
 def measure_cost(path: str) -> None:
@@ -73,6 +97,7 @@ def main() -> None:
     parse = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parse.add_argument("--split", action="append", choices=sorted(SPLITS), default=[])
     parse.add_argument("--cost", action="store_true")
+    parse.add_argument("--stop-list", choices=("hand", "stop-words", "stop-words+negation"), default="hand")
     parse.add_argument("models", nargs="+", help="ARPA/binary paths, or `general`")
     args = parse.parse_args()
     detector = DangerDetector.load(ROOT / "dialogs", ("Alex", "Sam"))
@@ -82,6 +107,7 @@ def main() -> None:
     def judge(text: str) -> str:
         return "danger" if matcher.match(text, {"safety"}) == "safety" else detector.assess(text).level
 
+    function_words = stop_list(args.stop_list)
     for model in args.models:
         path = general_lm() if model == "general" else model
         if args.cost:
@@ -90,9 +116,9 @@ def main() -> None:
         for split in args.split:
             voice_set, lines = SPLITS[split]
             started = time.process_time()
-            found = hear_and_judge(lambda p=path: PocketsphinxRecognizer(free_lm=p), sentinel, judge, lines(),
-                                   voice_set)
-            print(json.dumps({"model": model, "split": split, **vars(found),
+            found = hear_and_judge(lambda p=path: PocketsphinxRecognizer(free_lm=p, function_words=function_words),
+                                   sentinel, judge, lines(), voice_set)
+            print(json.dumps({"model": model, "split": split, "stop_list": args.stop_list, **vars(found),
                               "cpu_s": round(time.process_time() - started, 1)}), flush=True)
 
 
