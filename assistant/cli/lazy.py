@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import Any
 
 import click
 
@@ -35,8 +36,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 class LazyGroup(GlobalOptionsGroup):
     """The `assistant` group: a command's modules are imported and registered the first time it is named."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._ready: set[str] = set()
 
     def list_commands(self, ctx: click.Context) -> list[str]:

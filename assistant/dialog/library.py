@@ -67,7 +67,7 @@ class DialogLibrary:
     @classmethod
     def load_prompts(cls, name: str, directory: Path | None = None, seed: int | None = None) -> DialogLibrary:
         """Only the prompts file `name` (e.g. "report.yaml") of `directory`, its ids `<stem>.<key>`: for a
-        command that says nothing else (`report` reads 1 file, not all 40). DialogError names the file."""
+        command that says nothing else (`report` reads 1 file, not the whole folder). DialogError names the file."""
         path = (directory or paths.dialogs_dir()) / name
         common = load_common(path)
         return cls({}, {f"{path.stem}.{key}": value for key, value in common.prompts.items()}, seed)
