@@ -27,7 +27,7 @@ from assistant import pipeline
 from assistant.audio.base import Clip
 from assistant.audio.convert import write_wav
 from assistant.audio.reconnect import rescan
-from assistant.audio.room import PulseRoom
+from assistant.audio.room import PartnerCue, PulseRoom
 from assistant.clock import RealClock
 from assistant.config import AudioSettings, Settings, SpeechSettings
 from assistant.evaluation import corpus
@@ -133,23 +133,11 @@ def main() -> None:
             consumed.clear()
             watcher.heard.clear()
             playback = speaker.play(clips[trial["line"]])
-            players: list[Any] = []
-
-            def speak_into(at_s: float = trial["at_s"] or 0.0, wav: Path | None = partner, line: Any = playback,
-                           started: list[Any] = players) -> None:
-                line.wait_started(10)
-                time.sleep(max(0.0, (line.started_at or time.monotonic()) + at_s - time.monotonic()))
-                started.append(room.play(wav))
-
-            if partner is not None:
-                threading.Thread(target=speak_into, daemon=True).start()
+            cue = PartnerCue(room, partner, playback, trial["at_s"] or 0.0) if partner is not None else None
             event = watcher.watch(playback, trial["line"], clips[trial["line"]].duration)
             playback.wait(30)
-            deadline = time.monotonic() + 10
-            while partner is not None and not players and time.monotonic() < deadline:
-                time.sleep(0.05)
-            for player in players:
-                player.wait(10)
+            if cue is not None:
+                cue.finish()
             trial.update(frames=list(consumed), heard=list(watcher.heard),
                          live=event.intent if event is not None else None)
             print(number, trial["split"], trial["voice"], trial["at_s"], trial["live"], trial["heard"], flush=True)

@@ -24,7 +24,6 @@ import os
 import random
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from assistant.audio.base import Clip, ListenRequest
 from assistant.audio.capture import locate
 from assistant.audio.convert import read_wav, write_wav
 from assistant.audio.reconnect import rescan
-from assistant.audio.room import PulseRoom
+from assistant.audio.room import PartnerCue, PulseRoom
 from assistant.clock import RealClock
 from assistant.config import AudioSettings, Settings, SpeechSettings
 from assistant.live import Closable, open_audio
@@ -148,22 +147,11 @@ def _barge_trial(room: PulseRoom, watcher: BargeInWatcher, speaker: Any, line: C
     trial adds what the recogniser heard in it ("decision: text" per utterance) to tally["missed"]."""
     watcher.heard.clear()
     playback = speaker.play(line)
-    players: list[Any] = []
-
-    def speak_into() -> None:
-        playback.wait_started(10)
-        time.sleep(max(0.0, (playback.started_at or time.monotonic()) + PARTNER_AT_S - time.monotonic()))
-        players.append(room.play(partner))
-
-    if partner is not None:
-        threading.Thread(target=speak_into, daemon=True).start()
+    cue = PartnerCue(room, partner, playback, PARTNER_AT_S) if partner is not None else None
     event = watcher.watch(playback, line.text, line.duration)
     playback.wait(30)
-    deadline = time.monotonic() + 10
-    while partner is not None and not players and time.monotonic() < deadline:
-        time.sleep(0.05)
-    for player in players:
-        player.wait(10)
+    if cue is not None:
+        cue.finish()
     if partner is None:
         tally["own_line_trials"] += 1
         tally["own_line_false_stops"] += event is not None

@@ -5,8 +5,6 @@ capture times, webrtc-noise-gain, silero, endpointer) -> pocketsphinx -> the int
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from speech_fixtures import synthesize
 from assistant import pipeline
 from assistant.audio.base import Clip
 from assistant.audio.convert import write_wav
-from assistant.audio.room import PulseRoom
+from assistant.audio.room import PartnerCue, PulseRoom
 from assistant.clock import RealClock
 from assistant.config import AudioSettings, Settings, SpeechSettings
 from assistant.live import AudioEnds, Closable, open_audio
@@ -52,31 +50,17 @@ def partner_wav(tmp_path: Path, text: str, voice: str) -> Path:
     return path
 
 
-def _speak_into(room: PulseRoom, partner: Path, playback, players: list) -> None:  # type: ignore[no-untyped-def]
-    """`paplay` the partner PARTNER_AT_S after the line is first heard in the room."""
-    deadline = time.monotonic() + 10
-    while playback.started_at is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(max(0.0, (playback.started_at or time.monotonic()) + PARTNER_AT_S - time.monotonic()))
-    players.append(room.play(partner))
-
-
 def speak_and_watch(ends: AudioEnds, room: PulseRoom, partner: Path | None):  # type: ignore[no-untyped-def]
     """Play the assistant's line through the speaker while the barge-in watcher listens through the front
     end; `partner` (a WAV) is played into the room PARTNER_AT_S into the line."""
     watcher = BargeInWatcher(ends.listener, pipeline.interpreter())
     line = Clip(synthesize(ASSISTANT_LINE, voice="en-us+m3"), ASSISTANT_LINE)
     playback = ends.sink.play(line)
-    players: list = []
-    if partner is not None:
-        threading.Thread(target=_speak_into, args=(room, partner, playback, players), daemon=True).start()
+    cue = PartnerCue(room, partner, playback, PARTNER_AT_S) if partner is not None else None
     event = watcher.watch(playback, line.text, line.duration)
     playback.wait(15)
-    deadline = time.monotonic() + 10
-    while partner is not None and not players and time.monotonic() < deadline:
-        time.sleep(0.05)
-    for player in players:
-        player.wait(10)
+    if cue is not None:
+        cue.finish()
     return event, watcher, playback, line
 
 

@@ -13,15 +13,25 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 _LOGGER = logging.getLogger(__name__)
 SINK = "room"
 """Name of the null sink; its monitor `room.monitor` is the default source."""
 RATE = 48_000
 """The server's default sample rate (PulseAudio's own default)."""
+
+
+class HeardLine(Protocol):
+    """A line playing through the speaker: when its first sample reached the room (`SpeakerSink.play`'s)."""
+
+    started_at: float | None
+
+    def wait_started(self, timeout: float | None = None) -> bool: ...
 
 
 class RoomError(RuntimeError):
@@ -123,6 +133,27 @@ class PulseRoom:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class PartnerCue:
+    """A partner speaking into the room `at_s` after a line is first heard there (`paplay`, on its own thread),
+    as the room bench, the barge-in recorder and the rig's tests play "time out" over the assistant's voice."""
+
+    def __init__(self, room: PulseRoom, wav: Path | str, line: HeardLine, at_s: float) -> None:
+        self._player: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._speak, args=(room, wav, line, at_s), daemon=True)
+        self._thread.start()
+
+    def _speak(self, room: PulseRoom, wav: Path | str, line: HeardLine, at_s: float) -> None:
+        line.wait_started(10)
+        time.sleep(max(0.0, (line.started_at or time.monotonic()) + at_s - time.monotonic()))
+        self._player = room.play(wav)
+
+    def finish(self, timeout_s: float = 10.0) -> None:
+        """Wait (up to `timeout_s` each) for the partner to start speaking, then to finish."""
+        self._thread.join(timeout_s)
+        if self._player is not None:
+            self._player.wait(timeout_s)
 
 
 def main() -> int:
