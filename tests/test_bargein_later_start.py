@@ -7,16 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_timeout_bargein import watch
 
 from assistant import pipeline
-from assistant.audio.base import Clip
-from assistant.audio.sinks import WavFileSink, WavPlayback
+from assistant.audio.sinks import WavPlayback
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
 from assistant.listener import Listener
 from assistant.simulate.voices import _espeak, silence
 from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.timeout.bargein import BARGE_IN_INTENTS, BargeInWatcher, DuplexClock
+from assistant.timeout.bargein import BARGE_IN_INTENTS, BargeInWatcher
 from assistant.timeout.later_start import later_start
 
 LINE = "Before we begin, here is how our check in works."
@@ -65,23 +65,8 @@ def test_decode_again_leaves_the_live_state(recognizer: PocketsphinxRecognizer) 
 
 
 def _watch(tmp_path: Path, heard: bytes, later_starts: bool) -> tuple[BargeInWatcher, WavPlayback]:
-    duplex = DuplexClock(VirtualClock())
-    source = ScriptedSource(clock=duplex)
-    injected: list[bool] = []
-
-    def hook(playback: WavPlayback, played: float) -> None:
-        if not injected:
-            injected.append(True)
-            source.inject(heard)
-
-    sink = WavFileSink(tmp_path / "a.wav", clock=duplex, on_progress=hook)
-    listener = Listener(source, PocketsphinxRecognizer(), duplex)  # the real front end (VAD, suppressor)
-    watcher = BargeInWatcher(listener, pipeline.interpreter(), duplex, later_starts=later_starts)
-    playback = sink.play(Clip(bytes(32000 * 8), LINE))
-    assert isinstance(playback, WavPlayback)
-    watcher.watch(playback, LINE, 8.0)
-    sink.close()
-    return watcher, playback
+    """The line (8 s of silence played) watched with the companion's own interpreter while `heard` arrives."""
+    return watch(tmp_path, LINE, heard, bytes(32000 * 8), pipeline.interpreter(), later_starts)
 
 
 def test_the_watcher_takes_a_later_start_only_when_the_whole_utterance_matched_nothing() -> None:

@@ -17,7 +17,10 @@ from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.timeout.bargein import BargeInWatcher, DuplexClock
 
 
-def watch(tmp_path: Path, clip_text: str, heard: bytes, clip_pcm: bytes) -> tuple[BargeInWatcher, WavPlayback]:
+def watch(tmp_path: Path, clip_text: str, heard: bytes, clip_pcm: bytes, interpreter: Interpreter | None = None,
+          later_starts: bool = False) -> tuple[BargeInWatcher, WavPlayback]:
+    """Play `clip_pcm` into a WAV sink while the watcher listens (real front end and pocketsphinx); `heard` is
+    injected into the microphone as the clip starts."""
     duplex = DuplexClock(VirtualClock())
     source = ScriptedSource(clock=duplex)
     injected: list[bool] = []
@@ -29,7 +32,8 @@ def watch(tmp_path: Path, clip_text: str, heard: bytes, clip_pcm: bytes) -> tupl
 
     sink = WavFileSink(tmp_path / "a.wav", clock=duplex, on_progress=hook)
     listener = Listener(source, PocketsphinxRecognizer(), duplex)
-    watcher = BargeInWatcher(listener, Interpreter(IntentMatcher.load()), duplex)
+    watcher = BargeInWatcher(listener, interpreter or Interpreter(IntentMatcher.load()), duplex,
+                             later_starts=later_starts)
     playback = sink.play(Clip(clip_pcm, clip_text))
     assert isinstance(playback, WavPlayback)
     watcher.watch(playback, clip_text, len(clip_pcm) / 32000)
