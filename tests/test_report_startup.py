@@ -77,8 +77,8 @@ def test_files_are_read_whole_at_once(tmp_path: Path, size: int) -> None:
     assert private.read_private(path) == data
     fd = os.open(path, os.O_RDONLY)
     try:
-        assert journal.read_from(fd, 0) == data
-        assert journal.read_from(fd, size // 3) == data[size // 3:]
+        assert private.read_from(fd, 0) == data
+        assert private.read_from(fd, size // 3) == data[size // 3:]
     finally:
         os.close(fd)
 

@@ -101,14 +101,6 @@ def remove_temp_files(directory: Path) -> int:
     return removed
 
 
-def read_from(fd: int, offset: int) -> bytes:
-    """Everything in the file from `offset` to its current end (read at once, so fifty years are not copied
-    twice: a single chunk is joined without a copy; a file that grows meanwhile is read on to its end)."""
-    chunks = []
-    while chunk := os.pread(fd, max(os.fstat(fd).st_size - offset, 1 << 16), offset):
-        chunks.append(chunk)
-        offset += len(chunk)
-    return b"".join(chunks)
 
 
 @dataclass

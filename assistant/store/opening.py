@@ -40,7 +40,7 @@ def open_journal(directory: Path, notices: list[str]) -> OpenJournal:
         notices += recovery.create_initial(directory)
     for _attempt in range(3):
         fd = private.open_private(path, os.O_RDWR | os.O_APPEND)
-        data = journal.read_from(fd, 0)
+        data = private.read_from(fd, 0)
         if (opened := _from_snapshot(directory, fd, data)) is not None:
             return opened
         parsed = journal.parse_journal(data)

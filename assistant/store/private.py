@@ -82,12 +82,19 @@ def read_private(path: Path) -> bytes:
     """The whole content of a private file (see `open_private`)."""
     fd = open_private(path, os.O_RDONLY)
     try:
-        chunks = []
-        while chunk := os.read(fd, max(os.fstat(fd).st_size, 1 << 16)):  # at once: joined without a copy
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_from(fd, 0)
     finally:
         os.close(fd)
+
+
+def read_from(fd: int, offset: int) -> bytes:
+    """Everything in the file from `offset` to its current end (read at once, so fifty years are not copied
+    twice: a single chunk is joined without a copy; a file that grows meanwhile is read on to its end)."""
+    chunks = []
+    while chunk := os.pread(fd, max(os.fstat(fd).st_size - offset, 1 << 16), offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def check_output(path: Path) -> None:

@@ -157,10 +157,10 @@ class Store(AgreementEdits):
             st = os.stat(self._path)
         if st.st_ino != self._ino or st.st_size < self._offset:
             fd = private.open_private(self._path, os.O_RDWR | os.O_APPEND)
-            parsed = journal.parse_journal(journal.read_from(fd, 0))
+            parsed = journal.parse_journal(private.read_from(fd, 0))
             self._attach(fd, KindIndex.of(parsed.records), parsed.end)
         elif st.st_size > self._offset:
-            parsed = journal.parse(journal.read_from(self._fd, self._offset), header=False,
+            parsed = journal.parse(private.read_from(self._fd, self._offset), header=False,
                                    current=CURRENT_SCHEMA)
             if parsed.bad:
                 _LOGGER.warning("%d unreadable lines appeared in the store; they are skipped", parsed.bad)
@@ -201,7 +201,7 @@ class Store(AgreementEdits):
             self._index.extend(stored)
             if time.time() >= self._backup_due:
                 self._backup_due = time.time() + recovery.BACKUP_EVERY_S
-                self._rotate(journal.read_from(self._fd, 0)[:self._offset])
+                self._rotate(private.read_from(self._fd, 0)[:self._offset])
 
     def _undo(self, start: int) -> None:
         try:
