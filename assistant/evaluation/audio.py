@@ -60,7 +60,7 @@ def render(sample: Sample) -> bytes:
     speech, noise = components(sample)
     pcm = acoustics.pcm_of(speech + noise)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two processes rendering one sample must not collide
     tmp.write_bytes(pcm)
     tmp.replace(path)
     return pcm
