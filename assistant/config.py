@@ -198,4 +198,4 @@ def load_settings(path: Path | None = None, overrides: dict[str, object] | None 
     try:
         return Settings.model_validate(data)
     except msgspec.ValidationError as exc:
-        raise ConfigError(describe_error(str(path), exc, Settings)) from exc
+        raise ConfigError(describe_error(str(path), data, Settings)) from exc

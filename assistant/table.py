@@ -1,7 +1,7 @@
-"""Frozen tables read from files people edit (settings TOML, dialog YAML), as msgspec Structs: typed, limited,
-unknown keys rejected, a problem told in one line naming the key.
+"""Frozen tables read from files people edit (settings TOML, dialog and scenario YAML), as msgspec Structs: typed,
+limited, unknown keys rejected, every problem told in one line naming the key.
 
-msgspec, not pydantic: importing it and building the settings costs ~3 ms, pydantic ~135 ms of every start
+msgspec, not pydantic: its import and the settings' build cost ~10 ms CPU of every start, pydantic's ~100 ms
 (README, "Dependencies beyond the design card").
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import types
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 
@@ -47,13 +47,38 @@ _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>.*)`$", re.DOTAL
 _MISSING = re.compile(r"^Object missing required field `(?P<key>.*)`$", re.DOTALL)
 
 
-def describe_error(source: str, error: msgspec.ValidationError, root: type[msgspec.Struct]) -> str:
-    """`source: key.path: what is wrong (and what is allowed)`, one line, for `error` raised validating `root`."""
-    keys, message = locate(error, root)
-    return f"{source}: {'.'.join(keys) or '(top level)'}: {message}"
+def describe_error(source: str, data: object, root: type[msgspec.Struct]) -> str:
+    """Every problem of `data` as `root`, one line each: `source: key.path: what is wrong (what is allowed)`."""
+    found = problems(data, root)
+    return "\n".join(f"{source}: {'.'.join(keys) or '(top level)'}: {message}" for keys, message in found)
 
 
-def locate(error: msgspec.ValidationError, root: type[msgspec.Struct]) -> tuple[list[str], str]:
+def problems(data: object, kind: object) -> list[tuple[list[str], str]]:
+    """Every problem of `data` read as `kind`, as (keys leading to it, what is wrong), each table field and list
+    item checked on its own (msgspec stops at the first); [] when `data` converts."""
+    try:
+        msgspec.convert(data, kind)
+        return []
+    except msgspec.ValidationError as error:
+        first = locate(error, kind)
+    found: list[tuple[list[str], str]] = []
+    plain = _plain(kind)
+    if isinstance(data, dict) and isinstance(plain, type) and issubclass(plain, msgspec.Struct):
+        hints = get_type_hints(plain, include_extras=True)
+        names = dict(zip(plain.__struct_encode_fields__, plain.__struct_fields__, strict=True))
+        for key, value in data.items():
+            if key not in names:
+                found.append(([str(key)], _unknown(plain)))
+            else:
+                found += [([key, *keys], message) for keys, message in problems(value, hints[names[key]])]
+    elif isinstance(data, list) and get_origin(plain) is list:
+        item = get_args(plain)[0]
+        found += [([str(index), *keys], message) for index, value in enumerate(data)
+                  for keys, message in problems(value, item)]
+    return found or [first]  # each part fine alone: a check across fields (or of the whole) failed
+
+
+def locate(error: msgspec.ValidationError, root: object) -> tuple[list[str], str]:
     """The keys leading to the problem (list indexes as digits) and what is wrong, in words."""
     match = _WHERE.match(str(error))
     message, path = (match["message"], match["path"] or "") if match else (str(error), "")
@@ -61,9 +86,8 @@ def locate(error: msgspec.ValidationError, root: type[msgspec.Struct]) -> tuple[
     unknown = _UNKNOWN.match(message)
     missing = _MISSING.match(message)
     if unknown:
-        known = _fields(_type_at(root, keys))
+        message = _unknown(_type_at(root, keys))
         keys.append(unknown["key"])
-        message = "unknown key (a typo?)" + (f"; the keys here are: {', '.join(known)}" if known else "")
     elif missing:
         keys.append(missing["key"])
         message = "missing (it is required)"
@@ -84,21 +108,36 @@ def _in_words(quoted: re.Match[str]) -> str:
     return " or ".join(_TYPE_WORDS.get(name, name) for name in quoted[1].split(" | "))
 
 
+def _unknown(kind: object) -> str:
+    known = _fields(kind, encoded=True)
+    return "unknown key (a typo?)" + (f"; the keys here are: {', '.join(known)}" if known else "")
+
+
+def _plain(kind: object) -> object:
+    """`kind` without its Annotated limits."""
+    return get_args(kind)[0] if get_origin(kind) is Annotated else kind
+
+
 def _type_at(root: object, keys: list[str]) -> object:
-    """The declared type at `keys` below `root` (None when the path leaves the known tables)."""
-    current = root
+    """The declared type at `keys` (as written in the file) below `root`; None when the path leaves the tables."""
+    current = _plain(root)
     for key in keys:
         if key.isdigit() and get_origin(current) is list:
             current = get_args(current)[0]
         elif isinstance(current, type) and issubclass(current, msgspec.Struct):
-            current = get_type_hints(current).get(key)
+            names = dict(zip(current.__struct_encode_fields__, current.__struct_fields__, strict=True))
+            current = get_type_hints(current).get(names.get(key, key))
         else:
             return None
+        current = _plain(current)
     return current
 
 
-def _fields(kind: object) -> tuple[str, ...]:
-    return kind.__struct_fields__ if isinstance(kind, type) and issubclass(kind, msgspec.Struct) else ()
+def _fields(kind: object, *, encoded: bool = False) -> tuple[str, ...]:
+    """The field names of a Struct type (as attributes, or `encoded`: as written in the file); () otherwise."""
+    if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+        return ()
+    return kind.__struct_encode_fields__ if encoded else kind.__struct_fields__
 
 
 def _choices(kind: object) -> list[object]:

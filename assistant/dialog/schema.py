@@ -10,7 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from assistant.safe_yaml import YamlProblem, load_yaml
-from assistant.table import Invalid, Table, locate
+from assistant.table import Invalid, Table, problems
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
@@ -194,18 +194,20 @@ def read_yaml(path: Path) -> object:
         raise DialogError([str(exc)]) from None
 
 
-def describe(path: Path, data: object, error: msgspec.ValidationError, model: type[Table]) -> str:
-    """The validation error as `file: step 'id': field: message`."""
-    loc, message = locate(error, model)
-    where = ""
-    if len(loc) >= 2 and loc[0] == "steps" and loc[1].isdigit():
-        index, step_id = int(loc[1]), "?"
-        steps = data.get("steps") if isinstance(data, dict) else None
-        if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
-            step_id = str(steps[index].get("id", "?"))
-        where = f"step '{step_id}': "
-        loc = loc[2:]
-    return f"{path}: {where}{'.'.join(loc) or '(step)'}: {message}"
+def describe(path: Path, data: object, model: type[Table]) -> list[str]:
+    """Every problem of `data` as `model`, one line each: `file: step 'id': field: message`."""
+    lines = []
+    for loc, message in problems(data, model):
+        where = ""
+        if len(loc) >= 2 and loc[0] == "steps" and loc[1].isdigit():
+            index, step_id = int(loc[1]), "?"
+            steps = data.get("steps") if isinstance(data, dict) else None
+            if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+                step_id = str(steps[index].get("id", "?"))
+            where = f"step '{step_id}': "
+            loc = loc[2:]
+        lines.append(f"{path}: {where}{'.'.join(loc) or '(step)'}: {message}")
+    return lines
 
 
 def _load(path: Path, model: type[_Loaded]) -> _Loaded:
@@ -213,7 +215,7 @@ def _load(path: Path, model: type[_Loaded]) -> _Loaded:
     try:
         return model.model_validate(data)
     except msgspec.ValidationError as exc:
-        raise DialogError([describe(path, data, exc, model)]) from exc
+        raise DialogError(describe(path, data, model)) from exc
 
 
 def load_script(path: Path) -> Script:
