@@ -17,13 +17,14 @@ _T = TypeVar("_T", bound="Table")
 
 
 class Table(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """One table of a settings or dialog file. Field types and `Meta` limits are checked by `model_validate` (plain
-    construction checks only what `__post_init__` does); pydantic's method names, so callers read the same."""
+    """One table of a settings, dialog or scenario file. Field types and `Meta` limits are checked by
+    `model_validate` (plain construction checks only what `__post_init__` does); pydantic's method names, so
+    callers read the same."""
 
     @classmethod
     def model_validate(cls: type[_T], data: object) -> _T:
-        """`data` (parsed TOML: dicts, lists, scalars) as this table; msgspec.ValidationError names the first
-        problem and where it is (`describe_error` makes it one line for the user)."""
+        """`data` (parsed TOML or YAML: dicts, lists, scalars) as this table; msgspec.ValidationError names the
+        first problem and where it is (`describe_error` tells every problem, one line each)."""
         return msgspec.convert(data, cls)
 
     def model_copy(self: _T, *, update: dict[str, Any] | None = None) -> _T:
