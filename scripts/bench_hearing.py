@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -142,7 +144,8 @@ def run_hearing(args: argparse.Namespace, frontend: Frontend = identity) -> dict
             print(f"  {kind:9s} threshold {content['thresholds'][kind]:.4f}  miss {figures['miss']:.3f}  "
                   f"false accept {figures['false_accept']:.3f}  n={figures['n']}")
     thresholds = calibrate.load_thresholds(policy)
-    print(f"[frontend] {settings.frontend.model_dump(exclude={'endpoint'})}")
+    knobs = {name: value for name, value in msgspec.structs.asdict(settings.frontend).items() if name != "endpoint"}
+    print(f"[frontend] {knobs}")
     for path in paths:
         observed = decode(args.split, args.engine, args.per_item, frontend, args.every, path, settings)
         figures = report_split(observed, thresholds, f"{args.split}, {PATH_LABELS[path]}")

@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -250,7 +250,7 @@ def run(results: dict) -> None:
     settings = Settings(speech=SpeechSettings(engine="pocketsphinx"))
     early_ms = os.environ.get("TURN_EARLY_MS")  # compare: TURN_EARLY_MS=0 turns the early end off
     if early_ms is not None:
-        endpoint = replace(settings.frontend.endpoint, early_hangover_ms=int(early_ms))
+        endpoint = settings.frontend.endpoint.model_copy(update={"early_hangover_ms": int(early_ms)})
         settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
     library = DialogLibrary.load(seed=0)
     with tempfile.TemporaryDirectory() as cache:

@@ -6,8 +6,6 @@ pipeline factory builds them, on the virtual clock.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from speech_fixtures import synthesize
 from test_hearing import NO_ECHO, scripted, speech_end_s
@@ -28,7 +26,8 @@ PHRASES = ("yes", "yes please", "no", "time out", "help", "help line", "i don't 
 def with_early(on: bool) -> Settings:
     """The early end on (the tuning split's best candidate, 150 ms of silence, the last 60 ms at the room's
     level) or off (the shipped default: no candidate passed the tuning split's safety rule)."""
-    endpoint = replace(NO_ECHO.frontend.endpoint, early_hangover_ms=150 if on else 0, early_quiet_ms=60)
+    endpoint = NO_ECHO.frontend.endpoint.model_copy(update={"early_hangover_ms": 150 if on else 0,
+                                                            "early_quiet_ms": 60})
     return NO_ECHO.model_copy(update={"frontend": NO_ECHO.frontend.model_copy(update={"endpoint": endpoint})})
 
 

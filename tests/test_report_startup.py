@@ -42,7 +42,7 @@ def test_the_report_reads_only_report_yaml(tmp_path: Path, monkeypatch: pytest.M
 def test_a_broken_report_yaml_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "report.yaml").write_text("prompts:\n  title: []\n", encoding="utf-8")
     monkeypatch.setenv(paths.ENV_DIALOGS, str(tmp_path))
-    with pytest.raises(DialogError, match=r"report\.yaml: prompts: needs at least one variant"):
+    with pytest.raises(DialogError, match=r"report\.yaml: prompts: title: needs at least one variant"):
         Words()
 
 

@@ -213,7 +213,8 @@ def test_speaker_gives_a_plain_sink_the_whole_clip_and_warm_starts_the_child(tmp
 def test_help_imports_neither_numpy_nor_pydantic() -> None:
     code = ("import sys\nfrom assistant.cli import main\nsys.argv = ['assistant', '--help']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('numpy', 'pydantic', 'yaml', 'soxr', 'sounddevice') if m in sys.modules))")
+            "print(sorted(m for m in ('numpy', 'pydantic', 'msgspec', 'yaml', 'soxr', 'sounddevice')\n"
+            "             if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert "Usage: assistant" in result.stdout and result.stdout.strip().endswith("[]")
 

@@ -85,7 +85,7 @@ def test_without_a_configured_service_nothing_connects(monkeypatch: pytest.Monke
 def test_a_wyoming_engine_without_an_address_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "--engine", "wyoming", "models",
                                       "list"])
-    assert result.exit_code != 0 and "speech: Value error, engine \"wyoming\" needs uri" in result.output
+    assert result.exit_code != 0 and "speech.uri: engine \"wyoming\" needs uri" in result.output
     assert "Traceback" not in result.output
     simulated = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "--data-dir", str(tmp_path / "d"),
                                          "simulate", str(SCENARIOS / "timeout_twice.yaml"), "--out",

@@ -46,7 +46,7 @@ def cli(ctx: click.Context, config_path: Path | None, data_dir: str | None, engi
 
     The options below may also follow the subcommand: `assistant checkin --io text`.
     """
-    from assistant.config import ConfigError, load_settings  # pydantic: not needed for `--help`
+    from assistant.config import ConfigError, load_settings  # msgspec, tomllib: not needed for `--help`
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -18,7 +18,7 @@ import click
 
 from assistant.cli import AppContext, pass_app
 
-if TYPE_CHECKING:  # the store (pydantic) is imported by the commands: `--help` stays light
+if TYPE_CHECKING:  # the store is imported by the commands: `--help` stays light
     from assistant.store import Store
 from assistant.clock import RealClock
 

@@ -10,7 +10,7 @@ import click
 
 from assistant.cli import AppContext, pass_app
 
-if TYPE_CHECKING:  # numpy, sounddevice, pydantic: imported by the commands, so `--help` stays light
+if TYPE_CHECKING:  # numpy, sounddevice, settings: imported by the commands, so `--help` stays light
     from assistant.audio.sinks import SpeakerSink
 
 _LOGGER = logging.getLogger(__name__)

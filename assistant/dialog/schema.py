@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
+from msgspec import Meta
 
 from assistant.safe_yaml import YamlProblem, load_yaml
+from assistant.table import Invalid, Table, problems
 
 ListenKind = Literal["none", "free", "yes_no", "rating", "choice", "ready"]
 Repeat = Literal["partner", "commitment", "agreement_item"]
@@ -23,6 +25,7 @@ RATING_BRANCH_KEYS = {"low"}
 LOW_RATING = 2
 
 Variants = list[str]
+Name = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class DialogError(ValueError):
@@ -33,30 +36,26 @@ class DialogError(ValueError):
         self.problems = problems
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _variants_ok(value: list[str]) -> list[str]:
+def _check_variants(field: str, value: list[str], where: str = "") -> None:
+    """Invalid (naming `field`, then `where`) unless `value` is non-empty texts whose slots are plain words."""
     if not value:
-        raise ValueError("needs at least one variant")
+        raise Invalid(field, f"{where}needs at least one variant")
     for index, text in enumerate(value):
         if not isinstance(text, str) or not text.strip():
-            raise ValueError("variants must be non-empty text")
+            raise Invalid(field, f"{where}variants must be non-empty text")
         try:
             fields = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
-            raise ValueError(f"variant {index + 1}: {exc} (a slot is written {{name}}; a literal brace "
-                             "{{ or }})") from None
+            raise Invalid(field, f"{where}variant {index + 1}: {exc} (a slot is written {{name}}; a literal brace "
+                                 "{{ or }})") from None
         if any(not name.isidentifier() for name in fields):
-            raise ValueError(f"variant {index + 1}: a slot name must be a plain word, e.g. {{partner}}")
-    return value
+            raise Invalid(field, f"{where}variant {index + 1}: a slot name must be a plain word, e.g. {{partner}}")
 
 
-class Step(_Strict):
+class Step(Table, frozen=True):
     """One step of a script: what is said, what is listened for, what is recorded, where it goes next."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: Name
     say: Variants
     reprompt: Variants = []
     """Said after a silence instead of `say` (default: common.reprompt + the prompt)."""
@@ -74,23 +73,15 @@ class Step(_Strict):
     next: str | None = None
     """Following step id (default: the next non-branch step in the file; none: the script ends). On a
     branch step (then: return): another branch step that follows for the same item (a short chain)."""
-    pause_s: float = Field(0.0, ge=0, le=600)
+    pause_s: Annotated[float, Meta(ge=0, le=600)] = 0.0
     """Quiet seconds after the prompt (e.g. for a breath), waited on the injectable clock."""
     answered_by: Answerer = "partner"
     """Who answers: the item's {partner}, the {other} (e.g. saying back what they heard), or both."""
 
-    @field_validator("say")
-    @classmethod
-    def _say(cls, value: list[str]) -> list[str]:
-        return _variants_ok(value)
-
-    @field_validator("reprompt", "help")
-    @classmethod
-    def _optional_variants(cls, value: list[str]) -> list[str]:
-        return _variants_ok(value) if value else value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Step:
+    def __post_init__(self) -> None:
+        for name in ("say", "reprompt", "help"):
+            if name == "say" or getattr(self, name):
+                _check_variants(name, getattr(self, name))
         if self.listen == "choice" and not self.options:
             raise ValueError("listen: choice needs `options`")
         if self.options and self.listen != "choice":
@@ -99,18 +90,16 @@ class Step(_Strict):
             raise ValueError(f"record: {self.record} needs something to listen for")
         if self.record in ("commitment_review", "commitment_confirm") and self.listen != "yes_no":
             raise ValueError(f"record: {self.record} needs listen: yes_no")
-        return self
 
 
-class Script(_Strict):
+class Script(Table, frozen=True):
     """A whole dialog script (one activity)."""
 
-    script: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    script: Name
     title: str
-    steps: list[Step] = Field(min_length=1)
+    steps: Annotated[list[Step], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _links(self) -> Script:
+    def __post_init__(self) -> None:
         ids = [step.id for step in self.steps]
         problems = []
         seen: set[str] = set()
@@ -133,7 +122,6 @@ class Script(_Strict):
             problems = flow_problems(self.steps)
         if problems:
             raise ValueError("; ".join(problems))
-        return self
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -185,17 +173,14 @@ def flow_problems(steps: list[Step]) -> list[str]:
     return problems
 
 
-class Common(_Strict):
+class Common(Table, frozen=True):
     """dialogs/common.yaml: prompts shared by every script, by dialog id."""
 
     prompts: dict[str, Variants]
 
-    @field_validator("prompts")
-    @classmethod
-    def _all_variants(cls, value: dict[str, Variants]) -> dict[str, Variants]:
-        for variants in value.values():
-            _variants_ok(variants)
-        return value
+    def __post_init__(self) -> None:
+        for key, variants in self.prompts.items():
+            _check_variants("prompts", variants, f"{key}: ")
 
 
 _Loaded = TypeVar("_Loaded", Script, Common)
@@ -209,22 +194,19 @@ def read_yaml(path: Path) -> object:
         raise DialogError([str(exc)]) from None
 
 
-def describe(path: Path, data: object, error: ValidationError) -> list[str]:
-    """Turn pydantic errors into `file: step 'id': field: message` lines."""
+def describe(path: Path, data: object, model: type[Table]) -> list[str]:
+    """Every problem of `data` as `model`, one line each: `file: step 'id': field: message`."""
     lines = []
-    for problem in error.errors():
-        loc = list(problem["loc"])
+    for loc, message in problems(data, model):
         where = ""
-        if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-            step_id = "?"
+        if len(loc) >= 2 and loc[0] == "steps" and loc[1].isdigit():
+            index, step_id = int(loc[1]), "?"
             steps = data.get("steps") if isinstance(data, dict) else None
-            if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
-                step_id = str(steps[loc[1]].get("id", "?"))
+            if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+                step_id = str(steps[index].get("id", "?"))
             where = f"step '{step_id}': "
             loc = loc[2:]
-        field = ".".join(str(part) for part in loc) or "(step)"
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        lines.append(f"{path}: {where}{field}: {message}")
+        lines.append(f"{path}: {where}{'.'.join(loc) or '(step)'}: {message}")
     return lines
 
 
@@ -232,8 +214,8 @@ def _load(path: Path, model: type[_Loaded]) -> _Loaded:
     data = read_yaml(path)
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
-        raise DialogError(describe(path, data, exc)) from exc
+    except msgspec.ValidationError as exc:
+        raise DialogError(describe(path, data, model)) from exc
 
 
 def load_script(path: Path) -> Script:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.audio.base import FRAME_BYTES, SAMPLE_RATE, SAMPLE_WIDTH, ListenRequest
@@ -83,8 +83,8 @@ def make_listener(candidate: Candidate, settings: Settings | None = None) -> Lis
     from assistant.stt.factory import create_recognizer
 
     settings = settings or Settings(speech=SpeechSettings(engine="pocketsphinx"))
-    endpoint = replace(settings.frontend.endpoint, early_hangover_ms=candidate[0], early_quiet_ms=candidate[1],
-                       early_quiet_margin_db=candidate[2])
+    endpoint = settings.frontend.endpoint.model_copy(update={
+        "early_hangover_ms": candidate[0], "early_quiet_ms": candidate[1], "early_quiet_margin_db": candidate[2]})
     front = build_front_end(settings.frontend.model_copy(update={"echo": "none"}))
     return Listener(_NoSource(), create_recognizer(settings), VirtualClock(), gate=SpeechGate(front, endpoint))
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from msgspec import Meta
+
+from assistant.table import Table
 
 SHORT_KINDS = frozenset({"command", "yes_no", "rating", "choice", "ready", "barge_in"})
 """Listening kinds whose answers are a few words: the short hang-over applies."""
 
 
-@dataclass(frozen=True)
-class EndpointSettings:
+class EndpointSettings(Table, frozen=True):
     """Thresholds of the endpointer; the defaults were chosen on the tuning split (see README)."""
 
     threshold: float = 0.5
@@ -44,25 +44,23 @@ class EndpointSettings:
         return self.short_hangover_ms if kind in SHORT_KINDS else self.free_hangover_ms
 
 
-class FrontEndSettings(BaseModel):
+class FrontEndSettings(Table, frozen=True):
     """Which library does each stage, and its few knobs. Defaults chosen by scripts/bench_frontend.py."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     echo: Literal["speex", "none"] = "speex"
     """Echo canceller fed with the speaker's samples; "none" for half-duplex setups."""
-    echo_tail_ms: int = Field(128, ge=32, le=1000)
+    echo_tail_ms: Annotated[int, Meta(ge=32, le=1000)] = 128
     """Adaptive filter length after delay alignment: the room's reverberation (128 ms measured best)."""
-    echo_lead_ms: int = Field(40, ge=0, le=500)
+    echo_lead_ms: Annotated[int, Meta(ge=0, le=500)] = 40
     """Before the delay is measured, the reference is used this much early (late reports stay causal)."""
     denoise: Literal["webrtc", "speex", "rnnoise", "none"] = "webrtc"
     """Noise suppressor (see the README's Dependencies table for the measurement that chose it)."""
     denoised_to_recogniser: bool = False
     """True: the recogniser hears the suppressor's output; False (measured choice, see the README): only the
     VAD does, and the recogniser hears the echo-cancelled audio, so no word depends on the last one."""
-    noise_suppression: int = Field(2, ge=0, le=4)
+    noise_suppression: Annotated[int, Meta(ge=0, le=4)] = 2
     """webrtc suppression level 0 (off) .. 4 (strongest)."""
-    auto_gain_dbfs: int = Field(0, ge=0, le=31)
+    auto_gain_dbfs: Annotated[int, Meta(ge=0, le=31)] = 0
     """webrtc automatic gain target in -dBFS; 0 leaves the gain alone."""
     vad: Literal["silero", "webrtc", "cascade", "none"] = "cascade"
     """Trained VAD; "none" gives the identity front end (every frame speech)."""
