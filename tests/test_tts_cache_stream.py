@@ -210,6 +210,26 @@ def test_speaker_gives_a_plain_sink_the_whole_clip_and_warm_starts_the_child(tmp
         speaker.close()
 
 
+def test_warm_renders_missing_fixed_lines_and_leaves_cached_ones_unread(tmp_path: Path) -> None:
+    lines = [(SENTENCE, "welcome"), ("Take a slow breath in.", "breathe")]
+    first = cached_worker(tmp_path / "tts")
+    try:
+        first.warm(lines[:1])
+        assert first.idle(timeout=60) and first.renders == 1
+    finally:
+        first.close()
+    (cached,) = entries(tmp_path / "tts")
+    os.utime(cached, (1_000_000, 1_000_000))  # a read would mark it recently used
+    second = cached_worker(tmp_path / "tts")
+    try:
+        second.warm(lines)
+        assert second.idle(timeout=60) and second.renders == 1  # only the missing line
+        assert cached.stat().st_mtime == 1_000_000 and len(entries(tmp_path / "tts")) == 2
+        assert second.stream(SENTENCE, "welcome").cached  # still served from the disk when said
+    finally:
+        second.close()
+
+
 def test_help_imports_neither_numpy_nor_pydantic() -> None:
     code = ("import sys\nfrom assistant.cli import main\nsys.argv = ['assistant', '--help']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"

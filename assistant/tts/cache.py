@@ -98,6 +98,16 @@ class DiskClipCache:
             self._discard(path)
             return None
 
+    def has(self, key: str) -> bool:
+        """Whether a regular file is stored under `key` (one lstat; `get` checks its contents when used)."""
+        if not self._prepare():
+            return False
+        try:
+            info = os.lstat(self._path(key))
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_size > _HEADER
+
     def put(self, key: str, pcm: bytes) -> None:
         """Store `pcm` under `key` (atomically, 0600); then trim the cache to `max_bytes`."""
         if not pcm or not self._prepare():

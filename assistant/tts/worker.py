@@ -211,6 +211,10 @@ class SpeechWorker:
             _LOGGER.warning("%s", exc)
 
     def _prerender(self, text: str, dialog_id: str) -> None:
+        """Render a fixed line the disk cache lacks; one already there is only looked up (not read, checked
+        and held in memory at every start, which competed with start-up for the interpreter)."""
+        if self._disk is not None and self._disk.has(self._keys(text)[1]):
+            return
         if self._cached(text, dialog_id) is None:
             self._produce(SpeechStream(text, dialog_id))
 
