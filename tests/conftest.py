@@ -12,6 +12,7 @@ import pytest
 
 if TYPE_CHECKING:
     from assistant.audio.room import PulseRoom
+    from assistant.danger import DangerDetector
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -77,3 +78,14 @@ def room(pulse_server: PulseRoom) -> Iterator[PulseRoom]:
             else:
                 os.environ[key] = value
         rescan()
+
+
+@pytest.fixture(scope="session")
+def shipped_detector() -> DangerDetector:
+    """The danger detector of the shipped lexicon, partners Alex and Sam (a degraded detector would answer
+    "ambiguous" to everything, so it is refused here)."""
+    from assistant.danger import DangerDetector
+
+    found = DangerDetector.load(Path(__file__).resolve().parent.parent / "dialogs", partners=("Alex", "Sam"))
+    assert not found.degraded
+    return found

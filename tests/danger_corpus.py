@@ -31,8 +31,13 @@ TUNING7 = CORPUS_DIR / "safety_tuning7.yaml"
 """A seventh (issue 12, round 7), written blind like round 6: self-harm and suicide told as scenes and euphemisms,
 violence in British/Irish slang and minimised, veiled threats, children as victims, coercive control, and hard
 everyday negatives of the same words; measured unseen first, then tuned on (see dialogs/README.md)."""
+TUNING8 = CORPUS_DIR / "safety_tuning8.yaml"
+"""An eighth (issue 12, round 8), written blind by someone who never saw the detector, the lexicon or any other
+corpus: disclosures in many registers (UK/Irish/Australian/South African/Indian idiom, non-native English, texting),
+children as victims, the affair partner as a doer, and repair-work negatives; its 3 lines identical to an earlier
+corpus's were removed before the unseen measure, then the lexicon was tuned on it (see dialogs/README.md)."""
 TUNING_FILES = (TUNING, TUNING2, TUNING3)
-EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7)
+EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING7, TUNING_FILES, read_corpus, score
+from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING7, TUNING8, TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -49,10 +49,11 @@ def test_no_tuning_corpus_stops_on_more_than_two_percent_of_everyday_lines(path,
     assert figures["false_stop_pct"] <= 2.0, figures
 
 
-@pytest.mark.parametrize("path", (TUNING6, TUNING7), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", (TUNING6, TUNING7, TUNING8), ids=lambda path: path.stem)
 def test_the_blind_tuning_corpora_have_their_shape(path: Path):
-    """Rounds 6 and 7: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
-    earlier tuning corpus (each was written for wordings the others lack; round 7's identical lines were removed)."""
+    """Rounds 6-8: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
+    earlier tuning corpus (each was written for wordings the others lack; rounds 7 and 8 had their identical lines
+    removed)."""
     corpus = read_corpus(path)
     assert len(corpus["danger"]) >= 150 and len(corpus["ambiguous"]) >= 25 and len(corpus["everyday"]) >= 150
     lines = [line.lower().strip() for lines in corpus.values() for line in lines]
@@ -77,3 +78,11 @@ def test_the_seventh_tuning_corpus_keeps_its_after_round_figures(detector: Dange
     figures = score(read_corpus(TUNING7), lambda line: detector.assess(line).level)
     assert figures["danger_caught_pct"] >= 98.0 and figures["ambiguous_caught_pct"] >= 90.0, figures
     assert figures["false_stop_pct"] == 0.0, figures
+
+
+def test_the_eighth_tuning_corpus_keeps_its_after_round_figures(detector: DangerDetector):
+    """Measured unseen 66.0% of danger caught (ambiguous 32.3%) / 0.5% false stops, 2.3% false "ambiguous"; after
+    round 8 100.0 / 0.0 (ambiguous 83.9, false "ambiguous" 0.0). A fall below these is a regression."""
+    figures = score(read_corpus(TUNING8), lambda line: detector.assess(line).level)
+    assert figures["danger_caught_pct"] >= 99.5 and figures["ambiguous_caught_pct"] >= 80.0, figures
+    assert figures["false_stop_pct"] == 0.0 and figures["false_ambiguous_pct"] <= 0.5, figures

@@ -4,19 +4,9 @@ is a new wording, in no corpus: it checks the family (verdict and category), not
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.danger import DangerDetector
-
-
-@pytest.fixture(scope="module")
-def detector() -> DangerDetector:
-    """The shipped lexicon (a degraded detector would answer "ambiguous" to everything)."""
-    found = DangerDetector.load(Path(__file__).resolve().parent.parent / "dialogs", partners=("Alex", "Sam"))
-    assert not found.degraded
-    return found
 
 
 @pytest.mark.parametrize(("text", "level", "category"), [
@@ -87,9 +77,9 @@ def detector() -> DangerDetector:
     ("I can't talk about it in front of her", "ambiguous", "fear_of_partner"),
     ("I'm not sure I am safe around him", "ambiguous", "fear_of_partner"),
 ])
-def test_round7_families(detector: DangerDetector, text: str, level: str, category: str) -> None:
-    verdict = detector.assess(text)
-    assert (verdict.level, verdict.category) == (level, category), detector.explain(text)
+def test_round7_families(shipped_detector: DangerDetector, text: str, level: str, category: str) -> None:
+    verdict = shipped_detector.assess(text)
+    assert (verdict.level, verdict.category) == (level, category), shipped_detector.explain(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -106,5 +96,5 @@ def test_round7_families(detector: DangerDetector, text: str, level: str, catego
     "she checks her phone constantly", "he checks my phone every evening, it helps me trust him",
     "I'm through with the diet, back to cake",
 ])
-def test_round7_everyday_talk_stays_quiet(detector: DangerDetector, text: str) -> None:
-    assert detector.assess(text).level == "none", detector.explain(text)
+def test_round7_everyday_talk_stays_quiet(shipped_detector: DangerDetector, text: str) -> None:
+    assert shipped_detector.assess(text).level == "none", shipped_detector.explain(text)

@@ -215,10 +215,16 @@ def class_patterns(classes: Mapping[str, Sequence[str]], source: str) -> dict[st
             raise LexiconError(f"{source}: words.{trail[-1] if trail else name}: {{{name}}} is unknown or circular")
         plain = [item for item in classes[name] if not _MACRO.search(item)]
         parts = [trie_regex(plain)] if plain else []
+        # Items that differ only in their leading words ("my {relation}", "our {relation}", "the {relation}")
+        # share one copy of the embedded class: "(?:my|our|the) {relation}". Every pattern using the class
+        # inlines it, so a copy saved here is saved in each of those patterns (compile time and memory).
+        by_rest: dict[tuple[str, ...], list[str]] = {}
         for item in sorted({item for item in classes[name] if _MACRO.search(item)}, key=len, reverse=True):
             pieces = _MACRO.split(item)  # literal, class, literal, class, ...
-            parts.append("".join(re.escape(piece) if index % 2 == 0 else regex(piece, (*trail, name))
-                                 for index, piece in enumerate(pieces)))
+            by_rest.setdefault(tuple(pieces[1:]), []).append(pieces[0])
+        for rest, leads in by_rest.items():
+            parts.append(trie_regex(leads) + "".join(re.escape(piece) if index % 2 else regex(piece, (*trail, name))
+                                                     for index, piece in enumerate(rest)))
         done[name] = "(?:" + "|".join(parts) + ")"
         return done[name]
 
