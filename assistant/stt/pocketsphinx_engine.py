@@ -125,22 +125,25 @@ class PocketsphinxRecognizer:
     def _key(phrases: Sequence[str]) -> tuple[str, ...]:
         return tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
 
-    def _search_for(self, phrases: Sequence[str]) -> str:
+    def _search_for(self, phrases: Sequence[str], garbage: Sequence[str] = ()) -> str:
+        """The phrase grammar's search; `garbage`: more words for its garbage loop (known words only)."""
         key = self._key(phrases)
-        name = self._searches.get(key)
+        loop = tuple(dict.fromkeys([*self._garbage, *(w for w in garbage if self._decoder.lookup_word(w))]))
+        name = self._searches.get((*key, "", *loop))
         if name is None:
             missing = sorted({w for p in key for w in p.split() if self._decoder.lookup_word(w) is None})
             if missing:
                 raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
             name = f"cmd{len(self._searches)}"
-            self._decoder.add_jsgf_string(name, self._grammar(key))
-            self._searches[key] = name
+            self._decoder.add_jsgf_string(name, self._grammar(key, loop))
+            self._searches[(*key, "", *loop)] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
         return name
 
-    def _grammar(self, phrases: tuple[str, ...]) -> str:
+    @staticmethod
+    def _grammar(phrases: tuple[str, ...], loop: Sequence[str]) -> str:
         commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
-        garbage = " | ".join(_jsgf_token(w) for w in self._garbage)
+        garbage = " | ".join(_jsgf_token(w) for w in loop)
         return (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>;\n"
                 f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
 
@@ -248,6 +251,23 @@ class PocketsphinxRecognizer:
         state this cannot restore: assistant/timeout/later_start.py)."""
         if self._in_utt or self._phrases is None:
             return None
+        return self._decode_whole(pcm)
+
+    def decode_against(self, pcm: bytes, words: Sequence[str]) -> Utterance | None:
+        """`decode_again` with `words` added to the garbage loop, e.g. the words of the line being played: the
+        phrase must beat them to be heard (assistant/timeout/own_words.py). None in free text or in an utterance."""
+        if self._in_utt or self._phrases is None:
+            return None
+        active = self._active
+        self._decoder.activate_search(self._search_for(sorted(self._phrases), words))
+        try:
+            return self._decode_whole(pcm)
+        finally:
+            if active is not None:
+                self._decoder.activate_search(active)
+
+    def _decode_whole(self, pcm: bytes) -> Utterance:
+        assert self._phrases is not None
         mean = self._decoder.get_cmn()
         try:
             self._decoder.start_utt()

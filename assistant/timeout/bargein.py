@@ -18,6 +18,7 @@ from datetime import datetime
 
 from assistant.audio.base import FRAME_BYTES, Playback, duration_of
 from assistant.clock import RealClock, VirtualClock
+from assistant.danger_check import Assessment
 from assistant.intents import normalise
 from assistant.interpret import Interpreter
 from assistant.listener import Listener
@@ -107,6 +108,8 @@ class BargeIn:
     """Wall-clock seconds of processing between the endpoint and the stop call."""
     played_s: float
     """Seconds of the clip that were played."""
+    danger: Assessment = "none"
+    """"ambiguous" for a danger phrase (Interpreter.decide_under_voice): the conversation asks the calm question."""
 
 
 @dataclass
@@ -152,7 +155,8 @@ class BargeInWatcher:
                     continue
                 playback.stop()
                 event = BargeIn(intent, utterance.text, endpoint_at, self.listener.clock.monotonic(),
-                                time.perf_counter() - detected_wall, playback.played_seconds)
+                                time.perf_counter() - detected_wall, playback.played_seconds,
+                                "ambiguous" if intent == "safety" else "none")
                 self.events.append(event)
                 _LOGGER.info("barge-in %s after %.2f s of the clip", intent, event.played_s)
                 return event
@@ -160,14 +164,15 @@ class BargeInWatcher:
 
     def _accept(self, utterance: Utterance, endpoint_at: float, clip_text: str, duration_s: float,
                 played_s: float) -> str | None:
-        decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
+        decision = self.interpreter.decide_under_voice(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND,
+                                                       BARGE_IN_INTENTS)
         self.heard.append(f"{decision.reason}: {utterance.text}")
         if decision.intent is None and self.later_starts:
             later = self._later_start()
             if later is not None:
                 utterance = later
-                decision = self.interpreter.decide(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
-                                                   BARGE_IN_INTENTS)
+                decision = self.interpreter.decide_under_voice(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
+                                                               BARGE_IN_INTENTS)
                 self.heard.append(f"later start {decision.reason}: {later.text}")
         if decision.intent is None:
             if decision.reason == "low_confidence":
