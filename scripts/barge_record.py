@@ -10,7 +10,7 @@ consumed and what it decided live.
 
 Danger trials: a partner says a danger phrase of the barge-in grammar (the safety intent's phrases) instead.
 
-usage: barge_record.py OUT.pkl [TRIALS_PER_SPLIT] [OWN_LINE_PER_SPLIT] [DANGER_PER_SPLIT]
+usage: barge_record.py OUT.pkl [TRIALS_PER_SPLIT] [OWN_LINE_PER_SPLIT] [DANGER_PER_SPLIT] [SEED]
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main() -> None:
     own_per_split = int(sys.argv[3]) if len(sys.argv) > 3 else per_split // 3
     danger_per_split = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     spec = corpus.load_spec()
-    rng = random.Random(8)
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 8)
     dangers = list(pipeline.interpreter().phrases_for(("safety",)))
     plan: list[dict[str, Any]] = []
     for split in ("tuning", "held_out"):

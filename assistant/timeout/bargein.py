@@ -25,6 +25,8 @@ from assistant.listener import Listener
 from assistant.listening import Heard
 from assistant.stt.base import Utterance
 from assistant.timeout.later_start import LaterStarts
+from assistant.timeout.own_words import line_explains
+from assistant.timeout.second_engine import SecondEngine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -128,7 +130,9 @@ class BargeInWatcher:
     later_starts: bool = False
     """Decode an utterance that matched nothing again from later starts (assistant/timeout/later_start.py). Off:
     in replay of 64 room trials it caught 2 more of 48 and none live, for up to ~20 decodes per unmatched utterance."""
-    _again: LaterStarts = field(default_factory=LaterStarts)
+    own_words: bool = True
+    """A command must beat the line's own words (assistant/timeout/own_words.py); danger is never rejected so."""
+    _second: SecondEngine = field(default_factory=SecondEngine)
 
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
@@ -167,7 +171,8 @@ class BargeInWatcher:
         decision = self.interpreter.decide_under_voice(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND,
                                                        BARGE_IN_INTENTS)
         self.heard.append(f"{decision.reason}: {utterance.text}")
-        if decision.intent is None and self.later_starts:
+        again = decision.intent is None and self.later_starts
+        if again:
             later = self._later_start()
             if later is not None:
                 utterance = later
@@ -181,11 +186,16 @@ class BargeInWatcher:
         if own_voice(utterance.text, clip_text, duration_s, played_s):
             self.rejected.append(f"own voice: {utterance.text}")
             return None
+        if decision.danger == "none" and self.own_words and not again and line_explains(
+                self._second, self.listener.recognizer, self.listener.utterance_audio, self.phrases(),
+                utterance.text, clip_text):
+            self.rejected.append(f"own words: {utterance.text}")
+            return None
         return decision.intent
 
 
     def _later_start(self) -> Utterance | None:
-        return self._again.find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
+        return LaterStarts(self._second).find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
 
 
 @contextmanager
