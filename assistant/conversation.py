@@ -44,7 +44,7 @@ class BargeInWatching(Protocol):
     """Listens while a line plays (assistant.timeout.bargein.BargeInWatcher)."""
 
     def watch(self, playback: Playback, clip_text: str, clip_duration_s: float) -> Any:
-        """None, or an event with `intent`, `text` and `endpoint_at` when a partner interrupted."""
+        """None, or an event with `intent`, `text`, `endpoint_at` and `danger` when a partner interrupted."""
         ...
 
 
@@ -93,7 +93,7 @@ class Conversation:
     timings: list[TurnTiming] = field(default_factory=list)
     turns_heard: int = 0
     _pending_endpoint: float | None = None
-    _barged: str | None = None
+    _barged: Event | None = None
     _misses: tuple[Position | None, int] = (None, 0)
 
     # -- flows: say, hear, ask, play ---------------------------------------------------------------
@@ -113,11 +113,12 @@ class Conversation:
         clip = getattr(playback, "clip", None)
         event = self.barge_in.watch(playback, line.text, clip.duration if clip is not None else 0.0)
         if event is not None:
-            self._barged = event.intent
+            self._barged = Event(event.intent, intent=event.intent, danger=event.danger)
             self._pending_endpoint = event.endpoint_at
             if self.display is not None:
                 self.display.heard(event.text, event.intent)
-            self.transcript.add(Turn(who="both", text=event.text, state=state, time=self.clock.now().isoformat(),
+            kept = "" if event.danger != "none" else event.text  # words of a possible danger are not kept
+            self.transcript.add(Turn(who="both", text=kept, state=state, time=self.clock.now().isoformat(),
                                      listen="barge_in", intent=event.intent, event=event.intent))
 
     def hear(self, question: Question, state: str = "") -> Decision:
@@ -241,12 +242,20 @@ class Conversation:
             model.fire("pause")
             model.pause_reason = "time_out"
 
-    def _after_barge_in(self, model: DialogModel, intent: str) -> None:
+    def _after_barge_in(self, model: DialogModel, event: Event) -> None:
+        """A phrase heard over our line: the time-out flow; danger (always the ambiguous tier here, see
+        Interpreter.decide_under_voice) gets the calm question, and "no" says the interrupted step again."""
         self._barged = None
-        if intent == "time_out" and self.time_out is not None:
+        if event.trigger == "time_out" and self.time_out is not None:
             self._take_time_out(model)
+        elif event.danger == "ambiguous" and self.safety_check is not None:
+            position = Position(model.state, model.item)
+            if self.safety_check(self, model.state):
+                model.fire("safety")
+            else:
+                model.machine_set(position)
         else:
-            model.fire(intent)
+            model.fire(event.trigger)
 
     def _listen(self, model: DialogModel) -> Event:
         step = model.step

@@ -144,6 +144,18 @@ class Interpreter:
             return Decision(None, heard, "low_confidence", danger)
         return Decision(intent, heard, "accepted", danger)
 
+    def decide_under_voice(self, heard: Heard | None, kind: str, intents: Collection[str]) -> Decision:
+        """`decide` for a phrase heard while the assistant's own line plays (barge-in).
+
+        Danger of either tier becomes the ambiguous tier (intent "safety", danger "ambiguous": the calm
+        question, never the full stop): under our own voice the words may be what the echo canceller left of
+        it, so a partner who said it is asked once, and our voice can no longer start the crisis response.
+        """
+        decision = self.decide(heard, kind, intents)
+        if decision.danger == "none":
+            return decision
+        return Decision("safety", heard, "danger", "ambiguous")
+
     def interpret(self, heard: Heard | None, step: Step, duration_s: float = 0.0) -> Event:
         """Map an utterance (None: silence) heard at `step` to a machine event."""
         if heard is None:

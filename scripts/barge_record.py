@@ -8,7 +8,9 @@ one lock): every front-end call (`process(frame)` and `played(pcm, at)`) with th
 inside it, so the whole front end can be replayed sample for sample; and per trial the frames the watcher
 consumed and what it decided live.
 
-usage: barge_record.py OUT.pkl [TRIALS_PER_SPLIT]
+Danger trials: a partner says a danger phrase of the barge-in grammar (the safety intent's phrases) instead.
+
+usage: barge_record.py OUT.pkl [TRIALS_PER_SPLIT] [OWN_LINE_PER_SPLIT] [DANGER_PER_SPLIT] [SEED]
 """
 
 from __future__ import annotations
@@ -90,18 +92,24 @@ class Log:
 
 def main() -> None:
     out_path, per_split = Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 24
+    own_per_split = int(sys.argv[3]) if len(sys.argv) > 3 else per_split // 3
+    danger_per_split = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     spec = corpus.load_spec()
-    rng = random.Random(8)
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 8)
+    dangers = list(pipeline.interpreter().phrases_for(("safety",)))
     plan: list[dict[str, Any]] = []
     for split in ("tuning", "held_out"):
         names = corpus.voices(spec, split)
         rng.shuffle(names)
         for index, voice in enumerate(names[:per_split]):
-            line = LINES[split][index % 2]
-            plan.append(dict(split=split, voice=voice, rate=rng.choice(RATES), line=line,
-                             at_s=round(rng.uniform(1.0, 6.0), 2)))
-            if index % 3 == 2:
-                plan.append(dict(split=split, voice=None, rate=None, line=line, at_s=None))
+            plan.append(dict(split=split, voice=voice, rate=rng.choice(RATES), line=LINES[split][index % 2],
+                             at_s=round(rng.uniform(1.0, 6.0), 2), say="time out"))
+        for index in range(danger_per_split):
+            plan.append(dict(split=split, voice=names[index % len(names)], rate=rng.choice(RATES),
+                             line=LINES[split][index % 2], at_s=round(rng.uniform(1.0, 6.0), 2),
+                             say=rng.choice(dangers)))
+        for index in range(own_per_split):
+            plan.append(dict(split=split, voice=None, rate=None, line=LINES[split][index % 2], at_s=None, say=None))
     rng.shuffle(plan)
     with tempfile.TemporaryDirectory() as tmp, PulseRoom() as room:
         work = Path(tmp)
@@ -129,7 +137,7 @@ def main() -> None:
             partner = None
             if trial["voice"]:
                 partner = work / f"p{number}.wav"
-                write_wav(partner, speak("time out", voice=trial["voice"], rate=trial["rate"]))
+                write_wav(partner, speak(trial["say"], voice=trial["voice"], rate=trial["rate"]))
             consumed.clear()
             watcher.heard.clear()
             playback = speaker.play(clips[trial["line"]])
@@ -140,7 +148,8 @@ def main() -> None:
                 cue.finish()
             trial.update(frames=list(consumed), heard=list(watcher.heard),
                          live=event.intent if event is not None else None)
-            print(number, trial["split"], trial["voice"], trial["at_s"], trial["live"], trial["heard"], flush=True)
+            print(number, trial["split"], trial["voice"], trial["say"], trial["at_s"], trial["live"], trial["heard"],
+                  flush=True)
             time.sleep(0.6)
         for closer in reversed(closers):
             closer.close()

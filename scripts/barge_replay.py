@@ -3,7 +3,9 @@ watcher's gate, recogniser and decisions, as the live watcher ran them (the base
 decisions exactly). `--variant base` turns the watcher's later starts off (the tree before them); `--variant
 later` keeps them.
 
-usage: barge_replay.py REC.pkl [--variant base|later] [--agreeing N] [--verbose]
+`--own-words off` turns the own-words rule off (assistant/timeout/own_words.py); "asked": the calm question.
+
+usage: barge_replay.py REC.pkl [--variant base|later] [--agreeing N] [--own-words on|off] [--split S] [--verbose]
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def main() -> None:
     parser.add_argument("rec")
     parser.add_argument("--variant", default="base")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--own-words", default="on", help="commands must beat the line's words (on|off)")
+    parser.add_argument("--split", default="all", help="tuning|held_out|all")
     parser.add_argument("--agreeing", type=int, default=0, help="later starts that must agree (default: shipped)")
     args = parser.parse_args()
     with open(args.rec, "rb") as handle:
@@ -96,13 +100,16 @@ def main() -> None:
     clock = ReplayClock()
     listener = Listener(NoSource(), recognizer, clock,  # type: ignore[arg-type]
                         gate=SpeechGate(PassthroughFrontEnd(), settings.frontend.endpoint), full_duplex=True)
-    watcher = BargeInWatcher(listener, pipeline.interpreter(), later_starts=args.variant != "base")
+    watcher = BargeInWatcher(listener, pipeline.interpreter(), later_starts=args.variant != "base",
+                             own_words=args.own_words == "on")
     if args.agreeing:
         later_start.AGREEING_STARTS = args.agreeing
         later_start.later_start.__defaults__ = (args.agreeing,)
     tally: dict[str, dict[str, int]] = {}
     same = 0
     for trial in data["plan"]:
+        if args.split != "all" and trial["split"] != args.split:
+            continue
         watcher.heard.clear()
         listener.set_phrases(watcher.phrases())
         listener.begin(BARGE_IN_KIND)
@@ -119,10 +126,13 @@ def main() -> None:
                 decided = intent
                 break
         same += decided == trial["live"] and list(watcher.heard) == trial["heard"]
-        key = f"{trial['split']} {'partner' if trial['voice'] else 'own'}"
-        row = tally.setdefault(key, {"trials": 0, "caught": 0, "stopped": 0, "live_caught": 0})
+        said = trial.get("say", "time out") if trial["voice"] else None
+        kind = "own" if said is None else "partner time out" if said == "time out" else "partner danger"
+        key = f"{trial['split']} {kind}"
+        row = tally.setdefault(key, {"trials": 0, "caught": 0, "asked": 0, "stopped": 0, "live_caught": 0})
         row["trials"] += 1
         row["caught"] += decided == "time_out"
+        row["asked"] += decided == "safety"
         row["stopped"] += decided is not None
         row["live_caught"] += trial["live"] == "time_out"
         if args.verbose:

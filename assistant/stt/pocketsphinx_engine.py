@@ -125,24 +125,40 @@ class PocketsphinxRecognizer:
     def _key(phrases: Sequence[str]) -> tuple[str, ...]:
         return tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
 
-    def _search_for(self, phrases: Sequence[str]) -> str:
+    def _search_for(self, phrases: Sequence[str], line: Sequence[str] = (), ordered: bool = True) -> str:
+        """The phrase grammar's search; `line`: a line's words as a third alternative (see `_grammar`)."""
         key = self._key(phrases)
-        name = self._searches.get(key)
+        known = tuple(w for w in line if self._decoder.lookup_word(w) is not None)
+        cache = (*key, "", str(ordered), *known)
+        name = self._searches.get(cache if known else key)
         if name is None:
             missing = sorted({w for p in key for w in p.split() if self._decoder.lookup_word(w) is None})
             if missing:
                 raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
             name = f"cmd{len(self._searches)}"
-            self._decoder.add_jsgf_string(name, self._grammar(key))
-            self._searches[key] = name
+            self._decoder.add_jsgf_string(name, self._grammar(key, self._garbage, known, ordered))
+            self._searches[cache if known else key] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
         return name
 
-    def _grammar(self, phrases: tuple[str, ...]) -> str:
+    @staticmethod
+    def _grammar(phrases: tuple[str, ...], loop: Sequence[str], line: Sequence[str] = (),
+                 ordered: bool = True) -> str:
+        """`<cmd> | <garb>+`; with `line`, also `<own>`: the garbage loop with the line's words (`ordered`
+        False), or one run of the line's consecutive words alone, entered and left anywhere (with garbage words
+        around it, "time out" became "to out": the garbage's "out" with the line's "to")."""
         commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
-        garbage = " | ".join(_jsgf_token(w) for w in self._garbage)
-        return (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>;\n"
-                f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
+        garbage = " | ".join(_jsgf_token(w) for w in loop)
+        grammar = (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>{' | <own>' if line else ''};\n"
+                   f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
+        if line and not ordered:
+            return grammar + f"<own> = ({garbage} | {' | '.join(_jsgf_token(w) for w in dict.fromkeys(line))})+;\n"
+        if line:
+            runs = " | ".join(f"<r{i}>" for i in range(len(line)))
+            grammar += f"<own> = {runs};\n"
+            grammar += "".join(f"<r{i}> = {_jsgf_token(w)}{f' [<r{i + 1}>]' if i + 1 < len(line) else ''};\n"
+                               for i, w in enumerate(line))
+        return grammar
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio of any length; returns an utterance once trailing silence ends one."""
@@ -248,10 +264,32 @@ class PocketsphinxRecognizer:
         state this cannot restore: assistant/timeout/later_start.py)."""
         if self._in_utt or self._phrases is None:
             return None
+        return self._decode_whole(pcm)
+
+    def decode_against(self, pcm: bytes, words: Sequence[str], ordered: bool = True,
+                       mean: Sequence[float] | None = None) -> Utterance | None:
+        """`decode_again` with the words of the line being played as a third alternative (`_grammar`): the phrase
+        must beat them to be heard (assistant/timeout/own_words.py). `mean`: decode as the live decoder did, with
+        its cepstral mean (`cepstral_mean()`) instead of the audio's own. None in free text or in an utterance."""
+        if self._in_utt or self._phrases is None:
+            return None
+        active = self._active
+        self._decoder.activate_search(self._search_for(sorted(self._phrases), words, ordered))
+        try:
+            return self._decode_whole(pcm, mean)
+        finally:
+            if active is not None:
+                self._decoder.activate_search(active)
+
+    def _decode_whole(self, pcm: bytes, live_mean: Sequence[float] | None = None) -> Utterance:
+        assert self._phrases is not None
         mean = self._decoder.get_cmn()
         try:
+            if live_mean is not None:
+                self._decoder.set_cmn(",".join(f"{value:.2f}" for value in live_mean))
             self._decoder.start_utt()
-            self._decoder.process_raw(pcm, False, True)  # whole: the cepstral mean is this audio's own
+            # whole: the cepstral mean is this audio's own; with the live mean, streamed as the live decoder did
+            self._decoder.process_raw(pcm, False, live_mean is None)
             self._decoder.end_utt()
             hyp = self._decoder.hyp()
         finally:

@@ -18,12 +18,15 @@ from datetime import datetime
 
 from assistant.audio.base import FRAME_BYTES, Playback, duration_of
 from assistant.clock import RealClock, VirtualClock
+from assistant.danger_check import Assessment
 from assistant.intents import normalise
 from assistant.interpret import Interpreter
 from assistant.listener import Listener
 from assistant.listening import Heard
 from assistant.stt.base import Utterance
 from assistant.timeout.later_start import LaterStarts
+from assistant.timeout.own_words import line_explains
+from assistant.timeout.second_engine import SecondEngine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -107,6 +110,8 @@ class BargeIn:
     """Wall-clock seconds of processing between the endpoint and the stop call."""
     played_s: float
     """Seconds of the clip that were played."""
+    danger: Assessment = "none"
+    """"ambiguous" for a danger phrase (Interpreter.decide_under_voice): the conversation asks the calm question."""
 
 
 @dataclass
@@ -125,7 +130,9 @@ class BargeInWatcher:
     later_starts: bool = False
     """Decode an utterance that matched nothing again from later starts (assistant/timeout/later_start.py). Off:
     in replay of 64 room trials it caught 2 more of 48 and none live, for up to ~20 decodes per unmatched utterance."""
-    _again: LaterStarts = field(default_factory=LaterStarts)
+    own_words: bool = True
+    """A command must beat the line's own words (assistant/timeout/own_words.py); danger is never rejected so."""
+    _second: SecondEngine = field(default_factory=SecondEngine)
 
     def phrases(self) -> list[str]:
         return list(self.interpreter.phrases_for(BARGE_IN_INTENTS))
@@ -152,7 +159,8 @@ class BargeInWatcher:
                     continue
                 playback.stop()
                 event = BargeIn(intent, utterance.text, endpoint_at, self.listener.clock.monotonic(),
-                                time.perf_counter() - detected_wall, playback.played_seconds)
+                                time.perf_counter() - detected_wall, playback.played_seconds,
+                                "ambiguous" if intent == "safety" else "none")
                 self.events.append(event)
                 _LOGGER.info("barge-in %s after %.2f s of the clip", intent, event.played_s)
                 return event
@@ -160,14 +168,16 @@ class BargeInWatcher:
 
     def _accept(self, utterance: Utterance, endpoint_at: float, clip_text: str, duration_s: float,
                 played_s: float) -> str | None:
-        decision = self.interpreter.decide(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND, BARGE_IN_INTENTS)
+        decision = self.interpreter.decide_under_voice(Heard(utterance, endpoint_at, played_s), BARGE_IN_KIND,
+                                                       BARGE_IN_INTENTS)
         self.heard.append(f"{decision.reason}: {utterance.text}")
-        if decision.intent is None and self.later_starts:
+        again = decision.intent is None and self.later_starts
+        if again:
             later = self._later_start()
             if later is not None:
                 utterance = later
-                decision = self.interpreter.decide(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
-                                                   BARGE_IN_INTENTS)
+                decision = self.interpreter.decide_under_voice(Heard(later, endpoint_at, played_s), BARGE_IN_KIND,
+                                                               BARGE_IN_INTENTS)
                 self.heard.append(f"later start {decision.reason}: {later.text}")
         if decision.intent is None:
             if decision.reason == "low_confidence":
@@ -176,11 +186,16 @@ class BargeInWatcher:
         if own_voice(utterance.text, clip_text, duration_s, played_s):
             self.rejected.append(f"own voice: {utterance.text}")
             return None
+        if decision.danger == "none" and self.own_words and not again and line_explains(
+                self._second, self.listener.recognizer, self.listener.utterance_audio, self.phrases(),
+                utterance.text, clip_text):
+            self.rejected.append(f"own words: {utterance.text}")
+            return None
         return decision.intent
 
 
     def _later_start(self) -> Utterance | None:
-        return self._again.find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
+        return LaterStarts(self._second).find(self.listener.recognizer, self.listener.utterance_audio, self.phrases())
 
 
 @contextmanager

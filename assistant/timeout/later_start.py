@@ -8,19 +8,18 @@ nothing is decoded again from later starts (every STEP_FRAMES), and a phrase is 
 of the utterance is that phrase *and* AGREEING_STARTS starts in a row give it: a residue fragment that happens
 to decode as a phrase from one start rarely does so from its neighbours 90 ms apart, a spoken phrase does
 (replay of room trials, scripts/barge_record.py and barge_replay.py; figures in the README's barge-in row).
-The starts are decoded by a second engine of the listener's kind (built on first need, ~+1 decoder's memory)
-offering `decode_again(pcm)` (pocketsphinx does; otherwise nothing is tried): on the live decoder they moved
-state it cannot put back, and later utterances decoded differently (replay identical to live in 31 of 64).
+The starts are decoded on a second engine of the listener's kind (assistant/timeout/second_engine.py) offering
+`decode_again(pcm)` (pocketsphinx does; otherwise nothing is tried).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from typing import Any
 
 from assistant.audio.base import FRAME_BYTES
 from assistant.stt.base import Utterance
+from assistant.timeout.second_engine import SecondEngine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,20 +58,12 @@ def later_start(decode: Callable[[bytes], Utterance | None], audio: bytes, phras
 
 
 class LaterStarts:
-    """The second engine the later starts are decoded on, built on first need with the watcher's phrases."""
+    """Later starts decoded on the watcher's second engine (assistant/timeout/second_engine.py)."""
 
-    def __init__(self) -> None:
-        self._engine: Any = None
-        self._phrases: tuple[str, ...] = ()
+    def __init__(self, second: SecondEngine | None = None) -> None:
+        self.second = second or SecondEngine()
 
     def find(self, live_engine: object, audio: bytes, phrases: Collection[str]) -> Utterance | None:
         """The phrase `later_start` finds in `audio`; None when the listener's engine cannot decode again."""
-        if not hasattr(live_engine, "decode_again"):
-            return None
-        if self._engine is None:
-            self._engine = type(live_engine)()
-        key = tuple(sorted(phrases))
-        if key != self._phrases:
-            self._engine.set_phrases(list(key))
-            self._phrases = key
-        return later_start(self._engine.decode_again, audio, set(key))
+        engine = self.second.get(live_engine, phrases, "decode_again")
+        return None if engine is None else later_start(engine.decode_again, audio, set(phrases))
