@@ -6,6 +6,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pocketsphinx import Decoder, Vad
 
@@ -49,6 +50,20 @@ FREE_SEARCH = "free"
 """The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
 
 
+@dataclass
+class _Early:
+    """An utterance decoded before its end was decided (`finish_early`), and what taking it back needs."""
+
+    result: Utterance
+    fed: list[bytes]
+    """The chunks the decoder was given, as given (the live cepstral mean moves at chunk ends)."""
+    sentinel_audio: list[bytes]
+    mean: str
+    """The cepstral mean the utterance started from."""
+    held: list[bytes] = field(default_factory=list)
+    """Frames heard since, not decoded (decoded after the others if speech resumes, dropped at the end)."""
+
+
 class PhraseError(ValueError):
     """A phrase uses a word the pocketsphinx dictionary does not know."""
 
@@ -84,6 +99,9 @@ class PocketsphinxRecognizer:
         self._phrases: frozenset[str] | None = None
         self._sentinel: tuple[str, frozenset[str]] | None = None
         self._utt_audio: list[bytes] = []
+        self._fed: list[bytes] = []
+        self._utt_mean = ""
+        self._early: _Early | None = None
         self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -161,22 +179,62 @@ class PocketsphinxRecognizer:
                 self._last_speech = now
                 if self._active is None:  # nothing chosen yet: free text, as pocketsphinx itself defaults
                     self._activate_free()
+                self._utt_mean = self._decoder.get_cmn()
                 self._decoder.start_utt()
-                self._decoder.process_raw(b"".join(self._preroll), False, False)
-                if self._sentinel is not None:
-                    self._utt_audio = list(self._preroll)
+                self._fed = []
+                self._decode(b"".join(self._preroll))
                 self._preroll.clear()
             return None
-        self._decoder.process_raw(frame, False, False)
-        if self._sentinel is not None:
-            self._utt_audio.append(frame)
+        self._decode(frame)
         if speech:
             self._silence_run, self._last_speech = 0, now
             return None
         self._silence_run += 1
         return self._finish() if self._silence_run >= self._end_frames else None
 
+    def _decode(self, pcm: bytes) -> None:
+        """Hand `pcm` to the decoder (and keep it for the sentinel pass); held instead after `finish_early`."""
+        if self._early is not None:
+            self._early.held.append(pcm)
+            return
+        self._decoder.process_raw(pcm, False, False)
+        self._fed.append(pcm)
+        if self._sentinel is not None:
+            self._utt_audio.append(pcm)
+
+    def finish_early(self) -> Utterance | None:
+        """Decode the current utterance as if it ended now (the listener's hang-over still runs): the passes at
+        its end run while the partner is silent instead of after the end is decided. Later frames are held
+        undecoded: `flush()` returns this utterance (the held frames dropped), `take_back()` goes on with it.
+        None outside an utterance or when already done."""
+        if not self._in_utt or self._early is not None:
+            return None
+        fed, sentinel_audio, mean = self._fed, list(self._utt_audio), self._utt_mean
+        result = self._finish()
+        self._early = _Early(result, fed, sentinel_audio, mean)
+        self._in_utt = True  # still in the utterance: its frames are counted and held
+        return result
+
+    def take_back(self) -> None:
+        """Speech resumed after `finish_early`: decode the utterance again from its start, chunk by chunk from
+        the mean it started with, then the held frames, and go on as if it had never been ended."""
+        early, self._early = self._early, None
+        if early is None:
+            return
+        self._decoder.set_cmn(early.mean)
+        self._decoder.start_utt()
+        self._fed, self._utt_audio = [], early.sentinel_audio
+        for pcm in early.fed:
+            self._decoder.process_raw(pcm, False, False)
+            self._fed.append(pcm)
+        for pcm in early.held:
+            self._decode(pcm)
+
     def _finish(self) -> Utterance:
+        if self._early is not None:  # decoded already; what was held since is silence that ended it
+            result, self._early = self._early.result, None
+            self._in_utt, self._speech_run = False, 0
+            return result
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
         hyp = self._decoder.hyp()
@@ -264,6 +322,8 @@ class PocketsphinxRecognizer:
         """Words of the best hypothesis so far."""
         if not self._in_utt:
             return ""
+        if self._early is not None:
+            return self._early.result.text
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp else ""
 
@@ -276,9 +336,10 @@ class PocketsphinxRecognizer:
 
     def reset(self) -> None:
         """Drop the current utterance; the stream clock keeps running."""
-        if self._in_utt:
+        if self._in_utt and self._early is None:
             self._decoder.end_utt()
+        self._early = None
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
         self._chunker.clear()
-        self._utt_audio = []
+        self._utt_audio, self._fed = [], []
