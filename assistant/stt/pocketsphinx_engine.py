@@ -46,6 +46,8 @@ a 4.5 s answer on this machine (0.02 s without; flush with the sentinel pass 0.6
 end of speech and the reply. It stays on: without it `scripts/bench_safety.py` caught fewer spoken danger lines on
 held-out voices (6 instead of 8 of 80; tuned voices 14 instead of 10 of 40, false stops 0 instead of 2 of 80).
 Command grammars never use it."""
+REPLAY_SEARCH = "replay"
+"""A one-word grammar: the cheapest search to run audio through when only the cepstral mean it leaves matters."""
 FREE_SEARCH = "free"
 """The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
 
@@ -102,6 +104,7 @@ class PocketsphinxRecognizer:
         self._fed: list[bytes] = []
         self._utt_mean = ""
         self._early: _Early | None = None
+        self._replay: tuple[str, list[bytes]] | None = None
         self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -179,6 +182,7 @@ class PocketsphinxRecognizer:
                 self._last_speech = now
                 if self._active is None:  # nothing chosen yet: free text, as pocketsphinx itself defaults
                     self._activate_free()
+                self._catch_up_mean()
                 self._utt_mean = self._decoder.get_cmn()
                 self._decoder.start_utt()
                 self._fed = []
@@ -232,9 +236,10 @@ class PocketsphinxRecognizer:
 
     def _finish(self) -> Utterance:
         if self._early is not None:  # decoded already; what was held since is silence that ended it
-            result, self._early = self._early.result, None
+            early, self._early = self._early, None
             self._in_utt, self._speech_run = False, 0
-            return result
+            self._replay = (early.mean, early.fed + early.held)
+            return early.result
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
         hyp = self._decoder.hyp()
@@ -252,6 +257,31 @@ class PocketsphinxRecognizer:
         return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
                          end=round(self._last_speech, 3))
 
+    def _catch_up_mean(self) -> None:
+        """After an early decode, bring the cepstral mean to where decoding the held frames too would have left it
+        (the next utterance then starts from the same mean either way): the utterance's chunks again, from the
+        mean it started with, through a one-word grammar (the mean moves with the audio, not with the search).
+        Done when the mean is next needed, not between the end and the reply."""
+        if self._replay is None:
+            return
+        (mean, chunks), self._replay = self._replay, None
+        if REPLAY_SEARCH not in self._searches.values():
+            grammar = f"#JSGF V1.0;\ngrammar replay;\npublic <w> = {self._garbage[0]};\n"
+            self._decoder.add_jsgf_string(REPLAY_SEARCH, grammar)
+            self._searches[("<replay>",)] = REPLAY_SEARCH
+        self._decoder.set_cmn(mean)
+        self._decoder.activate_search(REPLAY_SEARCH)
+        try:
+            self._decoder.start_utt()
+            for pcm in chunks:
+                self._decoder.process_raw(pcm, False, False)
+            self._decoder.end_utt()
+            self._settle_cepstral_mean()
+            self._decoder.set_cmn(self._decoder.get_cmn())  # as the sentinel pass leaves it
+        finally:
+            if self._active is not None:
+                self._decoder.activate_search(self._active)
+
     def _settle_cepstral_mean(self) -> None:
         """Bring the cepstral mean up to date at the end of every utterance.
 
@@ -265,6 +295,7 @@ class PocketsphinxRecognizer:
 
     def cepstral_mean(self) -> tuple[float, ...]:
         """The mean the next utterance is normalised with (what the speech so far adapted it to)."""
+        self._catch_up_mean()
         return tuple(float(value) for value in self._decoder.get_cmn().split(","))
 
     def _sentinel_pass(self, free_text: str) -> str | None:
@@ -306,6 +337,7 @@ class PocketsphinxRecognizer:
         state this cannot restore: assistant/timeout/later_start.py)."""
         if self._in_utt or self._phrases is None:
             return None
+        self._catch_up_mean()
         mean = self._decoder.get_cmn()
         try:
             self._decoder.start_utt()
