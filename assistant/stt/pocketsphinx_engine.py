@@ -6,12 +6,12 @@ import logging
 import re
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.stt.base import Utterance, feed_frames
+from assistant.stt.early_decode import EarlyDecode, catch_up_mean, decode_from
 from assistant.stt.free_lm import free_text_lm
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,24 +46,8 @@ a 4.5 s answer on this machine (0.02 s without; flush with the sentinel pass 0.6
 end of speech and the reply. It stays on: without it `scripts/bench_safety.py` caught fewer spoken danger lines on
 held-out voices (6 instead of 8 of 80; tuned voices 14 instead of 10 of 40, false stops 0 instead of 2 of 80).
 Command grammars never use it."""
-REPLAY_SEARCH = "replay"
-"""A one-word grammar: the cheapest search to run audio through when only the cepstral mean it leaves matters."""
 FREE_SEARCH = "free"
 """The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
-
-
-@dataclass
-class _Early:
-    """An utterance decoded before its end was decided (`finish_early`), and what taking it back needs."""
-
-    result: Utterance
-    fed: list[bytes]
-    """The chunks the decoder was given, as given (the live cepstral mean moves at chunk ends)."""
-    sentinel_audio: list[bytes]
-    mean: str
-    """The cepstral mean the utterance started from."""
-    held: list[bytes] = field(default_factory=list)
-    """Frames heard since, not decoded (decoded after the others if speech resumes, dropped at the end)."""
 
 
 class PhraseError(ValueError):
@@ -103,8 +87,8 @@ class PocketsphinxRecognizer:
         self._utt_audio: list[bytes] = []
         self._fed: list[bytes] = []
         self._utt_mean = ""
-        self._early: _Early | None = None
-        self._replay: tuple[str, list[bytes]] | None = None
+        self._early: EarlyDecode | None = None
+        self._replay: EarlyDecode | None = None
         self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -215,7 +199,7 @@ class PocketsphinxRecognizer:
             return None
         fed, sentinel_audio, mean = self._fed, list(self._utt_audio), self._utt_mean
         result = self._finish()
-        self._early = _Early(result, fed, sentinel_audio, mean)
+        self._early = EarlyDecode(result, fed, sentinel_audio, mean)
         self._in_utt = True  # still in the utterance: its frames are counted and held
         return result
 
@@ -225,12 +209,8 @@ class PocketsphinxRecognizer:
         early, self._early = self._early, None
         if early is None:
             return
-        self._decoder.set_cmn(early.mean)
-        self._decoder.start_utt()
-        self._fed, self._utt_audio = [], early.sentinel_audio
-        for pcm in early.fed:
-            self._decoder.process_raw(pcm, False, False)
-            self._fed.append(pcm)
+        decode_from(self._decoder, early.mean, early.fed)
+        self._fed, self._utt_audio = early.fed, early.sentinel_audio
         for pcm in early.held:
             self._decode(pcm)
 
@@ -238,7 +218,7 @@ class PocketsphinxRecognizer:
         if self._early is not None:  # decoded already; what was held since is silence that ended it
             early, self._early = self._early, None
             self._in_utt, self._speech_run = False, 0
-            self._replay = (early.mean, early.fed + early.held)
+            self._replay = early
             return early.result
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
@@ -258,29 +238,10 @@ class PocketsphinxRecognizer:
                          end=round(self._last_speech, 3))
 
     def _catch_up_mean(self) -> None:
-        """After an early decode, bring the cepstral mean to where decoding the held frames too would have left it
-        (the next utterance then starts from the same mean either way): the utterance's chunks again, from the
-        mean it started with, through a one-word grammar (the mean moves with the audio, not with the search).
-        Done when the mean is next needed, not between the end and the reply."""
-        if self._replay is None:
-            return
-        (mean, chunks), self._replay = self._replay, None
-        if REPLAY_SEARCH not in self._searches.values():
-            grammar = f"#JSGF V1.0;\ngrammar replay;\npublic <w> = {self._garbage[0]};\n"
-            self._decoder.add_jsgf_string(REPLAY_SEARCH, grammar)
-            self._searches[("<replay>",)] = REPLAY_SEARCH
-        self._decoder.set_cmn(mean)
-        self._decoder.activate_search(REPLAY_SEARCH)
-        try:
-            self._decoder.start_utt()
-            for pcm in chunks:
-                self._decoder.process_raw(pcm, False, False)
-            self._decoder.end_utt()
-            self._settle_cepstral_mean()
-            self._decoder.set_cmn(self._decoder.get_cmn())  # as the sentinel pass leaves it
-        finally:
-            if self._active is not None:
-                self._decoder.activate_search(self._active)
+        """After an early decode, the cepstral mean as a decode after the end would have left it (early_decode.py)."""
+        if self._replay is not None:
+            replay, self._replay = self._replay, None
+            catch_up_mean(self._decoder, replay, self._garbage[0], self._active)
 
     def _settle_cepstral_mean(self) -> None:
         """Bring the cepstral mean up to date at the end of every utterance.
