@@ -23,7 +23,7 @@ from assistant.frontend import Event, FrontEndSettings, SpeechGate, build_front_
 from assistant.frontend.gate import GateStep
 from assistant.frontend.stream import FrontEndStream
 from assistant.listening import Heard
-from assistant.stt.base import Recognizer, Utterance
+from assistant.stt.base import DecodesEarly, Recognizer, Utterance
 from assistant.stt.complete import CompletePhrase, listed_intents
 
 _LOGGER = logging.getLogger(__name__)
@@ -76,6 +76,11 @@ class Listener:
         """Timing of the last utterance that ended (see EndTimes)."""
         self._kind = "command"
         self._utterance_frames = 0
+        self._early = self._taken_back_here = False
+        self.early_decodes = 0
+        """Free answers decoded before their end was decided (`free_decode_after_ms`), and of those..."""
+        self.taken_back = 0
+        """...how many had to be decoded again because speech resumed."""
         self._audio = bytearray()
         self.utterance_audio = b""
         """The audio the recogniser was fed for the last utterance that ended."""
@@ -108,6 +113,7 @@ class Listener:
         self.recognizer.reset()
         self.gate.begin(kind, reset_front=not isinstance(self._source, FrontEndStream))
         self._utterance_frames = 0
+        self._early = self._taken_back_here = False
         self._audio = bytearray()
 
     @property
@@ -139,6 +145,7 @@ class Listener:
         result = self._feed(step.feed) if step.feed else None
         if self.in_speech:
             self._utterance_frames += 1
+            self._decode_early()
         early = result is None and step.event is not Event.END and self._complete_phrase()
         ended = early or step.event is Event.END or self._utterance_frames * FRAME_S > self.max_utterance_s
         if result is None and not ended:
@@ -150,6 +157,24 @@ class Listener:
         self.utterance_audio = bytes(self._audio)
         self.begin(self._kind)
         return result
+
+    def _decode_early(self) -> None:
+        """Free text: once the partner has been silent `free_decode_after_ms`, have the recogniser decode the
+        answer as it stands while the hang-over runs on; if speech resumes, it takes that back (decoding the
+        answer so far again). Once per answer: after a take-back the answer is decoded after its end, so a long
+        answer under babble, whose pauses keep resuming, costs at most one decode more."""
+        after, recognizer = self.gate.settings.free_decode_after_ms, self.recognizer
+        if not after or self._phrases is None or self._phrases[0] is not None \
+                or not isinstance(recognizer, DecodesEarly):
+            return
+        silence = self.gate.endpointer.silence_ms
+        if self._early and not silence:
+            recognizer.take_back()
+            self._early, self._taken_back_here = False, True
+            self.taken_back += 1
+        elif not (self._early or self._taken_back_here) and silence >= after:
+            self._early = recognizer.finish_early() is not None
+            self.early_decodes += self._early
 
     def _complete_phrase(self) -> bool:
         """Early endpointing: a closed step, `early_hangover_ms` of silence whose last `early_quiet_ms` are at the

@@ -17,7 +17,8 @@ phrase may end the listen early; free answers: free steps (sentences, and "skip"
 free-text path hears). Each repeat is one whole check-in; p50/p95 pool every turn, `repeat_p50_ms` is the
 min/median/max of the repeats' p50s; `stage_*` split the p50 (see STAGES). A listen that heard nothing is counted
 apart (its reply waits for the silence timeout, which is not turn latency). TURN_EARLY_MS=0 runs it with the early
-end off, for comparison.
+end off, TURN_FREE_DECODE_MS=N with `free_decode_after_ms` N (0: off), for comparison; `early_decodes` /
+`taken_back` count free answers decoded during their hang-over and those decoded again because speech resumed.
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ class HandOffSink:
         """No device."""
 
 
-def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path) -> list[Turn]:
+def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path,
+                counts: dict[str, int]) -> list[Turn]:
     partners = PacedPartners()
 
     def handed_off(at: float) -> None:
@@ -197,6 +199,8 @@ def one_checkin(settings: Settings, library: DialogLibrary, cache_dir: Path) -> 
             pass
         finally:
             store.close()
+            counts["early_decodes"] += hearer.early_decodes
+            counts["taken_back"] += hearer.taken_back
             speaker.close()
             hearer.source.close()  # stop this check-in's reader thread: it would run the front end on silence
     return partners.turns
@@ -252,15 +256,21 @@ def run(results: dict) -> None:
     if early_ms is not None:
         endpoint = settings.frontend.endpoint.model_copy(update={"early_hangover_ms": int(early_ms)})
         settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
+    decode_ms = os.environ.get("TURN_FREE_DECODE_MS")  # compare: TURN_FREE_DECODE_MS=0 decodes after the end only
+    if decode_ms is not None:
+        endpoint = settings.frontend.endpoint.model_copy(update={"free_decode_after_ms": int(decode_ms)})
+        settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
+    counts = {"early_decodes": 0, "taken_back": 0}
     library = DialogLibrary.load(seed=0)
     with tempfile.TemporaryDirectory() as cache:
-        repeats = [one_checkin(settings, library, Path(cache)) for _ in range(REPEATS)]
+        repeats = [one_checkin(settings, library, Path(cache), counts) for _ in range(REPEATS)]
     results["turn"] = {
         "clock": "true end of the partner's speech (real-time paced source) -> reply's first clip handed to the "
                  "speaker (sink.play, after TTS); the device's output buffer is NOT included (~180 ms on the room "
                  "rig: add it before comparing with the goal); short = closed steps, free = free steps; stage_*: "
                  "see scripts/bench_turn.py STAGES",
         "early_hangover_ms": settings.frontend.endpoint.early_hangover_ms,
+        "free_decode_after_ms": settings.frontend.endpoint.free_decode_after_ms, **counts,
         "repeats": REPEATS, "short": summarise(repeats, "short"), "free": summarise(repeats, "free")}
 
 

@@ -26,7 +26,7 @@ from assistant.intents import IntentMatcher
 from assistant.interpret import SENTINEL_INTENTS
 from assistant.listener import Listener
 from assistant.simulate import acoustics
-from assistant.stt.base import Recognizer, Utterance
+from assistant.stt.base import DecodesEarly, Recognizer, Utterance
 
 
 class ClipSource:
@@ -92,6 +92,16 @@ class TimedRecognizer:
     def flush(self) -> Utterance | None:
         with self._timed():
             return self.inner.flush()
+
+    def finish_early(self) -> Utterance | None:
+        """The engine's decode during the hang-over (stt.base.DecodesEarly), timed; None when it has none."""
+        with self._timed():
+            return self.inner.finish_early() if isinstance(self.inner, DecodesEarly) else None
+
+    def take_back(self) -> None:
+        with self._timed():
+            if isinstance(self.inner, DecodesEarly):
+                self.inner.take_back()
 
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         self.inner.set_phrases(phrases, sentinel)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from assistant.audio.base import Rechunker
 
@@ -47,6 +47,17 @@ class Recognizer(Protocol):
 
     def reset(self) -> None:
         """Forget the current utterance (e.g. audio heard while the assistant spoke)."""
+
+
+@runtime_checkable
+class DecodesEarly(Protocol):
+    """A recogniser that can decode an utterance before its end is decided, and take that back."""
+
+    def finish_early(self) -> Utterance | None:
+        """Decode the current utterance as it stands; later frames are held until `take_back` or `flush`."""
+
+    def take_back(self) -> None:
+        """Speech resumed: go on with the utterance as if `finish_early` had not been called."""
 
 
 def feed_frames(chunker: Rechunker, pcm: bytes, handle: Callable[[bytes], Utterance | None]) -> Utterance | None:

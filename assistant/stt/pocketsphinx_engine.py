@@ -11,6 +11,7 @@ from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.stt.base import Utterance, feed_frames
+from assistant.stt.early_decode import EarlyDecode, catch_up_mean, decode_from
 from assistant.stt.free_lm import free_text_lm
 
 _LOGGER = logging.getLogger(__name__)
@@ -84,6 +85,10 @@ class PocketsphinxRecognizer:
         self._phrases: frozenset[str] | None = None
         self._sentinel: tuple[str, frozenset[str]] | None = None
         self._utt_audio: list[bytes] = []
+        self._fed: list[bytes] = []
+        self._utt_mean = ""
+        self._early: EarlyDecode | None = None
+        self._replay: EarlyDecode | None = None
         self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -177,22 +182,60 @@ class PocketsphinxRecognizer:
                 self._last_speech = now
                 if self._active is None:  # nothing chosen yet: free text, as pocketsphinx itself defaults
                     self._activate_free()
+                self._catch_up_mean()
+                self._utt_mean = self._decoder.get_cmn()
                 self._decoder.start_utt()
-                self._decoder.process_raw(b"".join(self._preroll), False, False)
-                if self._sentinel is not None:
-                    self._utt_audio = list(self._preroll)
+                self._fed = []
+                self._decode(b"".join(self._preroll))
                 self._preroll.clear()
             return None
-        self._decoder.process_raw(frame, False, False)
-        if self._sentinel is not None:
-            self._utt_audio.append(frame)
+        self._decode(frame)
         if speech:
             self._silence_run, self._last_speech = 0, now
             return None
         self._silence_run += 1
         return self._finish() if self._silence_run >= self._end_frames else None
 
+    def _decode(self, pcm: bytes) -> None:
+        """Hand `pcm` to the decoder (and keep it for the sentinel pass); held instead after `finish_early`."""
+        if self._early is not None:
+            self._early.held.append(pcm)
+            return
+        self._decoder.process_raw(pcm, False, False)
+        self._fed.append(pcm)
+        if self._sentinel is not None:
+            self._utt_audio.append(pcm)
+
+    def finish_early(self) -> Utterance | None:
+        """Decode the current utterance as if it ended now (the listener's hang-over still runs): the passes at
+        its end run while the partner is silent instead of after the end is decided. Later frames are held
+        undecoded: `flush()` returns this utterance (the held frames dropped), `take_back()` goes on with it.
+        None outside an utterance or when already done."""
+        if not self._in_utt or self._early is not None:
+            return None
+        fed, sentinel_audio, mean = self._fed, list(self._utt_audio), self._utt_mean
+        result = self._finish()
+        self._early = EarlyDecode(result, fed, sentinel_audio, mean)
+        self._in_utt = True  # still in the utterance: its frames are counted and held
+        return result
+
+    def take_back(self) -> None:
+        """Speech resumed after `finish_early`: decode the utterance again from its start, chunk by chunk from
+        the mean it started with, then the held frames, and go on as if it had never been ended."""
+        early, self._early = self._early, None
+        if early is None:
+            return
+        decode_from(self._decoder, early.mean, early.fed)
+        self._fed, self._utt_audio = early.fed, early.sentinel_audio
+        for pcm in early.held:
+            self._decode(pcm)
+
     def _finish(self) -> Utterance:
+        if self._early is not None:  # decoded already; what was held since is silence that ended it
+            early, self._early = self._early, None
+            self._in_utt, self._speech_run = False, 0
+            self._replay = early
+            return early.result
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
         hyp = self._decoder.hyp()
@@ -210,6 +253,12 @@ class PocketsphinxRecognizer:
         return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
                          end=round(self._last_speech, 3))
 
+    def _catch_up_mean(self) -> None:
+        """After an early decode, the cepstral mean as a decode after the end would have left it (early_decode.py)."""
+        if self._replay is not None:
+            replay, self._replay = self._replay, None
+            catch_up_mean(self._decoder, replay, self._garbage[0], self._active)
+
     def _settle_cepstral_mean(self) -> None:
         """Bring the cepstral mean up to date at the end of every utterance.
 
@@ -223,6 +272,7 @@ class PocketsphinxRecognizer:
 
     def cepstral_mean(self) -> tuple[float, ...]:
         """The mean the next utterance is normalised with (what the speech so far adapted it to)."""
+        self._catch_up_mean()
         return tuple(float(value) for value in self._decoder.get_cmn().split(","))
 
     def _sentinel_pass(self, free_text: str) -> str | None:
@@ -283,6 +333,7 @@ class PocketsphinxRecognizer:
 
     def _decode_whole(self, pcm: bytes, live_mean: Sequence[float] | None = None) -> Utterance:
         assert self._phrases is not None
+        self._catch_up_mean()
         mean = self._decoder.get_cmn()
         try:
             if live_mean is not None:
@@ -302,6 +353,8 @@ class PocketsphinxRecognizer:
         """Words of the best hypothesis so far."""
         if not self._in_utt:
             return ""
+        if self._early is not None:
+            return self._early.result.text
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp else ""
 
@@ -314,9 +367,10 @@ class PocketsphinxRecognizer:
 
     def reset(self) -> None:
         """Drop the current utterance; the stream clock keeps running."""
-        if self._in_utt:
+        if self._in_utt and self._early is None:
             self._decoder.end_utt()
+        self._early = None
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
         self._chunker.clear()
-        self._utt_audio = []
+        self._utt_audio, self._fed = [], []
