@@ -1,7 +1,7 @@
 """Build the free-text language model: the product's own language mixed with pocketsphinx's general en-us model.
 
 Training text (tuning material only; the spoken safety bench's sentences are kept out):
-- tests/corpus/safety_tuning3..7.yaml: danger, ambiguous and everyday lines (safety_tuning.yaml and
+- tests/corpus/safety_tuning3..8.yaml: danger, ambiguous and everyday lines (safety_tuning.yaml and
   safety_tuning2.yaml are left out whole: the spoken bench, tests/safety_spoken.py, draws its lines from them);
 - tests/corpus/safety_spoken6.yaml, its `tune` half only (its held-out half stays a measure);
 - tests/corpus/hearing.yaml, every `tuning` half (paraphrases, ratings, ordinary sentences, free answers, inserts);
@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, read_corpus  # noqa: E402
+from danger_corpus import TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8, read_corpus  # noqa: E402
 from pocketsphinx import Decoder, NGramModel  # noqa: E402
 from safety_spoken import spoken_lines  # noqa: E402
 from safety_spoken6 import spoken6  # noqa: E402
@@ -47,7 +47,8 @@ VOCABULARY = 20000
 
 def training_lines() -> list[str]:
     """Every training line (see the module docstring), before normalisation."""
-    lines = [line for path in (TUNING3, TUNING4, TUNING5, TUNING6, TUNING7) for kind in read_corpus(path).values()
+    lines = [line for path in (TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8)
+             for kind in read_corpus(path).values()
              for line in kind]
     lines += [line for kind in spoken6("tune").values() for line in kind]
     lines += _tuning_halves(yaml.safe_load((ROOT / "tests/corpus/hearing.yaml").read_text(encoding="utf-8")))
