@@ -5,7 +5,7 @@ sentinel pass, judged as a free answer) and the round-5 corpus (tests/safety_spo
 Splits: `tuned` (the bench's tuned voice, sentences not trained on: choose settings here), `held_out` (the bench's
 held-out voices), `s6_tune` (trained-on sentences, tune voices), `s6_held_out` (neither sentences nor voices seen).
 `tuned_wide`: the tuned voice on 70 more lines a kind of the same tuning corpora (kept out of the model's training).
-`--stop-list`: the words the sentinel pass does not count as shared content (pocketsphinx_engine.FUNCTION_WORDS):
+`--stop-list`: the words the sentinel pass does not count as shared content (sentinel_rule.FUNCTION_WORDS):
 `hand` (the engine's), `stop-words` (that package's English list), `stop-words+negation` (the same list with
 VADER's negations counted as content).
 `--cost`: per model, in a fresh process each, the wall time of loading the free search (`add_lm_file` +
@@ -36,7 +36,8 @@ from assistant.intents import IntentMatcher  # noqa: E402
 from assistant.interpret import SENTINEL_INTENTS  # noqa: E402
 from assistant.simulate import voices  # noqa: E402
 from assistant.stt.free_lm import general_lm  # noqa: E402
-from assistant.stt.pocketsphinx_engine import FUNCTION_WORDS, PocketsphinxRecognizer  # noqa: E402
+from assistant.stt.pocketsphinx_engine import PocketsphinxRecognizer  # noqa: E402
+from assistant.stt.sentinel_rule import FUNCTION_WORDS  # noqa: E402
 
 SPLITS = {"tuned": (TUNED_VOICES[:1], lambda: spoken_lines(20)),
           "tuned_wide": (TUNED_VOICES[:1], lambda: _wide_lines()),

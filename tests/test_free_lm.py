@@ -100,7 +100,7 @@ def test_a_danger_sentence_it_was_not_trained_on_is_heard_as_danger(hear, line: 
 
 SHARED_PRONOUN = pytest.mark.xfail(strict=True, reason=(
     "heard right by the mixed model ('she controls the tv remote'), then taken by the sentinel pass as 'she is "
-    "hurting me': its shared-word rule (pocketsphinx_engine.FUNCTION_WORDS) counts 'she' as a content word; a "
+    "hurting me': its shared-word rule (sentinel_rule.FUNCTION_WORDS) counts 'she' as a content word; a "
     "standard stop-word list would mend this line but caught fewer danger lines on tuning (see FUNCTION_WORDS)"))
 
 

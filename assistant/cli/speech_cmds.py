@@ -33,8 +33,8 @@ def listen(app: AppContext, wav_path: Path, engine: str | None, phrases: str | N
     from assistant.audio.convert import AudioFormatError, read_wav
     from assistant.intents import IntentError, IntentMatcher
     from assistant.stt.factory import create_recognizer
+    from assistant.stt.jsgf import PhraseError
     from assistant.stt.models import ModelError
-    from assistant.stt.pocketsphinx_engine import PhraseError
 
     try:
         pcm = read_wav(wav_path)

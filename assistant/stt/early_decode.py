@@ -4,7 +4,7 @@ pause)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pocketsphinx import Decoder
@@ -55,3 +55,26 @@ def catch_up_mean(decoder: Decoder, early: EarlyDecode, word: str, active: str |
     finally:
         if active is not None:
             decoder.activate_search(active)
+
+
+def decode_aside(decoder: Decoder, pcm: bytes, search: str | None = None, back_to: str | None = None,
+                 mean: Sequence[float] | None = None) -> str:
+    """The words of `pcm` (audio already heard) decoded once more as one utterance, with `search` (default: the
+    active one), then `back_to` activated; the live cepstral mean is put back after, so a second look at the
+    same audio does not count it twice. `mean`: decode as the live decoder did, streamed from that mean; None:
+    the whole audio with its own mean."""
+    saved = decoder.get_cmn()
+    if search is not None:
+        decoder.activate_search(search)
+    try:
+        if mean is not None:
+            decoder.set_cmn(",".join(f"{value:.2f}" for value in mean))
+        decoder.start_utt()
+        decoder.process_raw(pcm, False, mean is None)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+    finally:
+        decoder.set_cmn(saved)
+        if back_to is not None:
+            decoder.activate_search(back_to)
+    return " ".join(hyp.hypstr.split()) if hyp else ""

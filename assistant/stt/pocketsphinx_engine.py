@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Sequence
 
@@ -11,8 +10,10 @@ from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.stt.base import Utterance, feed_frames
-from assistant.stt.early_decode import EarlyDecode, catch_up_mean, decode_from
+from assistant.stt.early_decode import EarlyDecode, catch_up_mean, decode_aside, decode_from
 from assistant.stt.free_lm import free_text_lm
+from assistant.stt.jsgf import PhraseError, grammar
+from assistant.stt.sentinel_rule import FUNCTION_WORDS, plausible
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,19 +26,6 @@ START_FRAMES = 3
 """Speech frames in a row (30 ms each) that open an utterance."""
 COMMAND_CONFIDENCE, GARBAGE_CONFIDENCE, FREE_CONFIDENCE = 0.9, 0.2, 0.5
 """Fixed confidences: without bestpath pocketsphinx gives no usable posterior, so the grammar path decides."""
-SHORT_SLACK_S, SHORT_S_PER_WORD = 0.3, 0.3
-"""A free utterance this short (slack + per word) may be a sentinel phrase on the grammar's word alone."""
-SENTINEL_SLACK_S, SENTINEL_S_PER_WORD = 1.0, 0.4
-"""Longest free utterance a sentinel phrase may stand for, if the free text shares a content word."""
-FUNCTION_WORDS = frozenset(["i", "i'm", "a", "an", "the", "to", "me", "my", "we", "you", "it", "of", "is", "am",
-                            "and", "so"])
-"""Words too common to count as agreement between the free text and a sentinel phrase. Hand-picked, and kept:
-measured against the `stop-words` package's English list (1,333 words) on tuning voices and lines only
-(scripts/free_lm_probe.py --stop-list), the standard list caught 44 of 131 spoken danger lines against 45 with
-its negations ("not", "don't", from VADER's NEGATE) counted as content and 54 with this list, at the same 5 of
-122 false stops: the standard list drops the pronouns, "want" and "going" that this rule's catches share (often
-with another danger phrase than the one said: "he headbutted me" -> "he threatened me"). Held-out voices, measured
-once after the choice: 7 of 40 caught / 2 of 40 false stops with this list, 4 / 1 with the standard one."""
 PREROLL_S = 0.3
 """Audio kept before the detected start and fed to the decoder for context."""
 FLAT_PASS = True
@@ -48,14 +36,6 @@ held-out voices (6 instead of 8 of 80; tuned voices 14 instead of 10 of 40, fals
 Command grammars never use it."""
 FREE_SEARCH = "free"
 """The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
-
-
-class PhraseError(ValueError):
-    """A phrase uses a word the pocketsphinx dictionary does not know."""
-
-
-def _jsgf_token(word: str) -> str:
-    return word if re.fullmatch(r"[a-z0-9']+", word) else f'"{word}"'
 
 
 class PocketsphinxRecognizer:
@@ -141,29 +121,10 @@ class PocketsphinxRecognizer:
             if missing:
                 raise PhraseError(f"words not in the pocketsphinx dictionary: {', '.join(missing)}")
             name = f"cmd{len(self._searches)}"
-            self._decoder.add_jsgf_string(name, self._grammar(key, self._garbage, known, ordered))
+            self._decoder.add_jsgf_string(name, grammar(key, self._garbage, known, ordered))
             self._searches[cache if known else key] = name
             _LOGGER.info("compiled grammar %s with %d phrases", name, len(key))
         return name
-
-    @staticmethod
-    def _grammar(phrases: tuple[str, ...], loop: Sequence[str], line: Sequence[str] = (),
-                 ordered: bool = True) -> str:
-        """`<cmd> | <garb>+`; with `line`, also `<own>`: the garbage loop with the line's words (`ordered`
-        False), or one run of the line's consecutive words alone, entered and left anywhere (with garbage words
-        around it, "time out" became "to out": the garbage's "out" with the line's "to")."""
-        commands = " | ".join("(" + " ".join(_jsgf_token(w) for w in p.split()) + ")" for p in phrases)
-        garbage = " | ".join(_jsgf_token(w) for w in loop)
-        grammar = (f"#JSGF V1.0;\ngrammar commands;\npublic <utt> = <cmd> | <garb>{' | <own>' if line else ''};\n"
-                   f"<cmd> = {commands};\n<garb> = ({garbage})+;\n")
-        if line and not ordered:
-            return grammar + f"<own> = ({garbage} | {' | '.join(_jsgf_token(w) for w in dict.fromkeys(line))})+;\n"
-        if line:
-            runs = " | ".join(f"<r{i}>" for i in range(len(line)))
-            grammar += f"<own> = {runs};\n"
-            grammar += "".join(f"<r{i}> = {_jsgf_token(w)}{f' [<r{i + 1}>]' if i + 1 < len(line) else ''};\n"
-                               for i, w in enumerate(line))
-        return grammar
 
     def accept(self, pcm: bytes) -> Utterance | None:
         """Feed audio of any length; returns an utterance once trailing silence ends one."""
@@ -278,32 +239,16 @@ class PocketsphinxRecognizer:
     def _sentinel_pass(self, free_text: str) -> str | None:
         """Decode the free utterance again with the sentinel grammar; the phrase if it plausibly was one.
 
-        Plausible: the utterance is about as long as the phrase, or somewhat longer and the free-text
-        decoding shares a content word with it (a long sentence forced into a short phrase is not it).
+        Plausible: see assistant/stt/sentinel_rule.py.
         """
         if self._sentinel is None or not self._utt_audio:
             return None
         audio, self._utt_audio = b"".join(self._utt_audio), []
         name, phrases = self._sentinel
-        mean = self._decoder.get_cmn()
-        self._decoder.activate_search(name)
-        try:
-            self._decoder.start_utt()
-            self._decoder.process_raw(audio, False, True)
-            self._decoder.end_utt()
-            hyp = self._decoder.hyp()
-        finally:
-            self._decoder.set_cmn(mean)  # a second look at the same audio does not count it twice
-            self._activate_free()
-        phrase = " ".join((hyp.hypstr if hyp else "").split())
+        phrase = decode_aside(self._decoder, audio, name)
+        self._activate_free()
         seconds = self._last_speech - self._start  # speech only, without pre-roll and trailing silence
-        if phrase not in phrases:
-            return None
-        words = len(phrase.split())
-        if seconds <= SHORT_SLACK_S + SHORT_S_PER_WORD * words:
-            return phrase
-        shared = (set(phrase.split()) & set(free_text.split())) - self._function_words
-        if shared and seconds <= SENTINEL_SLACK_S + SENTINEL_S_PER_WORD * words:
+        if phrase in phrases and plausible(phrase, free_text, seconds, self._function_words):
             return phrase
         return None
 
@@ -312,40 +257,20 @@ class PocketsphinxRecognizer:
         grammar, scored as `_finish` scores; the mean is put back after. None in free text or inside an
         utterance. For the barge-in watcher's later starts, on an engine of their own (the live decoder keeps
         state this cannot restore: assistant/timeout/later_start.py)."""
-        if self._in_utt or self._phrases is None:
-            return None
-        return self._decode_whole(pcm)
+        return self.decode_against(pcm, ())
 
     def decode_against(self, pcm: bytes, words: Sequence[str], ordered: bool = True,
                        mean: Sequence[float] | None = None) -> Utterance | None:
-        """`decode_again` with the words of the line being played as a third alternative (`_grammar`): the phrase
-        must beat them to be heard (assistant/timeout/own_words.py). `mean`: decode as the live decoder did, with
-        its cepstral mean (`cepstral_mean()`) instead of the audio's own. None in free text or in an utterance."""
+        """`decode_again` with the words of the line being played as a third alternative (`jsgf.grammar`): the
+        phrase must beat them to be heard (assistant/timeout/own_words.py). `mean`: decode as the live decoder
+        did, with its cepstral mean (`cepstral_mean()`) instead of the audio's own. None in free text or in an
+        utterance."""
         if self._in_utt or self._phrases is None:
             return None
-        active = self._active
-        self._decoder.activate_search(self._search_for(sorted(self._phrases), words, ordered))
-        try:
-            return self._decode_whole(pcm, mean)
-        finally:
-            if active is not None:
-                self._decoder.activate_search(active)
-
-    def _decode_whole(self, pcm: bytes, live_mean: Sequence[float] | None = None) -> Utterance:
-        assert self._phrases is not None
         self._catch_up_mean()
-        mean = self._decoder.get_cmn()
-        try:
-            if live_mean is not None:
-                self._decoder.set_cmn(",".join(f"{value:.2f}" for value in live_mean))
-            self._decoder.start_utt()
-            # whole: the cepstral mean is this audio's own; with the live mean, streamed as the live decoder did
-            self._decoder.process_raw(pcm, False, live_mean is None)
-            self._decoder.end_utt()
-            hyp = self._decoder.hyp()
-        finally:
-            self._decoder.set_cmn(mean)
-        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+        search = self._search_for(sorted(self._phrases), words, ordered) if words else None
+        heard = decode_aside(self._decoder, pcm, search, back_to=self._active if words else None, mean=mean)
+        text = " ".join(w for w in heard.split() if not w.startswith("<"))
         confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE if text else 0.0
         return Utterance(text=text, confidence=confidence, start=0.0, end=len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH))
 
