@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,12 +73,15 @@ PATHS = ("frontend", "engine")
 
 def settings_of(overrides: list[str]) -> Settings:
     """The shipped defaults with `[frontend]` KEY=VALUE overrides (the user's settings file is not read)."""
-    table: dict[str, str] = {}
+    table: dict[str, object] = {}
     for pair in overrides:
         key, sep, value = pair.partition("=")
         if not sep:
             raise SystemExit(f"--front {pair!r}: write KEY=VALUE, e.g. --front denoised_to_recogniser=true")
-        table[key.strip()] = value.strip()
+        try:  # a TOML value, as in the settings file (true, 3, 0.5, "webrtc"); bare words as text
+            table[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            table[key.strip()] = value.strip()
     try:
         return Settings.model_validate({"frontend": table})
     except ValueError as exc:

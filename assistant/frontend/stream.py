@@ -14,7 +14,7 @@ import threading
 from collections import deque
 from typing import Any
 
-from assistant.audio.base import AudioSource, ListenRequest
+from assistant.audio.base import SAMPLE_RATE, AudioSource, ListenRequest
 from assistant.audio.devices import AudioDeviceError
 from assistant.frontend.base import FrontEnd, Processed
 
@@ -23,6 +23,8 @@ _LOGGER = logging.getLogger(__name__)
 BACKLOG_S = 3.0
 """Seconds of processed audio kept for a listen that starts late (a partner answering as the line ends)."""
 FRAME_S = 0.03
+HALF_SAMPLE_S = 0.5 / SAMPLE_RATE
+"""A frame ending within this of a skip time ended before it (capture times are sums of floats)."""
 IDLE_WAIT_S = 0.005
 """Pause after a read that returned no audio, so a source that returns at once never spins a core."""
 
@@ -97,7 +99,7 @@ class FrontEndStream:
                 self._ready.wait(self.wait_s)
             while self._queue:
                 out, at = self._queue.popleft()
-                if at is None or at + FRAME_S > self._skip_until:
+                if at is None or at + FRAME_S > self._skip_until + HALF_SAMPLE_S:
                     return out
             if self._error is not None:
                 raise self._error
