@@ -13,12 +13,15 @@ tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `
   with the packaged domain-mixed model (assistant/stt/free_lm.py; `safety_spoken_free_lm` names it), whose
   training text leaves out both corpora these lines come from (scripts/build_free_lm.py).
 `run(results)` is called by scripts/bench; `python scripts/bench_safety.py` prints the figures on its own
-(`--typed`: the typed part only, without the slow spoken part).
+(`--typed`: the typed part only, without the slow spoken part; `--verbose`: also the everyday lines each voice split
+stopped on). SAFETY_FREE_DECODE_MS=N hears the spoken lines with `free_decode_after_ms` N (0: decoded after the end
+only), for comparison.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -61,8 +64,9 @@ GOALS = {
 SPOKEN_PER_KIND = 20
 """Danger and everyday lines spoken per voice (each takes a few seconds of decoding)."""
 """Goals shown beside this section's figures by scripts/bench."""
-def run(results: dict, typed_only: bool = False) -> None:
-    """Add the safety figures to `results` (`typed_only`: leave out the spoken part)."""
+def run(results: dict, typed_only: bool = False, verbose: bool = False) -> None:
+    """Add the safety figures to `results` (`typed_only`: leave out the spoken part; `verbose`: list the spoken
+    false stops)."""
     started = time.perf_counter()
     detector = DangerDetector.load(ROOT / "dialogs", PARTNERS)
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
@@ -83,11 +87,12 @@ def run(results: dict, typed_only: bool = False) -> None:
         figures["assess_ms_max"] = round(max(timings), 2)
         results[f"safety_{name}"] = figures
     if not typed_only:
-        spoken(results, detector)
+        spoken(results, detector, verbose)
 
 
-def spoken(results: dict, detector: DangerDetector) -> None:
+def spoken(results: dict, detector: DangerDetector, verbose: bool = False) -> None:
     """The spoken figures (see the module docstring); "absent" without espeak-ng or pocketsphinx."""
+    from assistant.frontend.settings import EndpointSettings
     from assistant.intents import IntentMatcher
     from assistant.interpret import SENTINEL_INTENTS
     from assistant.simulate.voices import VoiceError
@@ -107,16 +112,22 @@ def spoken(results: dict, detector: DangerDetector) -> None:
         return "danger" if matcher.match(text, {"safety"}) == "safety" else detector.assess(text).level
 
     lines = spoken_lines(SPOKEN_PER_KIND)
+    decode_ms = os.environ.get("SAFETY_FREE_DECODE_MS")
+    endpoint = EndpointSettings(free_decode_after_ms=int(decode_ms)) if decode_ms else None
+    results["safety_spoken_free_decode_after_ms"] = (endpoint or EndpointSettings()).free_decode_after_ms
     for name, voice_set in (("held_out", HELD_OUT_VOICES), ("tuned", TUNED_VOICES[:1])):
         try:
-            found = hear_and_judge(PocketsphinxRecognizer, sentinel, judge, lines, voice_set)
+            found = hear_and_judge(PocketsphinxRecognizer, sentinel, judge, lines, voice_set, endpoint)
         except VoiceError as exc:
             results[f"safety_spoken_{name}"] = f"absent ({exc})"
             continue
-        results[f"safety_spoken_{name}"] = vars(found)
+        figures = dict(vars(found))
+        if not verbose:
+            figures.pop("stopped")
+        results[f"safety_spoken_{name}"] = figures
 
 
 if __name__ == "__main__":
     found: dict = {}
-    run(found, typed_only="--typed" in sys.argv[1:])
+    run(found, typed_only="--typed" in sys.argv[1:], verbose="--verbose" in sys.argv[1:])
     print(json.dumps(found, indent=2))

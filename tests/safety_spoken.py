@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from danger_corpus import TUNING, TUNING2, read_corpus
 
 from assistant.audio.base import ListenRequest
 from assistant.audio.sources import ScriptedSource
 from assistant.clock import VirtualClock
+from assistant.frontend import FrontEndSettings, SpeechGate, build_front_end
+from assistant.frontend.settings import EndpointSettings
 from assistant.listener import Listener
 from assistant.simulate import voices
 
@@ -33,6 +35,8 @@ class SpokenResult:
     false_stop_pct: float
     false_ambiguous_pct: float
     lines: int
+    stopped: list[str] = field(default_factory=list)
+    """The everyday lines answered danger, as "voice: line -> heard"."""
 
 
 def spoken_lines(per_kind: int, seed: int = 12) -> dict[str, list[str]]:
@@ -48,23 +52,28 @@ def spoken_lines(per_kind: int, seed: int = 12) -> dict[str, list[str]]:
 
 def hear_and_judge(recognizer_factory: Callable[[], object], sentinel: Sequence[str],
                    level_of: Callable[[str], str], lines: dict[str, list[str]],
-                   voice_set: Sequence[tuple[str, int, int]]) -> SpokenResult:
-    """Speak every line in every voice of `voice_set`, hear it in a free-text state, judge the transcript."""
+                   voice_set: Sequence[tuple[str, int, int]], endpoint: EndpointSettings | None = None) -> SpokenResult:
+    """Speak every line in every voice of `voice_set`, hear it in a free-text state, judge the transcript;
+    `endpoint`: the endpointer's settings (default: the shipped ones)."""
     clock = VirtualClock()
     source = ScriptedSource(clock=clock)
-    listener = Listener(source, recognizer_factory(), clock)  # type: ignore[arg-type]
+    gate = SpeechGate(build_front_end(FrontEndSettings(echo="none")), endpoint or EndpointSettings())
+    listener = Listener(source, recognizer_factory(), clock, gate=gate)  # type: ignore[arg-type]
     request = ListenRequest(kind="free", step="bench.safety", phrases=(), sentinel=tuple(sentinel))
     levels: dict[str, list[str]] = {"danger": [], "everyday": []}
+    stopped = []
     for voice, pitch, rate in voice_set:
         for kind, texts in lines.items():
             for text in texts:
                 source.push(voices.speak(text, voice=voice, rate=rate, pitch=pitch))
                 heard = listener.listen(request)
                 levels[kind].append(level_of(heard.utterance.text) if heard else "none")
+                if kind == "everyday" and levels[kind][-1] == "danger":
+                    stopped.append(f"{voice}: {text} -> {heard.utterance.text if heard else ''}")
 
     def share(kind: str, wanted: set[str]) -> float:
         found = levels[kind]
         return round(100.0 * sum(level in wanted for level in found) / len(found), 1) if found else 0.0
 
     return SpokenResult(share("danger", {"danger", "ambiguous"}), share("everyday", {"danger"}),
-                        share("everyday", {"ambiguous"}), sum(len(found) for found in levels.values()))
+                        share("everyday", {"ambiguous"}), sum(len(found) for found in levels.values()), stopped)

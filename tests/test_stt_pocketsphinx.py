@@ -7,6 +7,7 @@ from speech_fixtures import synthesize, transcribe
 
 from assistant.audio.convert import silence
 from assistant.intents import IntentMatcher
+from assistant.simulate.voices import speak
 from assistant.stt.pocketsphinx_engine import PhraseError, PocketsphinxRecognizer
 
 MATCHER = IntentMatcher.load()
@@ -97,3 +98,20 @@ def test_the_sentinel_second_look_leaves_the_cepstral_mean_as_one_look_does():
     assert [u.text for u in transcribe(watched, pcm)] == heard
     assert watched.cepstral_mean() == pytest.approx(plain.cepstral_mean())
     assert plain.cepstral_mean() != PocketsphinxRecognizer().cepstral_mean()
+
+
+def test_an_answer_ended_early_is_heard_and_leaves_the_state_as_one_ended_after_its_hang_over():
+    """`finish_early` 300 ms into the silence after each answer, then the end: the same words and sentinel verdict
+    as ending it only then, and the next answer starts from the same cepstral mean (the one-word grammar took the
+    frames between, so the sentinel pass saw the same audio from the same state)."""
+    sentinel = MATCHER.phrases_for(["time_out", "safety"])
+    after_end, early = PocketsphinxRecognizer(), PocketsphinxRecognizer()
+    for recognizer in (after_end, early):
+        recognizer.set_phrases(None, sentinel=sentinel)
+    for text in ("we cooked dinner together", "he is hurting me", "she controls the tv remote"):
+        speech, rest = speak(text, voice="en-gb-scotland", tail_s=0.0), silence(1.0)
+        heard = transcribe(after_end, speech + rest)
+        assert [u for u in (early.accept(speech), early.accept(rest[:9600])) if u] == []  # 300 ms of silence
+        assert early.finish_early() is not None
+        assert transcribe(early, rest[9600:]) == heard
+        assert early.cepstral_mean() == pytest.approx(after_end.cepstral_mean(), abs=1e-3)

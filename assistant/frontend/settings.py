@@ -26,11 +26,13 @@ class EndpointSettings(Table, frozen=True):
     free_hangover_ms: int = 600
     """Silence that ends a free answer (people pause between clauses)."""
     free_decode_after_ms: int = 300
-    """Silence inside a free answer after which the recogniser decodes the answer as it stands, while the
-    hang-over still runs (redone from the start if speech resumes, once per answer; engines that cannot:
-    ignored); 0: off. The shortest pause (30 ms steps) after which no free answer of the hearing corpus's tuning
-    half resumed, clean and in pink noise at 10 dB (scripts/free_decode_pauses.py; babble resumes: once-per-answer
-    bound). Felt free-answer latency p50 713/713/876 -> 490/484/502 ms (scripts/bench_turn.py, load 2-5)."""
+    """Silence inside a free answer after which the recogniser decodes the answer's free text as it stands, while
+    the hang-over still runs (redone from the start if speech resumes, once per answer; the sentinel pass still
+    runs after the end; engines that cannot: ignored); 0: off. The shortest pause (30 ms steps) after which no free
+    answer of the hearing corpus's tuning half resumed, clean and in pink noise at 10 dB
+    (scripts/free_decode_pauses.py; babble resumes: once-per-answer bound). Felt free-answer latency p50
+    (scripts/bench_turn.py, load 0.4-3): 548/552/591 ms (min/median/max of 4 runs; 675 ms with 0); spoken safety
+    as with 0 (scripts/bench_safety.py: the same lines stopped)."""
     early_hangover_ms: int = 0
     """Silence that ends a closed step's answer early when the grammar's best hypothesis is a complete listed
     phrase whose listed continuations mean nothing else (assistant/stt/complete.py); 0 (the default) turns it

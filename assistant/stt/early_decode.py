@@ -1,6 +1,12 @@
 """A pocketsphinx utterance decoded before its end is decided, and what taking it back or settling it needs
-(the Listener's `free_decode_after_ms`: the end-of-utterance passes run while the partner's pause is still only a
-pause)."""
+(the Listener's `free_decode_after_ms`: the free-text passes run while the partner's pause is still only a pause).
+
+Only the free-text search ends early. The decoder then starts another utterance through a one-word grammar and is fed
+every frame heard since, so the cepstral mean and the front end's noise estimate (both carried across utterances,
+moved by the audio whatever the search) go on as if the utterance had not ended: at the end the sentinel pass runs on
+the same audio, from the same state, as a decode after the end runs it (assistant/stt/pocketsphinx_engine.py). Only
+the two frames that straddle the early end are computed apart: in silence, the mean after the answer matched a
+continuous decode's to six digits."""
 
 from __future__ import annotations
 
@@ -11,8 +17,8 @@ from pocketsphinx import Decoder
 
 from assistant.stt.base import Utterance
 
-REPLAY_SEARCH = "replay"
-"""A one-word grammar: the cheapest search to run audio through when only the cepstral mean it leaves matters."""
+HOLD_SEARCH = "hold"
+"""A one-word grammar: the cheapest search to run audio through when only the state it leaves matters."""
 
 
 @dataclass
@@ -20,13 +26,13 @@ class EarlyDecode:
     """An utterance decoded early, with the audio and mean to decode it again."""
 
     result: Utterance
+    """The free-text words, before the sentinel pass (which runs at the end)."""
     fed: list[bytes]
     """The chunks the decoder was given, as given (the live cepstral mean moves at chunk ends)."""
-    sentinel_audio: list[bytes]
     mean: str
     """The cepstral mean the utterance started from."""
     held: list[bytes] = field(default_factory=list)
-    """Frames heard since, not decoded (decoded after the others if speech resumes, dropped at the end)."""
+    """Frames heard since, fed to the one-word grammar only (to free text again if speech resumes)."""
 
 
 def decode_from(decoder: Decoder, mean: str, chunks: Iterable[bytes]) -> None:
@@ -37,24 +43,15 @@ def decode_from(decoder: Decoder, mean: str, chunks: Iterable[bytes]) -> None:
         decoder.process_raw(pcm, False, False)
 
 
-def catch_up_mean(decoder: Decoder, early: EarlyDecode, word: str, active: str | None) -> None:
-    """Leave the cepstral mean where decoding the held frames too would have left it, so the next utterance starts
-    from the same mean either way: the utterance's chunks again from the mean it started with, through a one-word
-    grammar of `word` (the mean moves with the audio, not with the search); `active` is the search to go back to.
-    The engine calls this when the mean is next needed, not between the end and the reply."""
+def hold(decoder: Decoder, word: str) -> None:
+    """After an early end: start an utterance through a one-word grammar of `word`, for the frames that follow (the
+    caller ends it and activates its own search again)."""
     try:
-        decoder.activate_search(REPLAY_SEARCH)
+        decoder.activate_search(HOLD_SEARCH)
     except (KeyError, RuntimeError):
-        decoder.add_jsgf_string(REPLAY_SEARCH, f"#JSGF V1.0;\ngrammar replay;\npublic <w> = {word};\n")
-        decoder.activate_search(REPLAY_SEARCH)
-    try:
-        decode_from(decoder, early.mean, [*early.fed, *early.held])
-        decoder.end_utt()
-        decoder.get_cmn(update=True)  # settled, as at the end of every utterance
-        decoder.set_cmn(decoder.get_cmn())  # as the sentinel pass leaves it
-    finally:
-        if active is not None:
-            decoder.activate_search(active)
+        decoder.add_jsgf_string(HOLD_SEARCH, f"#JSGF V1.0;\ngrammar hold;\npublic <w> = {word};\n")
+        decoder.activate_search(HOLD_SEARCH)
+    decoder.start_utt()
 
 
 def decode_aside(decoder: Decoder, pcm: bytes, search: str | None = None, back_to: str | None = None,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pocketsphinx import Decoder, Vad
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.stt.base import Utterance, feed_frames
-from assistant.stt.early_decode import EarlyDecode, catch_up_mean, decode_aside, decode_from
+from assistant.stt.early_decode import EarlyDecode, decode_aside, decode_from, hold
 from assistant.stt.free_lm import free_text_lm
 from assistant.stt.jsgf import PhraseError, grammar
 from assistant.stt.sentinel_rule import FUNCTION_WORDS, plausible
@@ -68,7 +69,6 @@ class PocketsphinxRecognizer:
         self._fed: list[bytes] = []
         self._utt_mean = ""
         self._early: EarlyDecode | None = None
-        self._replay: EarlyDecode | None = None
         self._chunker = Rechunker(self._frame_bytes)
         self._frames_fed = 0
         self._preroll: deque[bytes] = deque(maxlen=max(START_FRAMES, round(PREROLL_S / self._frame_s)))
@@ -143,7 +143,6 @@ class PocketsphinxRecognizer:
                 self._last_speech = now
                 if self._active is None:  # nothing chosen yet: free text, as pocketsphinx itself defaults
                     self._activate_free()
-                self._catch_up_mean()
                 self._utt_mean = self._decoder.get_cmn()
                 self._decoder.start_utt()
                 self._fed = []
@@ -158,49 +157,51 @@ class PocketsphinxRecognizer:
         return self._finish() if self._silence_run >= self._end_frames else None
 
     def _decode(self, pcm: bytes) -> None:
-        """Hand `pcm` to the decoder (and keep it for the sentinel pass); held instead after `finish_early`."""
-        if self._early is not None:
-            self._early.held.append(pcm)
-            return
+        """Hand `pcm` to the decoder, kept for a decode again and the sentinel pass (held after `finish_early`)."""
         self._decoder.process_raw(pcm, False, False)
-        self._fed.append(pcm)
+        (self._early.held if self._early is not None else self._fed).append(pcm)
         if self._sentinel is not None:
             self._utt_audio.append(pcm)
 
     def finish_early(self) -> Utterance | None:
-        """Decode the current utterance as if it ended now (the listener's hang-over still runs): the passes at
-        its end run while the partner is silent instead of after the end is decided. Later frames are held
-        undecoded: `flush()` returns this utterance (the held frames dropped), `take_back()` goes on with it.
-        None outside an utterance or when already done."""
+        """End the utterance's free-text search now (fwdflat runs while the listener's hang-over does); the decoder
+        goes on through a one-word grammar (early_decode.py) until `flush()` (the sentinel pass, as after the end)
+        or `take_back()`. None outside an utterance or when already done."""
         if not self._in_utt or self._early is not None:
             return None
-        fed, sentinel_audio, mean = self._fed, list(self._utt_audio), self._utt_mean
-        result = self._finish()
-        self._early = EarlyDecode(result, fed, sentinel_audio, mean)
-        self._in_utt = True  # still in the utterance: its frames are counted and held
-        return result
+        self._decoder.end_utt()
+        self._early = EarlyDecode(self._scored(), self._fed, self._utt_mean)
+        hold(self._decoder, self._garbage[0])
+        return self._early.result
 
     def take_back(self) -> None:
-        """Speech resumed after `finish_early`: decode the utterance again from its start, chunk by chunk from
-        the mean it started with, then the held frames, and go on as if it had never been ended."""
+        """Speech resumed after `finish_early`: decode the utterance so far again (its chunks, from its mean)."""
         early, self._early = self._early, None
         if early is None:
             return
-        decode_from(self._decoder, early.mean, early.fed)
-        self._fed, self._utt_audio = early.fed, early.sentinel_audio
-        for pcm in early.held:
-            self._decode(pcm)
+        self._decoder.end_utt()
+        self._reactivate()
+        self._fed = [*early.fed, *early.held]
+        decode_from(self._decoder, early.mean, self._fed)
 
     def _finish(self) -> Utterance:
-        if self._early is not None:  # decoded already; what was held since is silence that ended it
-            early, self._early = self._early, None
-            self._in_utt, self._speech_run = False, 0
-            self._replay = early
-            return early.result
+        early, self._early = self._early, None
         self._decoder.end_utt()
         self._in_utt, self._speech_run = False, 0
-        hyp = self._decoder.hyp()
+        if early is None:
+            result = self._scored()
+        else:  # free text decoded already; the one-word grammar took the frames since
+            result = replace(early.result, end=round(self._last_speech, 3))
+            self._reactivate()
         self._settle_cepstral_mean()
+        spotted = self._sentinel_pass(result.text)
+        if spotted is not None:
+            result = replace(result, text=spotted, confidence=COMMAND_CONFIDENCE)
+        return result
+
+    def _scored(self) -> Utterance:
+        """The utterance just ended, with the fixed confidence of its words."""
+        hyp = self._decoder.hyp()
         text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
         if not text:
             confidence = 0.0
@@ -208,17 +209,13 @@ class PocketsphinxRecognizer:
             confidence = FREE_CONFIDENCE
         else:
             confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
-        spotted = self._sentinel_pass(text)
-        if spotted is not None:
-            text, confidence = spotted, COMMAND_CONFIDENCE
         return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
                          end=round(self._last_speech, 3))
 
-    def _catch_up_mean(self) -> None:
-        """After an early decode, the cepstral mean as a decode after the end would have left it (early_decode.py)."""
-        if self._replay is not None:
-            replay, self._replay = self._replay, None
-            catch_up_mean(self._decoder, replay, self._garbage[0], self._active)
+    def _reactivate(self) -> None:
+        """The chosen search again after the one-word grammar."""
+        if self._active is not None:
+            self._decoder.activate_search(self._active)
 
     def _settle_cepstral_mean(self) -> None:
         """Bring the cepstral mean up to date at the end of every utterance.
@@ -233,7 +230,6 @@ class PocketsphinxRecognizer:
 
     def cepstral_mean(self) -> tuple[float, ...]:
         """The mean the next utterance is normalised with (what the speech so far adapted it to)."""
-        self._catch_up_mean()
         return tuple(float(value) for value in self._decoder.get_cmn().split(","))
 
     def _sentinel_pass(self, free_text: str) -> str | None:
@@ -267,7 +263,6 @@ class PocketsphinxRecognizer:
         utterance."""
         if self._in_utt or self._phrases is None:
             return None
-        self._catch_up_mean()
         search = self._search_for(sorted(self._phrases), words, ordered) if words else None
         heard = decode_aside(self._decoder, pcm, search, back_to=self._active if words else None, mean=mean)
         text = " ".join(w for w in heard.split() if not w.startswith("<"))
@@ -292,9 +287,11 @@ class PocketsphinxRecognizer:
 
     def reset(self) -> None:
         """Drop the current utterance; the stream clock keeps running."""
-        if self._in_utt and self._early is None:
+        if self._in_utt:
             self._decoder.end_utt()
-        self._early = None
+        if self._early is not None:
+            self._early = None
+            self._reactivate()
         self._in_utt, self._speech_run, self._silence_run = False, 0, 0
         self._preroll.clear()
         self._chunker.clear()
