@@ -252,13 +252,12 @@ def summarise(repeats: list[list[Turn]], category: str) -> dict[str, object]:
 
 def run(results: dict) -> None:
     settings = Settings(speech=SpeechSettings(engine="pocketsphinx"))
-    early_ms = os.environ.get("TURN_EARLY_MS")  # compare: TURN_EARLY_MS=0 turns the early end off
-    if early_ms is not None:
-        endpoint = settings.frontend.endpoint.model_copy(update={"early_hangover_ms": int(early_ms)})
-        settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
-    decode_ms = os.environ.get("TURN_FREE_DECODE_MS")  # compare: TURN_FREE_DECODE_MS=0 decodes after the end only
-    if decode_ms is not None:
-        endpoint = settings.frontend.endpoint.model_copy(update={"free_decode_after_ms": int(decode_ms)})
+    # compare: TURN_EARLY_MS=0 turns the early end off, TURN_FREE_DECODE_MS=0 decodes free answers after the end only
+    changes = {name: int(value) for name, variable in (("early_hangover_ms", "TURN_EARLY_MS"),
+                                                       ("free_decode_after_ms", "TURN_FREE_DECODE_MS"))
+               if (value := os.environ.get(variable)) is not None}
+    if changes:
+        endpoint = settings.frontend.endpoint.model_copy(update=changes)
         settings = settings.model_copy(update={"frontend": settings.frontend.model_copy(update={"endpoint": endpoint})})
     counts = {"early_decodes": 0, "taken_back": 0}
     library = DialogLibrary.load(seed=0)

@@ -56,13 +56,18 @@ def _records(store: Path, kind: type) -> list:
         return [r for r in opened.query(kind) if isinstance(r, kind)]
 
 
-def test_clear_danger_over_our_voice_is_asked_about_and_yes_gives_the_resources(tmp_path: Path) -> None:
-    result, store = _run(tmp_path, "i want to die", "yes")
+def _asked_about(result: SimulationResult) -> tuple[list[str], int]:
+    """The dialog ids said and where the calm question is, once the one barge-in was heard as danger to ask about."""
     assert result.conversation is not None
     (event,) = result.conversation.barge_in.events
     assert (event.intent, event.danger) == ("safety", "ambiguous")
     ids = result.transcript.said()
-    at = ids.index("safety.check_question")
+    return ids, ids.index("safety.check_question")
+
+
+def test_clear_danger_over_our_voice_is_asked_about_and_yes_gives_the_resources(tmp_path: Path) -> None:
+    result, store = _run(tmp_path, "i want to die", "yes")
+    ids, at = _asked_about(result)
     assert ids[at - 1] == "checkin.boundaries" and "safety.message" in ids[at + 1:]
     assert result.final_state == "safety"
     assert len(_records(store, SafetyEvent)) == 1
@@ -70,11 +75,7 @@ def test_clear_danger_over_our_voice_is_asked_about_and_yes_gives_the_resources(
 
 def test_an_ambiguous_phrase_over_our_voice_answered_no_goes_on_and_keeps_nothing(tmp_path: Path) -> None:
     result, store = _run(tmp_path, "i'm scared of him", "no")
-    assert result.conversation is not None
-    (event,) = result.conversation.barge_in.events
-    assert (event.intent, event.danger) == ("safety", "ambiguous")
-    ids = result.transcript.said()
-    at = ids.index("safety.check_question")
+    ids, at = _asked_about(result)
     assert ids[at + 1:at + 3] == ["safety.check_continue", "checkin.boundaries"]  # the cut step, said again
     assert "safety.message" not in ids and result.final_state == "completed"
     assert not _records(store, SafetyEvent) and _records(store, StepAnswer)

@@ -39,6 +39,11 @@ FREE_SEARCH = "free"
 """The free-text search: its language model (assistant/stt/free_lm.py) is loaded on the first free listen."""
 
 
+def _words(hypothesis: str) -> str:
+    """A hypothesis's words without fillers (`<sil>`, `<s>`)."""
+    return " ".join(w for w in hypothesis.split() if not w.startswith("<"))
+
+
 class PocketsphinxRecognizer:
     """Streaming pocketsphinx recogniser with its own VAD endpointing (trailing silence)."""
 
@@ -202,15 +207,17 @@ class PocketsphinxRecognizer:
     def _scored(self) -> Utterance:
         """The utterance just ended, with the fixed confidence of its words."""
         hyp = self._decoder.hyp()
-        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
-        if not text:
-            confidence = 0.0
-        elif self._phrases is None:
-            confidence = FREE_CONFIDENCE
-        else:
-            confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
-        return Utterance(text=text, confidence=confidence, start=round(self._start, 3),
+        text = _words(hyp.hypstr if hyp else "")
+        return Utterance(text=text, confidence=self._confidence(text), start=round(self._start, 3),
                          end=round(self._last_speech, 3))
+
+    def _confidence(self, text: str) -> float:
+        """The fixed confidence of `text` heard with the active search (see COMMAND_CONFIDENCE)."""
+        if not text:
+            return 0.0
+        if self._phrases is None:
+            return FREE_CONFIDENCE
+        return COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE
 
     def _reactivate(self) -> None:
         """The chosen search again after the one-word grammar."""
@@ -265,9 +272,9 @@ class PocketsphinxRecognizer:
             return None
         search = self._search_for(sorted(self._phrases), words, ordered) if words else None
         heard = decode_aside(self._decoder, pcm, search, back_to=self._active if words else None, mean=mean)
-        text = " ".join(w for w in heard.split() if not w.startswith("<"))
-        confidence = COMMAND_CONFIDENCE if text in self._phrases else GARBAGE_CONFIDENCE if text else 0.0
-        return Utterance(text=text, confidence=confidence, start=0.0, end=len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH))
+        text = _words(heard)
+        return Utterance(text=text, confidence=self._confidence(text), start=0.0,
+                         end=len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH))
 
     def partial(self) -> str:
         """Words of the best hypothesis so far."""
