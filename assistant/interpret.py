@@ -12,13 +12,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant import paths
 from assistant.acceptance import AcceptancePolicy
 from assistant.blame import BlameCheck
 from assistant.command_phrase import stands_as_command
 from assistant.danger_check import Assessment, DangerCheck, PhraseDangerCheck
 from assistant.dialog.activity import Answer
 from assistant.dialog.schema import Step
-from assistant import paths
 from assistant.intents import CONTAINED_INTENTS, IntentMatcher, normalise, rating
 from assistant.listening import Heard
 from assistant.paraphrase import Paraphrases, wording
