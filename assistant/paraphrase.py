@@ -106,6 +106,17 @@ class Paraphrases:
 
     def match(self, text: str, allowed: Collection[str] | None = None) -> str | None:
         """The one intent (of `allowed`, default all) `text` paraphrases, else None."""
+        best = self._matches(text, allowed)
+        longest = max(best.values(), default=0)
+        found = [name for name, size in best.items() if size == longest]
+        return found[0] if len(found) == 1 else None
+
+    def worded(self, text: str) -> bool:
+        """True when `text` paraphrases at least one phrasing (which one may be ambiguous)."""
+        return bool(self._matches(text, None))
+
+    def _matches(self, text: str, allowed: Collection[str] | None) -> dict[str, int]:
+        """Intent -> the length of its longest phrasing `text` paraphrases."""
         tokens = self.words.tokens(text)
         canon = [c for _, c in tokens]
         best: dict[str, int] = {}
@@ -117,11 +128,7 @@ class Paraphrases:
                         [w for w, _ in tokens[:span[0]]], " ".join(w for w, _ in tokens[span[-1] + 1:]))):
                     best[name] = len(phrasing)
                     break
-        if not best:
-            return None
-        longest = max(best.values())
-        found = [name for name, size in best.items() if size == longest]
-        return found[0] if len(found) == 1 else None
+        return best
 
     def _fits(self, name: str, canon: list[str], span: tuple[int, ...]) -> bool:
         """Every word outside `span` is a function word (not a negator) or one of the intent's own words."""

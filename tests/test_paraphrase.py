@@ -13,6 +13,7 @@ from assistant.interpret import GLOBAL_COMMANDS
 from assistant.listening import Heard
 from assistant.paraphrase import Paraphrases, Wording
 from assistant.stt.base import Utterance
+from assistant.stt.wyoming_engine import WyomingRecognizer
 from assistant.timeout.bargein import BARGE_IN_INTENTS
 
 INTERPRETER = pipeline.interpreter()
@@ -101,3 +102,14 @@ def test_a_bad_paraphrases_file_names_file_and_field(tmp_path: Path) -> None:
     path.write_text("function_words: a\nnegators: [not]\n", encoding="utf-8")
     with pytest.raises(IntentError, match="paraphrases.yaml: function_words: expected a non-empty list"):
         Wording.load(path)
+
+
+def test_a_wyoming_transcript_that_paraphrases_a_listed_phrase_counts_as_heard() -> None:
+    engine = WyomingRecognizer("tcp://127.0.0.1:9")  # no connection: only the transcript's reading is tested
+    engine.set_phrases(INTERPRETER.phrases_for(BARGE_IN_INTENTS))
+    worded = engine._utterance("Can we take a time out?")
+    assert (worded.text, worded.confidence) == ("can we take a time out", 1.0)
+    assert INTERPRETER.decide_under_voice(Heard(worded, 0.0, 0.0), "barge_in", BARGE_IN_INTENTS).intent == "time_out"
+    for everyday in ("time out for the kids", "take the bins out", "don't stop"):
+        assert engine._utterance(everyday).confidence == 0.0, everyday
+    assert engine._utterance("time out").text == "time out"  # a listed phrase as before
