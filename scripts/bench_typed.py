@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Typed-text hearing bench: every corpus item of one half as the exact transcript, through the interpreter.
 
-Usage: scripts/bench_typed.py [--split tuning|held_out] [--verbose]
+Usage: scripts/bench_typed.py [--split tuning|held_out] [--verbose]   (or scripts/bench --only typed: held-out)
 
 Each item of tests/corpus/hearing.yaml (listed phrasings, paraphrases, ratings, ordinary sentences, free answers
 with time out / safety said inside) is handed, as a transcript at confidence 1.0 (what typed text, a Wyoming
@@ -47,6 +47,8 @@ from assistant.schedule.companion import COMMAND_INTENTS, INVITE_INTENTS  # noqa
 from assistant.stt.base import Utterance  # noqa: E402
 from assistant.timeout.bargein import BARGE_IN_INTENTS  # noqa: E402
 
+GOALS = {"typed.held_out.ordinary taken": ("<=", 0.05), "typed.held_out.paraphrases understood": (">=", 0.95)}
+"""Goals shown beside this section's figures by scripts/bench."""
 EXTRA_KINDS = {"idle": ("resume", "time_out", "help"), "invite": ("later",)}
 """Listening contexts the audio corpus does not have: the idle companion and a scheduled invitation."""
 
@@ -100,7 +102,7 @@ def corpus_items(split: str) -> list[Item]:
     return found
 
 
-def run(split: str, verbose: bool = False) -> dict[str, Counter[str]]:
+def run_split(split: str, verbose: bool = False) -> dict[str, Counter[str]]:
     """Counts per kind: right, wrong, missed (positives by source), taken (ordinary), n."""
     interpreter = pipeline.interpreter()
     hear = listeners(interpreter)
@@ -148,13 +150,19 @@ def net(counts: dict[str, Counter[str]]) -> int:
     return of("right") - of("wrong") - 2 * of("taken")
 
 
+def run(section: dict[str, object]) -> None:
+    """Entry point for scripts/bench's section loader: the held-out half's headline shares."""
+    figures = summary(run_split("held_out"))
+    section["typed"] = {"held_out": {name: round(hits / n, 3) if n else None for name, (hits, n) in figures.items()}}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run from the command line."""
     parse = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parse.add_argument("--split", default="tuning", choices=("tuning", "held_out"))
     parse.add_argument("--verbose", action="store_true", help="list every miss, wrong intent and ordinary taken")
     args = parse.parse_args(argv)
-    counts = run(args.split, args.verbose)
+    counts = run_split(args.split, args.verbose)
     print(f"typed transcripts, {args.split} half (load {os.getloadavg()[0]:.1f})")
     for kind, tally in counts.items():
         print(f"  {kind:8s} " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
