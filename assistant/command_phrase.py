@@ -32,7 +32,7 @@ ATTACHES_ON_THE_RIGHT = frozenset({
     "by", "to", "is", "was", "has", "had", "were", "are", "went", "felt", "seems", "seemed", "helped",
     "worked", "did", "does"})
 """Prepositions and verbs of which the phrase is the subject: after the phrase, they make it a noun."""
-_DURATION = re.compile(
+DURATION = re.compile(
     r"^(?:for|in) (?:a|an|one|two|three|four|five|ten|fifteen|twenty|thirty|half|few|couple|some|\d+)"
     r"(?: (?:of|an|a|few|couple|more))* (?:minute|minutes|min|mins|moment|moments|bit|while|second|seconds|sec"
     r"|hour|hours)\b")
@@ -49,10 +49,15 @@ def stands_as_command(text: str, phrasings: Iterable[str]) -> bool:
             while start >= 0:
                 before = padded[:start].split()
                 after = padded[start + len(phrasing) + 2:].strip()
-                if _free_on_the_left(before) and _closed_on_the_right(after):
+                if stands_in_sentence(before, after):
                     return True
                 start = padded.find(f" {phrasing} ", start + 1)
     return False
+
+
+def stands_in_sentence(before: list[str], after: str) -> bool:
+    """True when a command phrase with words `before` it and text `after` it is not tied into a noun phrase."""
+    return _free_on_the_left(before) and _closed_on_the_right(after)
 
 
 def _words(text: str) -> str:
@@ -68,6 +73,6 @@ def _free_on_the_left(before: list[str]) -> bool:
 
 
 def _closed_on_the_right(after: str) -> bool:
-    if not after or _DURATION.match(after) is not None:
+    if not after or DURATION.match(after) is not None:
         return True
     return after.split()[0] not in ATTACHES_ON_THE_RIGHT

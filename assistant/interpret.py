@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant import paths
 from assistant.acceptance import AcceptancePolicy
 from assistant.blame import BlameCheck
 from assistant.command_phrase import stands_as_command
@@ -20,6 +21,7 @@ from assistant.dialog.activity import Answer
 from assistant.dialog.schema import Step
 from assistant.intents import CONTAINED_INTENTS, IntentMatcher, normalise, rating
 from assistant.listening import Heard
+from assistant.paraphrase import Paraphrases, wording
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,6 +87,20 @@ class Interpreter:
         self.danger: DangerCheck = danger or PhraseDangerCheck(matcher)
         self.blame = blame or BlameCheck.load()
         """Tags a free answer whose wording blames (Answer.key "blame")."""
+        self.paraphrases = self._paraphrases(matcher.intents)
+        """Commands worded otherwise than listed (typed text, Wyoming, free decoding); None: listed only."""
+
+    @staticmethod
+    def _paraphrases(intents: Mapping[str, Collection[str]]) -> Paraphrases | None:
+        words = wording(paths.dialogs_dir())
+        return Paraphrases({name: list(p) for name, p in intents.items()}, words) if words else None
+
+    def _paraphrased(self, text: str, intents: Collection[str] | Mapping[str, Collection[str]]) -> str | None:
+        """The intent (or named option) `text` paraphrases among `intents`, else None."""
+        if isinstance(intents, Mapping):
+            words = self.paraphrases.words if self.paraphrases else None
+            return Paraphrases({k: list(v) for k, v in intents.items()}, words).match(text) if words else None
+        return self.paraphrases.match(text, set(intents)) if self.paraphrases else None
 
     def learn(self, vocabulary: IntentMatcher) -> None:
         """Also understand `vocabulary`'s intents (e.g. the companion's activation phrases); idempotent.
@@ -93,6 +109,7 @@ class Interpreter:
         if new:
             self.matcher = IntentMatcher({**{n: list(p) for n, p in self.matcher.intents.items()}, **new},
                                          f"{self.matcher.source} + {vocabulary.source}")
+            self.paraphrases = self._paraphrases(self.matcher.intents)
 
     # -- phrases for the recogniser ----------------------------------------------------------------
     def phrases_for(self, intents: Collection[str], extra: Collection[str] = ()) -> tuple[str, ...]:
@@ -117,12 +134,13 @@ class Interpreter:
 
     # -- meaning -----------------------------------------------------------------------------------
     def decide(self, heard: Heard | None, kind: str, intents: Collection[str],
-               options: Mapping[str, Collection[str]] | None = None) -> Decision:
+               options: Mapping[str, Collection[str]] | None = None, paraphrase: bool = True) -> Decision:
         """Which of `intents` an utterance heard while listening for `kind` means.
 
         Danger (DangerCheck) always wins, at any confidence; otherwise the intent must be among `intents`
         and its confidence reach the policy's threshold for `kind`. `options`: named choices whose phrasings
-        must match the whole utterance (the choice's name is the intent).
+        must match the whole utterance (the choice's name is the intent). `paraphrase`: when nothing listed
+        matches, also a paraphrase of an intent, then of an option (assistant/paraphrase.py).
         """
         if heard is None or not heard.utterance.text.strip():
             return Decision(None, heard, "silence")
@@ -137,6 +155,10 @@ class Interpreter:
             said = normalise(text)
             intent = next((name for name, phrasings in options.items()
                            if said in {normalise(p) for p in phrasings}), None)
+        if intent is None and paraphrase:
+            intent = self._paraphrased(text, [n for n in intents if n != "safety"])
+            if intent is None and options:
+                intent = self._paraphrased(text, options)
         if intent is None or intent == "safety":  # the DangerCheck, not a phrase list, decides safety
             return Decision(None, heard, "no_match", danger)
         if not self.policy.accepts(kind, confidence, intent):
@@ -161,10 +183,14 @@ class Interpreter:
         if heard is None:
             return Event("silence")
         kind = step.listen
-        command = self.decide(heard, kind, GLOBAL_COMMANDS)
+        command = self.decide(heard, kind, GLOBAL_COMMANDS, paraphrase=kind == "free")
         if command.intent is not None:
             return Event(command.intent, intent=command.intent, danger=command.danger)
         event = self._answer(heard, step, duration_s)
+        if event.trigger == "no_match" and command.reason == "no_match":  # listed answers before paraphrases
+            intent = self._paraphrased(heard.utterance.text, [n for n in GLOBAL_COMMANDS if n != "safety"])
+            if intent is not None and self.policy.accepts(kind, heard.utterance.confidence, intent):
+                return Event(intent, intent=intent, danger=command.danger)
         return Event(event.trigger, event.answer, event.intent, command.danger)
 
     def _answer(self, heard: Heard, step: Step, duration_s: float) -> Event:
@@ -182,11 +208,14 @@ class Interpreter:
                 return Event("answer", Answer(intent="rating", rating=value, duration_s=duration_s), "rating")
         elif step.listen == "choice":
             said = normalise(text)
-            for option, phrasings in step.options.items():
-                if said in {normalise(p) for p in phrasings}:
-                    return Event("answer", Answer(key=option, intent=option, duration_s=duration_s), option)
+            option = next((option for option, phrasings in step.options.items()
+                           if said in {normalise(p) for p in phrasings}), None) or self._paraphrased(
+                text, step.options)
+            if option is not None:
+                return Event("answer", Answer(key=option, intent=option, duration_s=duration_s), option)
         else:
-            intent = self.matcher.match(text, set(KIND_INTENTS.get(step.listen, ())))
+            listened = KIND_INTENTS.get(step.listen, ())
+            intent = self.matcher.match(text, set(listened)) or self._paraphrased(text, listened)
             if intent is not None and intent != "safety":
                 return Event("answer", Answer(key=intent, intent=intent, duration_s=duration_s), intent)
         return Event("no_match")

@@ -143,13 +143,25 @@ def _check_intents(path: Path) -> list[str]:
     return []
 
 
+def _check_paraphrases(path: Path) -> list[str]:
+    from assistant.intents import IntentError
+    from assistant.paraphrase import Wording
+
+    try:
+        Wording.load(path)
+    except IntentError as exc:
+        return [str(exc)]
+    return []
+
+
 def _check_safety_lexicon(path: Path) -> list[str]:
     from assistant.danger.check import check_safety
 
     return check_safety(path.parent)
 
 
-OTHER_CHECKS = {"commands.yaml": _check_intents, "safety_lexicon.yaml": _check_safety_lexicon}
+OTHER_CHECKS = {"commands.yaml": _check_intents, "paraphrases.yaml": _check_paraphrases,
+                "safety_lexicon.yaml": _check_safety_lexicon}
 """Files that are neither scripts nor prompts, by name -> the loader that validates them."""
 
 

@@ -16,9 +16,12 @@ from pocketsphinx import Vad
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 
+from assistant import paths
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Rechunker
 from assistant.intents import IntentMatcher, _strip_fillers, normalise
+from assistant.paraphrase import Paraphrases, wording
 from assistant.stt.base import Utterance, feed_frames
+from assistant.stt.complete import listed_intents
 from assistant.wyoming_client import Connection, ServiceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -26,8 +29,9 @@ _LOGGER = logging.getLogger(__name__)
 START_FRAMES, PREROLL_FRAMES = 3, 10
 """Speech frames in a row (30 ms each) that open an utterance; frames sent from before the start."""
 LISTED, UNLISTED, FREE = 1.0, 0.0, 1.0
-"""Wyoming transcripts carry no score: a transcript the intent matcher maps to a listed phrase counts as
-heard (1.0), one it does not as out of grammar (0.0); free text is the service's own decision (1.0)."""
+"""Wyoming transcripts carry no score: a transcript the intent matcher maps to a listed phrase, or that words one
+otherwise (assistant/paraphrase.py; its meaning is then the interpreter's to read), counts as heard (1.0), any
+other as out of grammar (0.0); free text is the service's own decision (1.0)."""
 
 
 def _phrase_matcher(phrases: Sequence[str]) -> IntentMatcher:
@@ -37,6 +41,16 @@ def _phrase_matcher(phrases: Sequence[str]) -> IntentMatcher:
     for phrase in phrases:
         groups.setdefault(_strip_fillers(normalise(phrase)), []).append(phrase)
     return IntentMatcher({group[0]: group for key, group in groups.items() if key})
+
+
+def _by_intent(phrases: Sequence[str]) -> dict[str, list[str]]:
+    """The listed phrases grouped by the intent commands.yaml gives them (a phrase of none, e.g. a choice
+    option, alone), so a paraphrase may use any word of its intent's phrasings, as the interpreter allows."""
+    intent_of = listed_intents()
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(intent_of(phrase) or phrase, []).append(phrase)
+    return groups
 
 
 class WyomingRecognizer:
@@ -52,6 +66,7 @@ class WyomingRecognizer:
         self._frame_s = self._frame_bytes / (SAMPLE_RATE * SAMPLE_WIDTH)
         self._end_frames = max(1, round(trailing_silence_s / self._frame_s))
         self._matcher: IntentMatcher | None = None
+        self._paraphrases: Paraphrases | None = None
         self._connection: Connection | None = None
         self._preroll: deque[bytes] = deque(maxlen=PREROLL_FRAMES)
         self._chunker = Rechunker(self._frame_bytes)
@@ -61,6 +76,8 @@ class WyomingRecognizer:
     def set_phrases(self, phrases: Sequence[str] | None, sentinel: Sequence[str] = ()) -> None:
         """Remember the phrase list; the service always transcribes free text (sentinels need no pass)."""
         self._matcher = _phrase_matcher(phrases) if phrases else None
+        words = wording(paths.dialogs_dir()) if phrases else None
+        self._paraphrases = Paraphrases(_by_intent(phrases or ()), words) if words else None
 
     def accept(self, pcm: bytes) -> Utterance | None:
         return feed_frames(self._chunker, pcm, self._frame)
@@ -108,11 +125,13 @@ class WyomingRecognizer:
         return self._utterance(Transcript.from_event(event).text)
 
     def _utterance(self, transcript: str) -> Utterance:
-        """Lower-case words; with a phrase list, the listed phrase the intent matcher maps them to."""
+        """Lower-case words; with a phrase list, the listed phrase the intent matcher maps them to, or the words
+        as said when they paraphrase a listed phrase."""
         text, confidence = normalise(transcript), FREE
         if self._matcher is not None:
             listed = self._matcher.match(text)
-            text, confidence = (listed, LISTED) if listed else (text, UNLISTED)
+            worded = listed is None and self._paraphrases is not None and self._paraphrases.worded(text)
+            text, confidence = (listed, LISTED) if listed else (text, LISTED if worded else UNLISTED)
         return Utterance(text, confidence, self._start, self._last_speech)
 
     def flush(self) -> Utterance | None:
