@@ -1,6 +1,6 @@
 """Safety bench: the danger detector on typed text, TUNING and HELD-OUT corpora reported separately.
 
-Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning8.yaml (ours, tuned on; each first measured unseen) and
+Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning9.yaml (ours, tuned on; each first measured unseen) and
 tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `danger:`, `ambiguous:`,
 `everyday:` lists. Figures, per corpus:
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
@@ -40,6 +40,7 @@ from danger_corpus import (  # noqa: E402
     TUNING6,
     TUNING7,
     TUNING8,
+    TUNING9,
     read_corpus,
     score,
 )
@@ -59,6 +60,7 @@ GOALS = {
     "safety_tuning6.danger_caught_pct": (">=", 98), "safety_tuning6.false_stop_pct": ("<=", 2),
     "safety_tuning7.danger_caught_pct": (">=", 98), "safety_tuning7.false_stop_pct": ("<=", 2),
     "safety_tuning8.danger_caught_pct": (">=", 98), "safety_tuning8.false_stop_pct": ("<=", 2),
+    "safety_tuning9.danger_caught_pct": (">=", 98), "safety_tuning9.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
@@ -72,7 +74,7 @@ def run(results: dict, typed_only: bool = False, verbose: bool = False) -> None:
     results["safety_detector_load_s"] = round(time.perf_counter() - started, 3)
     for name, path in (("tuning", TUNING), ("tuning2", TUNING2), ("tuning3", TUNING3), ("tuning4", TUNING4),
                        ("tuning5", TUNING5), ("tuning6", TUNING6), ("tuning7", TUNING7),
-                       ("tuning8", TUNING8), ("heldout", HELD_OUT)):
+                       ("tuning8", TUNING8), ("tuning9", TUNING9), ("heldout", HELD_OUT)):
         if not path.exists():
             results[f"safety_{name}"] = "absent"
             continue

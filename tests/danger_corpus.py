@@ -36,8 +36,13 @@ TUNING8 = CORPUS_DIR / "safety_tuning8.yaml"
 corpus: disclosures in many registers (UK/Irish/Australian/South African/Indian idiom, non-native English, texting),
 children as victims, the affair partner as a doer, and repair-work negatives; its 3 lines identical to an earlier
 corpus's were removed before the unseen measure, then the lexicon was tuned on it (see dialogs/README.md)."""
+TUNING9 = CORPUS_DIR / "safety_tuning9.yaml"
+"""A ninth (issue 12, round 9), written blind like round 8 (no code, test, dialog or corpus opened): suicide told by
+plans, goodbyes and hopelessness, self-harm and relapse, violence, threats, sexual violence, children, coercive
+control, in many registers and typos, with repair-work negatives; its one line identical to an earlier corpus's
+was removed before the unseen measure, then the lexicon was tuned on it (see dialogs/README.md)."""
 TUNING_FILES = (TUNING, TUNING2, TUNING3)
-EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8)
+EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8, TUNING9)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 KINDS = ("danger", "ambiguous", "everyday")
 

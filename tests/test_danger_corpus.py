@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING7, TUNING8, TUNING_FILES, read_corpus, score
+from danger_corpus import EVERY_TUNING_FILE, TUNING6, TUNING7, TUNING8, TUNING9, TUNING_FILES, read_corpus, score
 
 from assistant.danger import DangerDetector
 
@@ -49,10 +49,10 @@ def test_no_tuning_corpus_stops_on_more_than_two_percent_of_everyday_lines(path,
     assert figures["false_stop_pct"] <= 2.0, figures
 
 
-@pytest.mark.parametrize("path", (TUNING6, TUNING7, TUNING8), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", (TUNING6, TUNING7, TUNING8, TUNING9), ids=lambda path: path.stem)
 def test_the_blind_tuning_corpora_have_their_shape(path: Path):
-    """Rounds 6-8: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
-    earlier tuning corpus (each was written for wordings the others lack; rounds 7 and 8 had their identical lines
+    """Rounds 6-9: >= 150 danger, >= 25 ambiguous, >= 150 everyday lines, no line twice, none copied from an
+    earlier tuning corpus (each was written for wordings the others lack; rounds 7-9 had their identical lines
     removed)."""
     corpus = read_corpus(path)
     assert len(corpus["danger"]) >= 150 and len(corpus["ambiguous"]) >= 25 and len(corpus["everyday"]) >= 150

@@ -43,6 +43,8 @@ ANSWER_VERBS = ("say", "said", "says", "saying", "tell", "told", "tells", "telli
 """After one of these, "no" is an answer ("I said no"), not a negator."""
 PERFECT_PARTICIPLES = frozenset({"got", "gotten", "been", "had"})
 """After these an expanded 's is "has" ("he's got" is "he has got")."""
+NAME_LIKE = r"\b[A-Z][a-z]+\b(?!'(?:t|ve|ll|re|d|m)\b)"
+"""A capitalised word, not the head of a contraction ("Wouldn't", "Don't" are not names)."""
 SUBORDINATORS = ("when", "whenever", "while", "because", "after", "before", "until", "since", "then", "so")
 """A negator's scope ends at one of these: in "I couldn't breathe when he had his hands on my neck" the "not"
 belongs to the first clause."""
@@ -131,7 +133,8 @@ class DangerDetector:
         assert self.lexicon is not None
         lex = self.lexicon
         text = re.sub(r"\[unk\]|<unk>", " ", text, flags=re.IGNORECASE)  # a recogniser's unknown-word marker
-        text = re.sub(r"\b[A-Z][a-z]+\b", self._proper_noun, text.replace("\u2019", "'").replace("\u2018", "'"))
+        text = text.replace("\u2019", "'").replace("\u2018", "'")
+        text = re.sub(NAME_LIKE, self._proper_noun, text)
         text = re.sub(r"[.!?;:,()\[\]\"\u2026\u2013\u2014]+|\s-+\s", " / ", text.lower())
         text = re.sub(r"[^a-z0-9'/ ]+", " ", text)
         words: list[str] = []
