@@ -2,7 +2,8 @@
 
 Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning9.yaml (ours, tuned on; each first measured unseen) and
 tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `danger:`, `ambiguous:`,
-`everyday:` lists. Figures, per corpus:
+`everyday:` lists. tests/corpus/checkin_answers.yaml: everyday check-in answers written blind, measured only
+(`safety_checkin_answers`: false stops, goal <= 2, and false "ambiguous"). Figures, per corpus:
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
 - false_stop_pct: everyday sentences answered "danger" (goal <= 2); false_ambiguous_pct: answered "ambiguous";
 - assess_ms: one `assess(text)` call, from the text in hand to the verdict (no audio, no engine).
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from danger_corpus import (  # noqa: E402
+    CHECKIN_ANSWERS,
     HELD_OUT,
     TUNING,
     TUNING2,
@@ -41,6 +43,7 @@ from danger_corpus import (  # noqa: E402
     TUNING7,
     TUNING8,
     TUNING9,
+    read_answers,
     read_corpus,
     score,
 )
@@ -61,6 +64,7 @@ GOALS = {
     "safety_tuning7.danger_caught_pct": (">=", 98), "safety_tuning7.false_stop_pct": ("<=", 2),
     "safety_tuning8.danger_caught_pct": (">=", 98), "safety_tuning8.false_stop_pct": ("<=", 2),
     "safety_tuning9.danger_caught_pct": (">=", 98), "safety_tuning9.false_stop_pct": ("<=", 2),
+    "safety_checkin_answers.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
@@ -88,6 +92,13 @@ def run(results: dict, typed_only: bool = False, verbose: bool = False) -> None:
         figures["assess_ms_median"] = round(statistics.median(timings), 2)
         figures["assess_ms_max"] = round(max(timings), 2)
         results[f"safety_{name}"] = figures
+    if CHECKIN_ANSWERS.exists():
+        answers = read_answers(CHECKIN_ANSWERS)
+        levels = [detector.assess(line).level for line in answers]
+        results["safety_checkin_answers"] = {
+            "everyday_n": len(answers),
+            "false_stop_pct": round(100.0 * levels.count("danger") / len(answers), 1),
+            "false_ambiguous_pct": round(100.0 * levels.count("ambiguous") / len(answers), 1)}
     if not typed_only:
         spoken(results, detector, verbose)
 

@@ -44,6 +44,15 @@ was removed before the unseen measure, then the lexicon was tuned on it (see dia
 TUNING_FILES = (TUNING, TUNING2, TUNING3)
 EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8, TUNING9)
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
+CHECKIN_ANSWERS = CORPUS_DIR / "checkin_answers.yaml"
+"""Everyday answers to the check-in's steps (appreciations, triggers, ratings with words, one-word answers), written
+blind from the method alone: look-alikes the danger detector must leave quiet. Not tuned on (measure only)."""
+
+
+def read_answers(path: Path) -> list[str]:
+    """The `answers:` list of an answers corpus (everyday lines only)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(line) for line in data.get("answers") or []]
 KINDS = ("danger", "ambiguous", "everyday")
 
 
