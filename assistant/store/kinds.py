@@ -15,6 +15,7 @@ import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import NamedTuple
 
 from assistant.store.records import RECORD_TYPES, Record
 
@@ -64,6 +65,15 @@ def _build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]
     return records, [row[-1] for row in rows]  # type: ignore[misc]
 
 
+class Sealed(NamedTuple):
+    """The journal's first `end` bytes, whose XXH3-128 is `digest`, hold its first `records` records: the part a
+    snapshot covers, which never changes (the journal is append-only; a rewrite changes the digest)."""
+
+    digest: str
+    records: int
+    end: int
+
+
 @dataclasses.dataclass
 class _Raw:
     """An undecoded chunk of a kind's snapshot rows."""
@@ -92,8 +102,8 @@ class KindIndex:
         self.total = 0
         self.decoded = 0
         """Records built from snapshot rows so far (for tests and the bench)."""
-        self.sealed: tuple[str, int] | None = None
-        """(the digest of the journal bytes, how many records) of the snapshot read or written for this index."""
+        self.sealed: Sealed | None = None
+        """The journal prefix the snapshot read or written for this index covers."""
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> KindIndex:

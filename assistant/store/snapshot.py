@@ -21,7 +21,7 @@ import xxhash
 from assistant.store import journal, private
 from assistant.store.codec import RecordError, seal, unseal
 from assistant.store.journal import APP
-from assistant.store.kinds import KindIndex, field_names
+from assistant.store.kinds import KindIndex, Sealed, field_names
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import RECORD_TYPES
 
@@ -97,7 +97,7 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
             if kind not in RECORD_TYPES:
                 raise RecordError("unknown kind")
             index.add_raw(kind, bytes(payload[start:start + length]), count, bool(in_order), last_at, meta["total"])
-        index.sealed = (str(meta["journal_digest"]), int(meta["total"]))
+        index.sealed = Sealed(str(meta["journal_digest"]), int(meta["total"]), end)
     except (RecordError, ValueError, TypeError, KeyError, RecursionError) as exc:
         _LOGGER.warning("snapshot damaged (%s); it is ignored and rebuilt from the journal", type(exc).__name__)
         return None
@@ -128,6 +128,6 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     except OSError as exc:  # e.g. a full disk: the journal is intact; the next open reads it whole again
         _LOGGER.warning("snapshot not written (%s)", exc.strerror or type(exc).__name__)
         return False
-    index.sealed = (covered, index.total)
+    index.sealed = Sealed(covered, index.total, len(prefix))
     _LOGGER.info("snapshot written (%d records)", index.total)
     return True
