@@ -81,6 +81,8 @@ class _Raw:
     data: bytes
     count: int
     last_when: datetime
+    last_at: str
+    """`last_when` as the snapshot wrote it."""
 
 
 @dataclasses.dataclass
@@ -114,7 +116,7 @@ class KindIndex:
     def add_raw(self, kind: str, raw: bytes, count: int, in_time_order: bool, last_at: str, total: int) -> None:
         """One undecoded snapshot chunk of `kind` (`count` rows, added oldest first); `total`: snapshot size."""
         entry = self._kinds.setdefault(kind, _Kind())
-        entry.raw.append(_Raw(raw, count, datetime.fromisoformat(last_at)))
+        entry.raw.append(_Raw(raw, count, datetime.fromisoformat(last_at), last_at))
         entry.in_time_order, entry.last_when = in_time_order, entry.raw[-1].last_when
         self.total = total
 
@@ -179,12 +181,18 @@ class KindIndex:
             return entry.records[bisect.bisect_left(entry.records, low, key=lambda r: r.when):]
         return [r for r in entry.records if r.when >= low]
 
-    def rows(self, kind: str) -> Iterator[list[object]]:
-        entry = self._decode(kind)
+    def undecoded(self, kind: str) -> list[_Raw]:
+        """`kind`'s snapshot chunks not decoded yet, oldest first (they come before every decoded record)."""
+        return list(self._kinds[kind].raw) if kind in self._kinds else []
+
+    def decoded_rows(self, kind: str) -> Iterator[list[object]]:
+        """Snapshot rows of `kind`'s decoded records (those after its undecoded chunks), in stored order."""
+        entry = self._kinds.get(kind, _Kind())
         return (to_row(seq, r) for seq, r in zip(entry.seqs, entry.records, strict=True))
 
     def in_time_order(self, kind: str) -> bool:
-        return self._decode(kind).in_time_order
+        """Every record of `kind` (undecoded ones included) is at or after the one before it."""
+        return self._kinds[kind].in_time_order if kind in self._kinds else True
 
     def last_where(self, kind: str, test: Callable[[Record], bool]) -> Record | None:
         """The last stored record of `kind` that passes `test`, decoding snapshot chunks newest first only

@@ -105,18 +105,26 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
 
 
 def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
-    """Save `index` (the records of the journal bytes `prefix`, header included). True when written."""
-    parts, sections, start = [], [], 0
+    """Save `index` (the records of the journal bytes `prefix`, header included). True when written.
+
+    Chunks still undecoded since the snapshot was read are written again as they are (their bytes were checked
+    against its digest when read): a rewrite encodes only the records read or appended since, not fifty years."""
+    parts: list[bytes] = []
+    sections: list[list[object]] = []
+    start = 0
     for kind in index.kinds():
-        rows, at = list(index.rows(kind)), field_names(kind).index("at")
-        in_order = index.in_time_order(kind)
+        at, in_order = field_names(kind).index("at"), index.in_time_order(kind)
+        chunks = [(raw.data, raw.count, raw.last_at) for raw in index.undecoded(kind)]
+        rows = list(index.decoded_rows(kind))
         for first in range(0, len(rows), CHUNK):
             chunk = rows[first:first + CHUNK]
             section = json.dumps(chunk, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            chunks.append((section, len(chunk), str(chunk[-1][at])))
+        for data, count, last_at in chunks:
             # the chunk's newest time when the kind is in time order (otherwise `since` decodes every chunk)
-            sections.append([kind, start, len(section), len(chunk), in_order, chunk[-1][at]])
-            parts.append(section)
-            start += len(section)
+            sections.append([kind, start, len(data), count, in_order, last_at])
+            parts.append(data)
+            start += len(data)
     payload = b"".join(parts)
     covered = digest(prefix)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
