@@ -57,7 +57,8 @@ def live_pipeline(settings: Settings, io: str = "audio", clock: Clock | None = N
 
             conversation = pipeline.conversation(TypedListener(clock), _print, clock, settings, library, store)
         else:
-            conversation = _audio_conversation(settings, clock, library, store, closers, recognizer)
+            conversation = _audio_conversation(settings, clock, library, store, closers,
+                                               recognizer() if recognizer else None)
         yield LivePipeline(settings, clock, library, store, conversation)
     finally:
         for closer in reversed(closers):
@@ -76,24 +77,22 @@ class AudioEnds:
 
 
 def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
-               recognizer: Callable[[], Recognizer] | None = None) -> AudioEnds:
+               recognizer: Recognizer | None = None) -> AudioEnds:
     """Open the configured microphone and speaker and wire them through the process's one front end (full
-    duplex when it cancels echo); what was opened is appended to `closers`. `recognizer`: where the speech
-    engine comes from (default: a new one), called while the speaker opens."""
+    duplex when it cancels echo); what was opened is appended to `closers`. `recognizer`: default a new one."""
     from assistant.audio.microphone import MicrophoneSource
 
     source = MicrophoneSource(settings.audio.input_device)
     closers.append(source)
     hearer: list[Listener] = []
     front = pipeline.front_end(settings, pipeline.capture_clock(lambda: hearer[0] if hearer else None, clock))
-    # Opening the output device takes 0.1-1.5 s (PortAudio probing the sound server, mostly in C): it runs
-    # beside the recogniser's model load instead of before or after it (scripts/bench --only coldstart).
+    # Opening the output device keeps a core busy for 0.1-1.5 s (PortAudio probing the sound server): it runs
+    # beside the recogniser's model load instead of before it (scripts/bench --only coldstart).
     with ThreadPoolExecutor(1, thread_name_prefix="open-speaker") as pool:
         opening = pool.submit(SpeakerSink, settings.audio.output_device, on_played=front.played,
                               latency_s=settings.audio.output_latency_s)
         try:
-            hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer() if recognizer else None,
-                                            front=front))
+            hearer.append(pipeline.listener(source, settings, clock, recognizer=recognizer, front=front))
         except BaseException:
             with contextlib.suppress(Exception):
                 opening.result().close()
@@ -104,7 +103,7 @@ def open_audio(settings: Settings, clock: Clock, closers: list[Closable],
 
 
 def _audio_conversation(settings: Settings, clock: Clock, library: DialogLibrary, store: Store,
-                        closers: list[Closable], recognizer: Callable[[], Recognizer] | None) -> Conversation:
+                        closers: list[Closable], recognizer: Recognizer | None) -> Conversation:
     """The audio ends, TTS into the speaker, and the terminal showing what is said, heard and the level."""
     from assistant.display import Display
     from assistant.tts.factory import fallback_speaker

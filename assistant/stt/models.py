@@ -7,6 +7,9 @@ import logging
 import os
 import shutil
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -69,10 +72,6 @@ def download(name: str = DEFAULT_MODEL, dest: Path | None = None, sha256: str | 
 
     Known models are checked for size and sha256; others only when `sha256` is given.
     """
-    import urllib.error  # only when downloading: `run` finds its model without http, email and ssl (~15 ms)
-    import urllib.parse
-    import urllib.request
-
     from tqdm import tqdm
 
     dest = paths.ensure_private_dir(Path(dest) if dest else paths.user_models_dir())
