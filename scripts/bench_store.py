@@ -27,6 +27,8 @@ from assistant.store.codec import to_dict
 from assistant.store.records import Appreciation, Record
 
 APPENDS = 300
+REWRITE = 1001
+"""Records appended before each `report_after_rewrite` run: more than the snapshot's REFRESH_AFTER."""
 REPEATS = 5
 YEARS = (1, 10, 50)
 
@@ -136,9 +138,23 @@ def bench_report(directory: Path, now: datetime) -> dict[str, object]:
         with Store.open(directory) as store:
             store.append(Appreciation(at=(now - timedelta(minutes=n)).isoformat(), partner="Alex", prompt_id="b"))
         after_write.append(report_process_ms(directory, now.date()))
+    after_rewrite = []
+    for n in range(REPEATS):
+        with Store.open(directory) as store:  # enough records that the next open rewrites the snapshot
+            store.append_many(Appreciation(at=(now - timedelta(seconds=REWRITE * n + i)).isoformat(), partner="Sam",
+                                           prompt_id="b") for i in range(REWRITE))
+        Store.open(directory).close()  # the snapshot rewritten further on, outside the clock
+        after_rewrite.append(report_process_ms(directory, now.date()))
+    rewriting = []
+    for n in range(REPEATS):
+        with Store.open(directory) as store:  # the report's own open rewrites the snapshot, inside the clock
+            store.append_many(Appreciation(at=(now - timedelta(seconds=REWRITE * (n + REPEATS) + i)).isoformat(),
+                                           partner="Sam", prompt_id="b") for i in range(REWRITE))
+        rewriting.append(report_process_ms(directory, now.date()))
     inproc = {how: [_timed(functools.partial(report_in_process, directory, now.date(), how))
                     for _ in range(REPEATS)] for how in ("all", "by_kind", "cached")}
-    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_write": after_write}
+    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_write": after_write,
+            "report_after_rewrite": after_rewrite, "report_rewriting": rewriting}
     return {**{f"{name}_ms": _spread([wall for wall, _ in times]) for name, times in runs.items()},
             **{f"{name}_cpu_ms": _spread([cpu for _, cpu in times]) for name, times in runs.items()},
             **{f"report_store_side_{how}_ms": _spread(times) for how, times in inproc.items()}}
@@ -195,6 +211,12 @@ CLOCKS = {
     "report_cpu_ms": "CPU time (user + system) of that `report` process, repeated (cache current)",
     "report_after_write_cpu_ms": "CPU time of the `report` process, first report after a write",
     "report_no_cache_cpu_ms": "CPU time of the `report` process without its cache",
+    "report_after_rewrite_ms": f"the same, the first report after the snapshot was rewritten further on ({REWRITE} "
+                               "records appended and the store opened once before each run, outside the clock)",
+    "report_after_rewrite_cpu_ms": "CPU time of the `report` process, first report after a snapshot rewrite",
+    "report_rewriting_ms": f"the same when the report's own open rewrites the snapshot ({REWRITE} records appended "
+                           "before each run, outside the clock; the rewrite and the report inside it)",
+    "report_rewriting_cpu_ms": "CPU time of the `report` process whose open rewrites the snapshot",
     "report_no_cache_ms": "the same without the report cache (first report ever, or after the snapshot was "
                           "rewritten): every sealed record decoded and folded, the cache written",
     "report_store_side_all_ms": "in one process: Store.open() + query() of every record + collect() (collector "

@@ -3,7 +3,9 @@
 Behaviour: the printed report is byte-identical with the cache, without it, and with a damaged, foreign or
 linked cache file (ignored and written again, never a traceback); records appended after the cache was written
 that change sealed facts (a review, a "go back", a later answer, a safety response after a time out) count; a
-second report decodes none of the sealed records; `forget` erases the cache.
+second report decodes none of the sealed records; `forget` erases the cache. When the snapshot is rewritten
+further on, the tally is carried forward (only the records between the two sealed parts folded onto it) and the
+report still equals the full fold; a cache claiming a prefix this journal does not start with is not carried.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import stat
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,6 +40,10 @@ from assistant.store.records import (
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
 from history_gen import real_use  # noqa: E402 - the bench's own generator of years of real use
+
+from assistant.report import facts  # noqa: E402
+from assistant.report.reading import report_records  # noqa: E402
+from assistant.store import snapshot  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("private_umask")
 ZONE = "Pacific/Kiritimati"
@@ -160,8 +167,11 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_written_again(data_dir: Path,
     assert report(data_dir, "--today", TODAY.isoformat()) == good
     assert stat.S_IMODE(cache.lstat().st_mode) == 0o600
     with Store.open(data_dir) as store:
-        wanted = report_cache.key(store.sealed(), ZoneInfo(ZONE), True, Words().text("partner_unnamed"), None)
-    assert report_cache.load(data_dir, wanted, ZoneInfo(ZONE)) is not None  # a good one again
+        sealed = store.sealed()
+    wanted = report_cache.key(ZoneInfo(ZONE), True, Words().text("partner_unnamed"), None)
+    assert wanted is not None
+    cached = report_cache.load(data_dir, wanted, ZoneInfo(ZONE))
+    assert cached is not None and cached.covers == sealed  # a good one again
 
 
 def test_a_link_in_place_of_the_cache_is_never_followed(data_dir: Path, tmp_path: Path) -> None:
@@ -191,3 +201,85 @@ def test_nothing_derived_is_written_after_another_process_forgot_the_store(data_
         assert forget_directory(data_dir) > 0  # another process forgets, under the lock
         assert not store.write_derived(report_cache.CACHE, b"derived")
     assert [p.name for p in data_dir.iterdir() if p.name != "store.lock"] == []  # the (empty) lock it took
+
+
+def count_folded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many records each `Tally.add` folds."""
+    folded: list[int] = []
+    real = facts.Tally.add
+
+    def add(self: facts.Tally, records: list[facts.Record]) -> None:
+        folded.append(len(records))
+        real(self, records)
+
+    monkeypatch.setattr(facts.Tally, "add", add)
+    return folded
+
+
+def rewrite_the_snapshot(data_dir: Path) -> tuple[date, int, int]:
+    """A second year appended and the store opened again, which rewrites the snapshot further on: (the new last
+    day, how many records the report reads in the new sealed part, how many of them lie after the old one)."""
+    later = real_use(1, start_year=2027)
+    assert len(later) > snapshot.REFRESH_AFTER
+    with Store.open(data_dir) as store:
+        before = store.sealed()
+        store.append_many(later)
+    with Store.open(data_dir) as store:
+        after = store.sealed()
+        assert before is not None and after is not None and after.records >= before.records + len(later)
+        reads, new = len(report_records(store)), len(report_records(store, before.records))
+    return datetime.fromisoformat(later[-1].at).astimezone(ZoneInfo(ZONE)).date(), reads, new
+
+
+def test_a_rewritten_snapshot_carries_the_tally_forward(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report(data_dir, "--today", TODAY.isoformat())
+    append_across_the_seal(data_dir)  # facts of the old sealed part changed by records in the new one
+    last, reads, new = rewrite_the_snapshot(data_dir)
+    folded = count_folded(monkeypatch)
+    printed = report(data_dir, "--today", last.isoformat())
+    assert 0 < sum(folded) == new < reads // 2 + 10  # only the records after the old sealed part
+    assert printed == expected(data_dir, today=last)
+    with Store.open(data_dir) as store:
+        sealed = store.sealed()
+    wanted = report_cache.key(ZoneInfo(ZONE), True, Words().text("partner_unnamed"), None)
+    assert wanted is not None
+    cached = report_cache.load(data_dir, wanted, ZoneInfo(ZONE))
+    assert cached is not None and cached.covers == sealed  # moved forward with the snapshot
+    folded.clear()
+    assert report(data_dir, "--today", last.isoformat()) == printed and sum(folded) == 0
+
+
+def _header(path: Path) -> dict[str, Any]:
+    head = path.read_bytes().split(b"\n", 1)[0]
+    meta: dict[str, Any] = report_cache.json.loads(head[:head.rindex(b',"crc"')] + b"}")
+    return meta
+
+
+def _covering(path: Path, covers: list[object]) -> None:
+    """The cache with another prefix in its (sealed) header: its tally, checksum and key untouched."""
+    meta, payload = _header(path), path.read_bytes().split(b"\n", 1)[1]
+    meta["covers"] = covers
+    path.write_bytes(seal(report_cache.json.dumps(meta).encode()) + payload)
+
+
+@pytest.mark.parametrize("claim", ["another digest", "another store's journal"])
+def test_a_cache_for_bytes_the_journal_does_not_start_with_is_not_carried(
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, claim: str) -> None:
+    cache = data_dir / report_cache.CACHE
+    report(data_dir, "--today", TODAY.isoformat())
+    digest, records, end = _header(cache)["covers"]
+    if claim == "another digest":  # a tally of fewer records, said to be of an earlier part of this journal
+        _covering(cache, ["0" * 32, records - 100, end - 20000])
+    else:
+        other = tmp_path / "other"
+        with Store.open(other) as store:
+            store.append_many(real_use(1, start_year=2020))
+        Store.open(other).close()
+        report(other, "--today", TODAY.isoformat())
+        os.replace(other / report_cache.CACHE, cache)  # the same settings and program, other records
+    last, reads, _ = rewrite_the_snapshot(data_dir)
+    folded = count_folded(monkeypatch)
+    printed = report(data_dir, "--today", last.isoformat())
+    assert sum(folded) == reads  # every record folded again
+    assert printed == expected(data_dir, today=last)
+    assert digest  # the header was read as written

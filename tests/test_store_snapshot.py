@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from store_helpers import T0, answer
+from store_helpers import T0, answer, count_decoded
 
 from assistant.store import Store, StoreError, journal, kinds, snapshot
 from assistant.store.codec import to_dict
@@ -99,6 +99,28 @@ def test_snapshot_refreshed_after_a_long_tail(tmp_path: Path, decoded: list[int]
     decoded[0] = 0
     with Store.open(tmp_path) as store:
         assert decoded[0] == 0 and len(store.query()) == 65
+
+
+def test_a_rewrite_keeps_the_sealed_chunks_and_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot rewritten further on copies the chunks it read (none decoded, none encoded again) and adds the
+    records since; queries by kind and time still match a full read, also when a record came out of time order."""
+    with_snapshot(tmp_path)  # 10 records of each kind, in chunks of 4
+    late = TimeOut(at=(T0 - timedelta(days=3)).isoformat(), id="to-early", started_at=T0.isoformat())
+    for round_, extra in enumerate(([late, *mixed(24, start=40)], mixed(25, start=70))):
+        with Store.open(tmp_path) as store:
+            store.append_many(extra)  # more than REFRESH_AFTER
+        built = count_decoded(monkeypatch)
+        with Store.open(tmp_path) as store:  # rewrites the snapshot
+            assert sum(built.values()) == 0 and store.sealed() is not None
+            assert store.sealed().records == (65 if round_ == 0 else 90)
+        with Store.open(tmp_path) as store:
+            everything = store.query()
+            assert [to_dict(r) for r in everything] == full_read(tmp_path)
+            for kind in (TimeOut, StepAnswer, AgreementVersion, Appreciation):
+                since = T0 + timedelta(hours=30)
+                assert store.since(kind, since) == [r for r in everything if isinstance(r, kind) and r.when >= since]
+                assert store.latest(kind) == [r for r in everything if isinstance(r, kind)][-1]
+                assert store.count(kind) == sum(isinstance(r, kind) for r in everything)
 
 
 @pytest.mark.parametrize("where", ["header", "payload", "truncated", "garbage"])

@@ -1,13 +1,16 @@
 """The report's cache: the `facts.Tally` of the history's sealed part, so a report folds in only what came after.
 
 ``store.jsonl.report`` is derived data, never a source of truth. Line 1 is a sealed (CRC-32) JSON header with
-the key the tally was made for and the SHA-256 of the payload; the payload is the tally as JSON. The key names
-everything the tally depends on: the store's snapshot (the digest of the journal bytes it covers and how many
-records: those never change, the journal is append-only), the zone, whether transcripts are kept, the word for
-an unnamed partner, the period's first day, and the SHA-256 of the code that computes the facts. A file with
-another key, a damaged one, a link or another user's file is ignored, never trusted, and written again. Like
-every store file it is 0600, read without following a link, written atomically under the store's lock (never
-after `forget`), and erased by `forget`.
+the key the tally was made for, the journal prefix it covers and the SHA-256 of the payload; the payload is the
+tally as JSON. The key names the settings the tally depends on: the zone, whether transcripts are kept, the word
+for an unnamed partner, the period's first day, and the SHA-256 of the code that computes the facts. The prefix
+(`Sealed`: how many bytes, their XXH3-128, how many records) is the store's snapshot when the tally was made; a
+journal is append-only, so when the snapshot is rewritten further on, the old tally still holds for the records
+it covers, once the journal's first bytes are read again and hash to the same digest (`Store.covers`): the
+records between the two are folded onto it, and the cache moves forward without a full fold. A file with another
+key, another prefix, a damaged one, a link or another user's file is ignored, never trusted, and written again.
+Like every store file it is 0600, read without following a link, written atomically under the store's lock
+(never after `forget`), and erased by `forget`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import json
 import logging
 from datetime import date, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.report import facts, history
 from assistant.report.facts import Tally
@@ -25,10 +28,12 @@ from assistant.report.history import AgreementChange, CommitmentFact, Rating, Th
 from assistant.store import private
 from assistant.store.codec import RecordError, seal, unseal
 from assistant.store.journal import APP
+from assistant.store.kinds import Sealed
 
 _LOGGER = logging.getLogger(__name__)
 CACHE = "store.jsonl.report"
-FORMAT = 1
+FORMAT = 2
+"""2: the prefix covered is kept beside the key (1: it was part of the key, so a rewritten snapshot lost the tally)."""
 
 
 def _code_digest() -> str | None:
@@ -43,19 +48,32 @@ def _code_digest() -> str | None:
     return digest.hexdigest()
 
 
-def key(sealed: tuple[str, int], tz: tzinfo, keep_transcripts: bool, unnamed: str,
-        since: date | None) -> dict[str, Any] | None:
-    """Everything a tally of the sealed records depends on (None: no cache can be trusted)."""
+class Cached(NamedTuple):
+    """A cached tally and the journal prefix whose records it folds."""
+
+    tally: Tally
+    covers: Sealed
+
+
+def key(tz: tzinfo, keep_transcripts: bool, unnamed: str, since: date | None) -> dict[str, Any] | None:
+    """Everything but the records that a tally depends on (None: no cache can be trusted)."""
     code = _code_digest()
     if code is None:
         return None
-    return {"app": APP, "cache": FORMAT, "code": code, "journal_digest": sealed[0], "records": sealed[1],
-            "zone": repr(tz), "keep_transcripts": keep_transcripts, "unnamed": unnamed,
-            "since": since.isoformat() if since else None}
+    return {"app": APP, "cache": FORMAT, "code": code, "zone": repr(tz), "keep_transcripts": keep_transcripts,
+            "unnamed": unnamed, "since": since.isoformat() if since else None}
 
 
-def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Tally | None:
-    """The tally cached for `wanted` (see `key`), or None when there is none that can be trusted."""
+def _covers(value: Any) -> Sealed:
+    digest, records, end = value
+    if not (isinstance(digest, str) and type(records) is int and type(end) is int and 0 <= records < end):
+        raise TypeError("not a journal prefix")
+    return Sealed(digest, records, end)
+
+
+def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Cached | None:
+    """The tally cached for `wanted` (see `key`) and the prefix it covers, or None when there is none that can be
+    trusted. Whether the prefix is still the journal's is the caller's to check (`Store.covers`)."""
     try:
         content = private.read_private(directory / CACHE)
     except FileNotFoundError:
@@ -71,16 +89,16 @@ def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Tally | None:
             return None
         if hashlib.sha256(payload).hexdigest() != meta["sha256"]:
             raise RecordError("payload checksum does not match")
-        return from_json(json.loads(payload), tz, wanted)
+        return Cached(from_json(json.loads(payload), tz, wanted), _covers(meta["covers"]))
     except (RecordError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         _LOGGER.warning("report cache damaged (%s); it is ignored and made again", type(exc).__name__)
         return None
 
 
-def dump(wanted: dict[str, Any], tally: Tally) -> bytes:
-    """The cache file's bytes for `tally`, made for `wanted`."""
+def dump(wanted: dict[str, Any], covers: Sealed, tally: Tally) -> bytes:
+    """The cache file's bytes for `tally` of the records in `covers`, made for `wanted`."""
     payload = json.dumps(to_json(tally), ensure_ascii=False, separators=(",", ":")).encode()
-    meta = {"key": wanted, "sha256": hashlib.sha256(payload).hexdigest()}
+    meta = {"key": wanted, "covers": list(covers), "sha256": hashlib.sha256(payload).hexdigest()}
     return seal(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()) + payload
 
 

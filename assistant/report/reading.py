@@ -1,7 +1,9 @@
 """What `assistant report` reads from the store: the records its facts come from, folded onto the cached tally.
 
 A report folds the sealed part of the history (the records the store's snapshot holds) once and keeps that tally
-in `cache`; later reports fold in only the records after it. The facts come from `facts.Tally` either way, so a
+in `cache`; later reports fold in only the records after it. When the snapshot has been rewritten further on, the
+cached tally is carried forward (the records between the old and the new sealed part folded onto it) once the
+journal is shown to still start with the bytes it covers. The facts come from `facts.Tally` either way, so a
 report reads the same with the cache, without it, or with a damaged one.
 """
 
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.report import cache
 from assistant.report.facts import READS, Tally, collect
 from assistant.report.history import History
+from assistant.store.kinds import Sealed
 from assistant.store.records import RECORD_TYPES, Record
 
 if TYPE_CHECKING:
@@ -34,19 +37,32 @@ def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, .
                    keep_transcripts: bool = True, unnamed: str = "?", since: date | None = None) -> History:
     """`collect` over `report_records(store)`, from the cached tally of the sealed records plus the rest."""
     sealed = store.sealed()
-    wanted = None if sealed is None else cache.key(sealed, tz, keep_transcripts, unnamed, since)
+    wanted = None if sealed is None else cache.key(tz, keep_transcripts, unnamed, since)
     if sealed is None or wanted is None or store.read_only:
         return collect(report_records(store), today, tz, partners, keep_transcripts, unnamed, since)
-    tally = cache.load(store.directory, wanted, tz)
-    if tally is None:
-        tally = Tally(tz, keep_transcripts, unnamed, since)
-        tally.add(report_records(store, stop=sealed[1]))
-        store.write_derived(cache.CACHE, cache.dump(wanted, tally))
+    tally = _sealed_tally(store, sealed, wanted, Tally(tz, keep_transcripts, unnamed, since))
     if (tally.last_day is not None and tally.last_day > today) or store.sealed() != sealed:
         # a period ending before the sealed records do (`--today` in the past), or another process replaced
         # the journal meanwhile: fold everything again
         return collect(report_records(store), today, tz, partners, keep_transcripts, unnamed, since)
     tally.until = today
-    tally.add(report_records(store, sealed[1]))
+    tally.add(report_records(store, sealed.records))
     return tally.history(today, partners)
+
+
+def _sealed_tally(store: Store, sealed: Sealed, wanted: dict[str, object], empty: Tally) -> Tally:
+    """The tally of the sealed records: the cached one; or one cached for an earlier part of this very journal
+    with the records since folded onto it; or `empty` with every sealed record folded. Saved when it changed."""
+    cached = cache.load(store.directory, wanted, empty.tz)
+    if cached is not None and cached.covers == sealed:
+        return cached.tally
+    tally, start = empty, 0
+    if cached is not None and cached.covers.records <= sealed.records and cached.covers.end <= sealed.end:
+        if store.covers(cached.covers):
+            tally, start = cached.tally, cached.covers.records
+        else:
+            _LOGGER.info("report cache ignored: the journal no longer starts with the records it covers")
+    tally.add(report_records(store, start, sealed.records))
+    store.write_derived(cache.CACHE, cache.dump(wanted, sealed, tally))
+    return tally
 

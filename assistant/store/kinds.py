@@ -15,6 +15,7 @@ import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import NamedTuple
 
 from assistant.store.records import RECORD_TYPES, Record
 
@@ -64,6 +65,15 @@ def _build(kind: str, rows: list[list[object]]) -> tuple[list[Record], list[int]
     return records, [row[-1] for row in rows]  # type: ignore[misc]
 
 
+class Sealed(NamedTuple):
+    """The journal's first `end` bytes, whose XXH3-128 is `digest`, hold its first `records` records: the part a
+    snapshot covers, which never changes (the journal is append-only; a rewrite changes the digest)."""
+
+    digest: str
+    records: int
+    end: int
+
+
 @dataclasses.dataclass
 class _Raw:
     """An undecoded chunk of a kind's snapshot rows."""
@@ -71,6 +81,8 @@ class _Raw:
     data: bytes
     count: int
     last_when: datetime
+    last_at: str
+    """`last_when` as the snapshot wrote it."""
 
 
 @dataclasses.dataclass
@@ -92,8 +104,8 @@ class KindIndex:
         self.total = 0
         self.decoded = 0
         """Records built from snapshot rows so far (for tests and the bench)."""
-        self.sealed: tuple[str, int] | None = None
-        """(the digest of the journal bytes, how many records) of the snapshot read or written for this index."""
+        self.sealed: Sealed | None = None
+        """The journal prefix the snapshot read or written for this index covers."""
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> KindIndex:
@@ -104,7 +116,7 @@ class KindIndex:
     def add_raw(self, kind: str, raw: bytes, count: int, in_time_order: bool, last_at: str, total: int) -> None:
         """One undecoded snapshot chunk of `kind` (`count` rows, added oldest first); `total`: snapshot size."""
         entry = self._kinds.setdefault(kind, _Kind())
-        entry.raw.append(_Raw(raw, count, datetime.fromisoformat(last_at)))
+        entry.raw.append(_Raw(raw, count, datetime.fromisoformat(last_at), last_at))
         entry.in_time_order, entry.last_when = in_time_order, entry.raw[-1].last_when
         self.total = total
 
@@ -169,12 +181,18 @@ class KindIndex:
             return entry.records[bisect.bisect_left(entry.records, low, key=lambda r: r.when):]
         return [r for r in entry.records if r.when >= low]
 
-    def rows(self, kind: str) -> Iterator[list[object]]:
-        entry = self._decode(kind)
+    def undecoded(self, kind: str) -> list[_Raw]:
+        """`kind`'s snapshot chunks not decoded yet, oldest first (they come before every decoded record)."""
+        return list(self._kinds[kind].raw) if kind in self._kinds else []
+
+    def decoded_rows(self, kind: str) -> Iterator[list[object]]:
+        """Snapshot rows of `kind`'s decoded records (those after its undecoded chunks), in stored order."""
+        entry = self._kinds.get(kind, _Kind())
         return (to_row(seq, r) for seq, r in zip(entry.seqs, entry.records, strict=True))
 
     def in_time_order(self, kind: str) -> bool:
-        return self._decode(kind).in_time_order
+        """Every record of `kind` (undecoded ones included) is at or after the one before it."""
+        return self._kinds[kind].in_time_order if kind in self._kinds else True
 
     def last_where(self, kind: str, test: Callable[[Record], bool]) -> Record | None:
         """The last stored record of `kind` that passes `test`, decoding snapshot chunks newest first only

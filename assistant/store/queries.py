@@ -12,7 +12,7 @@ from typing import Any, TypeVar, overload
 
 from assistant.store.codec import to_dict
 from assistant.store.journal import APP
-from assistant.store.kinds import KindIndex
+from assistant.store.kinds import KindIndex, Sealed
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import RECORD_TYPES, AgreementVersion, Record, SessionEvent
 
@@ -81,9 +81,9 @@ class Queries:
         with self._reading() as index:
             return index.first(kind.KIND, start, stop)  # type: ignore[return-value]
 
-    def sealed(self) -> tuple[str, int] | None:
-        """(the digest of the journal bytes, how many records) of the snapshot the records were read from or last
-        saved to, or None: a key for caches derived from the history's first records, which never change."""
+    def sealed(self) -> Sealed | None:
+        """The journal prefix the snapshot the records were read from or last saved to covers, or None: a key for
+        caches derived from the history's first records, which never change."""
         with self._reading() as index:
             return index.sealed
 

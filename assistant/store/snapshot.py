@@ -21,7 +21,7 @@ import xxhash
 from assistant.store import journal, private
 from assistant.store.codec import RecordError, seal, unseal
 from assistant.store.journal import APP
-from assistant.store.kinds import KindIndex, field_names
+from assistant.store.kinds import KindIndex, Sealed, field_names
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import RECORD_TYPES
 
@@ -97,7 +97,7 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
             if kind not in RECORD_TYPES:
                 raise RecordError("unknown kind")
             index.add_raw(kind, bytes(payload[start:start + length]), count, bool(in_order), last_at, meta["total"])
-        index.sealed = (str(meta["journal_digest"]), int(meta["total"]))
+        index.sealed = Sealed(str(meta["journal_digest"]), int(meta["total"]), end)
     except (RecordError, ValueError, TypeError, KeyError, RecursionError) as exc:
         _LOGGER.warning("snapshot damaged (%s); it is ignored and rebuilt from the journal", type(exc).__name__)
         return None
@@ -105,18 +105,26 @@ def load(directory: Path, data: bytes) -> tuple[KindIndex, int] | None:
 
 
 def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
-    """Save `index` (the records of the journal bytes `prefix`, header included). True when written."""
-    parts, sections, start = [], [], 0
+    """Save `index` (the records of the journal bytes `prefix`, header included). True when written.
+
+    Chunks still undecoded since the snapshot was read are written again as they are (their bytes were checked
+    against its digest when read): a rewrite encodes only the records read or appended since, not fifty years."""
+    parts: list[bytes] = []
+    sections: list[list[object]] = []
+    start = 0
     for kind in index.kinds():
-        rows, at = list(index.rows(kind)), field_names(kind).index("at")
-        in_order = index.in_time_order(kind)
+        at, in_order = field_names(kind).index("at"), index.in_time_order(kind)
+        chunks = [(raw.data, raw.count, raw.last_at) for raw in index.undecoded(kind)]
+        rows = list(index.decoded_rows(kind))
         for first in range(0, len(rows), CHUNK):
             chunk = rows[first:first + CHUNK]
             section = json.dumps(chunk, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            chunks.append((section, len(chunk), str(chunk[-1][at])))
+        for data, count, last_at in chunks:
             # the chunk's newest time when the kind is in time order (otherwise `since` decodes every chunk)
-            sections.append([kind, start, len(section), len(chunk), in_order, chunk[-1][at]])
-            parts.append(section)
-            start += len(section)
+            sections.append([kind, start, len(data), count, in_order, last_at])
+            parts.append(data)
+            start += len(data)
     payload = b"".join(parts)
     covered = digest(prefix)
     meta = {"app": APP, "snapshot": FORMAT, "schema": CURRENT_SCHEMA, "end": len(prefix),
@@ -128,6 +136,6 @@ def write(directory: Path, index: KindIndex, prefix: bytes) -> bool:
     except OSError as exc:  # e.g. a full disk: the journal is intact; the next open reads it whole again
         _LOGGER.warning("snapshot not written (%s)", exc.strerror or type(exc).__name__)
         return False
-    index.sealed = (covered, index.total)
+    index.sealed = Sealed(covered, index.total, len(prefix))
     _LOGGER.info("snapshot written (%d records)", index.total)
     return True

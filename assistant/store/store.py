@@ -13,12 +13,12 @@ from typing import TypeVar
 
 import filelock
 
-from assistant.store import forget, journal, opening, private, readonly, recovery
+from assistant.store import forget, journal, opening, private, readonly, recovery, snapshot
 from assistant.store.agreement_edits import AgreementEdits
 from assistant.store.codec import RecordError, encode_line
 from assistant.store.errors import StoreError, StoreLockTimeout, write_error
 from assistant.store.journal import JOURNAL, LOCK
-from assistant.store.kinds import KindIndex
+from assistant.store.kinds import KindIndex, Sealed
 from assistant.store.migrations import CURRENT_SCHEMA
 from assistant.store.records import Record, without_free_text
 
@@ -222,6 +222,15 @@ class Store(AgreementEdits):
         with self._locked():
             self._sync()
             yield self._index
+
+    def covers(self, part: Sealed) -> bool:
+        """True when the journal still starts with the bytes `part` names (its first `part.end` bytes hash to
+        `part.digest`, read from the file itself), so what was derived from those records holds for them."""
+        with self._reading():
+            if self.read_only or self._fd < 0 or not 0 < part.end <= self._offset:
+                return False
+            prefix = os.pread(self._fd, part.end, 0)
+        return len(prefix) == part.end and snapshot.digest(prefix) == part.digest
 
     def write_derived(self, name: str, data: bytes) -> bool:
         """Replace the private file `name` (one `forget` erases) with `data` derived from the records, under the
