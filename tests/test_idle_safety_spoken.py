@@ -7,7 +7,6 @@ Typed danger in the same idle listen still gets the resources at once.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,12 +22,13 @@ from assistant.config import Settings
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
 from assistant.listener import Listener
-from assistant.listening import Listening
+from assistant.listening import Heard, Listening
 from assistant.safety import safety_earlier_today
 from assistant.schedule.companion import CALM_QUESTION, Companion
 from assistant.schedule.scheduler import Scheduler
 from assistant.store.records import SafetyEvent
 from assistant.store.store import Store
+from assistant.stt.base import Utterance
 from assistant.typed_io import TypedListener
 
 UTC = timezone.utc
@@ -106,3 +106,20 @@ def test_typed_danger_in_idle_gives_the_resources_at_once(tmp_path: Path) -> Non
         assert idle.idle_once(5.0) == "safety"
         assert [line.dialog_id for line in said] == ["safety.message"]
         assert [(e.activity, e.category) for e in events(store)] == [("idle", "self_harm")]
+
+
+def test_the_interpreter_asks_about_heard_danger_and_stops_for_typed_danger() -> None:
+    interpreter = build.interpreter()
+    intents = ("time_out", "help", "safety")
+
+    def heard(text: str, pcm: bytes) -> Heard:
+        return Heard(Utterance(text, 0.9, 0.0, 1.0), 0.0, 1.0, pcm)
+
+    audio = silence(1.0)
+    for text in ("i want to kill myself", "he hit me", "i feel unsafe"):
+        decision = interpreter.decide_unaddressed(heard(text, audio), "command", intents)
+        assert (decision.intent, decision.danger) == ("safety", "ambiguous"), text
+    typed = interpreter.decide_unaddressed(heard("i want to kill myself", b""), "command", intents)
+    assert (typed.intent, typed.danger) == ("safety", "danger")
+    assert interpreter.decide_unaddressed(heard("i need a time out", audio), "command", intents).intent == "time_out"
+    assert interpreter.decide_unaddressed(None, "command", intents).reason == "silence"

@@ -146,8 +146,8 @@ class Companion:
         """Danger heard in the idle listen: one calm question, and only a person's answer acts (dialogs/README.md).
 
         "Yes" (or danger said in answer) gives the safety response, logged; "no" gets a gentle line, "help line"
-        the numbers; silence, nothing more. None of these three records anything or holds the day. Returns "safety" when the response was given,
-        else CALM_QUESTION.
+        the numbers; silence, nothing more. None of these three records anything or holds the day.
+        Returns "safety" when the response was given, else CALM_QUESTION.
         """
         self.say("always_on.danger_check")
         question = Question("yes_no", SAFETY_CHECK_STEP, ("yes", "no", "stop", "help_line"),
