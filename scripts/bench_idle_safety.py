@@ -12,7 +12,8 @@ the rule before). After a calm question the television goes on: a fresh 20 s of 
 timeout; the question's own time is not heard, half duplex) is heard as the answer is (yes/no grammar, `decide`),
 and a "yes" or danger there is the full response ("full_after_question"). A clip counts once, by its gravest
 outcome: full safety response > calm question > another activation > nothing. Report the held-out split once,
-aggregate only.
+aggregate only. Measured (60 clips, seed 11): tuning full / calm / other activation 12 / 2 / 21 before, 1 / 12 / 21
+after (16 calm questions in 624 s); held-out, once: 8 / 4 / 25 before, 1 / 11 / 25 after (14 in 634 s).
 """
 
 from __future__ import annotations
