@@ -127,7 +127,8 @@ class Conversation:
         request = ListenRequest(kind=question.kind, step=question.step,
                                 phrases=self.interpreter.phrases_for(question.intents, extra))
         heard = self.listener.listen(request, question.timeout_s)
-        decision = self.interpreter.decide(heard, question.kind, question.intents, dict(question.options))
+        decide = self.interpreter.decide if question.addressed else self.interpreter.decide_unaddressed
+        decision = decide(heard, question.kind, question.intents, dict(question.options))
         if (decision.danger == "ambiguous" and decision.intent is None and self.safety_check is not None
                 and question.step != SAFETY_CHECK_STEP and self.safety_check(self, state)):
             decision = replace(decision, intent="safety", reason="danger")

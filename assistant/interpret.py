@@ -51,6 +51,8 @@ class Question:
     """Who is expected to answer (for the transcript)."""
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Named choices and their phrasings (whole-utterance match), e.g. the time-out return times."""
+    addressed: bool = True
+    """False: nobody addressed the assistant (the idle listen): `Interpreter.decide_unaddressed` decides."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,20 @@ class Interpreter:
         """
         decision = self.decide(heard, kind, intents)
         if decision.danger == "none":
+            return decision
+        return Decision("safety", heard, "danger", "ambiguous")
+
+    def decide_unaddressed(self, heard: Heard | None, kind: str, intents: Collection[str],
+                           options: Mapping[str, Collection[str]] | None = None) -> Decision:
+        """`decide` for the idle listen, where nobody addressed the assistant (dialogs/README.md).
+
+        Danger of either tier that a recogniser heard (the utterance has audio) becomes the ambiguous tier
+        (intent "safety", danger "ambiguous": the calm question, never the full stop): there the words are a
+        closed grammar's best match for whatever the room said, a television included. Typed danger (no audio)
+        is what someone chose to tell the assistant: it stays the full stop.
+        """
+        decision = self.decide(heard, kind, intents, options)
+        if decision.danger == "none" or heard is None or not heard.pcm:
             return decision
         return Decision("safety", heard, "danger", "ambiguous")
 

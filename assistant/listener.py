@@ -246,9 +246,10 @@ class Listener:
         """A finite source ran out: finish the utterance, or let the rest of the timeout pass silently."""
         if self.in_speech:
             result = self.recognizer.flush()
+            self.utterance_audio = bytes(self._audio)
             self.begin(self._kind)
             if result is not None:
-                return Heard(result, self.clock.monotonic(), self.clock.monotonic() - started)
+                return Heard(result, self.clock.monotonic(), self.clock.monotonic() - started, self.utterance_audio)
         remaining = timeout_s - (self.clock.monotonic() - started)
         self.clock.sleep(max(0.0, remaining))
         return None

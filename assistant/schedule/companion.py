@@ -18,7 +18,7 @@ from assistant.after_safety import BOTH_ASKED
 from assistant.clock import Clock
 from assistant.config import Settings
 from assistant.consent import ensure_consent
-from assistant.conversation import Conversation
+from assistant.conversation import SAFETY_CHECK_STEP, Conversation
 from assistant.danger_check import last_alarm_category
 from assistant.dialog.library import DialogLibrary, Line
 from assistant.intents import IntentMatcher
@@ -40,6 +40,8 @@ CONFIRM_FIRST = ("read_commitments", "read_agreement", "agreement_review")
 """Activations that read the couple's own words aloud: heard in idle (no invitation was answered), they wait for
 a yes (`always_on.confirm_<intent>`), so a television or a guest heard as the phrase reads nothing out."""
 CONFIRM_INTENTS = ("yes", "no", "stop", "time_out", "safety", "help")
+CALM_QUESTION = "safety_check"
+"""`idle_once`'s result when danger heard in idle was asked about and the answer did not confirm it."""
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
 """Prompts whose first invitation is not `always_on.<prompt>_due`."""
 
@@ -129,12 +131,38 @@ class Companion:
     def idle_once(self, timeout_s: float) -> str | None:
         """Listen for one activation phrase for up to `timeout_s`; act on it; return its intent."""
         intents = (*COMMAND_INTENTS, *self.activation.names)
-        intent = self.conversation.hear(Question("command", "idle", intents, timeout_s=timeout_s), "idle").intent
+        heard = self.conversation.hear(Question("command", "idle", intents, timeout_s=timeout_s, addressed=False),
+                                       "idle")
+        intent = heard.intent
+        if intent == "safety" and heard.danger == "ambiguous":  # Interpreter.decide_unaddressed: weak evidence
+            return self.ask_about_danger()
         if intent in CONFIRM_FIRST:
             self.confirm_then_dispatch(intent)
         elif intent is not None:
             self.dispatch(intent)
         return intent
+
+    def ask_about_danger(self) -> str:
+        """Danger heard in the idle listen: one calm question, and only a person's answer acts (dialogs/README.md).
+
+        "Yes" (or danger said in answer) gives the safety response, logged; "no" gets a gentle line, "help line"
+        the numbers; silence, nothing more. None of these three records anything or holds the day.
+        Returns "safety" when the response was given, else CALM_QUESTION.
+        """
+        self.say("always_on.danger_check")
+        question = Question("yes_no", SAFETY_CHECK_STEP, ("yes", "no", "stop", "help_line"),
+                            timeout_s=self.invite_timeout_s)
+        answer = self.conversation.hear(question, "idle")
+        if answer.intent in ("yes", "safety") or answer.danger != "none":
+            self.dispatch("safety")
+            return "safety"
+        if answer.intent in ("no", "stop"):
+            self.say("always_on.danger_check_no")
+        elif answer.intent == "help_line" and self.conversation.help_line is not None:  # the numbers, no stop
+            line = self.conversation.help_line()
+            self.said.append(line)
+            self.conversation.say(line, "idle")
+        return CALM_QUESTION
 
     def confirm_then_dispatch(self, intent: str) -> None:
         """Ask before reading private words aloud; only a yes reads them (a time out or safety still acts)."""
