@@ -123,3 +123,14 @@ def test_the_interpreter_asks_about_heard_danger_and_stops_for_typed_danger() ->
     assert (typed.intent, typed.danger) == ("safety", "danger")
     assert interpreter.decide_unaddressed(heard("i need a time out", audio), "command", intents).intent == "time_out"
     assert interpreter.decide_unaddressed(None, "command", intents).reason == "silence"
+
+
+def test_help_line_in_idle_gives_the_numbers_and_records_nothing(tmp_path: Path) -> None:
+    """The quiet path works between activities too: the numbers in a few words, no safety record, no hold."""
+    clock = VirtualClock(START)
+    typed = TypedListener(clock, io.StringIO("help line\n"), io.StringIO())
+    with Store.open(tmp_path / "store") as store:
+        idle, said = companion(typed, clock, store)
+        assert idle.idle_once(5.0) == "help_line"
+        assert [line.dialog_id for line in said] == ["safety.help_line"]
+        assert events(store) == [] and not safety_earlier_today(store, clock.now())

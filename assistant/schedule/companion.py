@@ -33,13 +33,14 @@ from assistant.schedule.scheduler import Scheduler
 from assistant.store.store import Store
 
 _LOGGER = logging.getLogger(__name__)
-COMMAND_INTENTS = ("resume", "time_out", "help", "safety")
+COMMAND_INTENTS = ("resume", "time_out", "help", "safety", "help_line")
 """Activation intents taken from dialogs/commands.yaml; the others come from dialogs/activation.yaml."""
-INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety")
+INVITE_INTENTS = ("ready", "yes", "resume", "later", "more_time", "no", "stop", "help", "time_out", "safety",
+                  "help_line")
 CONFIRM_FIRST = ("read_commitments", "read_agreement", "agreement_review")
 """Activations that read the couple's own words aloud: heard in idle (no invitation was answered), they wait for
 a yes (`always_on.confirm_<intent>`), so a television or a guest heard as the phrase reads nothing out."""
-CONFIRM_INTENTS = ("yes", "no", "stop", "time_out", "safety", "help")
+CONFIRM_INTENTS = ("yes", "no", "stop", "time_out", "safety", "help", "help_line")
 CALM_QUESTION = "safety_check"
 """`idle_once`'s result when danger heard in idle was asked about and the answer did not confirm it."""
 DUE_DIALOG = {RETURN_PROMPT: "timeout.return_reminder"}
@@ -158,10 +159,8 @@ class Companion:
             return "safety"
         if answer.intent in ("no", "stop"):
             self.say("always_on.danger_check_no")
-        elif answer.intent == "help_line" and self.conversation.help_line is not None:  # the numbers, no stop
-            line = self.conversation.help_line()
-            self.said.append(line)
-            self.conversation.say(line, "idle")
+        elif answer.intent == "help_line":
+            self.dispatch("help_line")
         return CALM_QUESTION
 
     def confirm_then_dispatch(self, intent: str) -> None:
@@ -217,6 +216,11 @@ class Companion:
             self.said.append(line)
             self.conversation.say(line, "idle")
             log_safety(self.store, self.clock, "idle", last_alarm_category(self.conversation.interpreter.danger))
+        elif intent == "help_line":  # the quiet path: the numbers in a few words, nothing recorded or held
+            if self.conversation.help_line is not None:
+                line = self.conversation.help_line()
+                self.said.append(line)
+                self.conversation.say(line, "idle")
         elif intent == BOTH_ASKED:  # after a safety hold: continue today only if the resume rule allows
             self._continue_after_safety()
         elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
