@@ -42,7 +42,8 @@ machine. Chosen with `scripts/bench_room.py` and the rig's minute of lines on th
 
 CLOCK_SLEW = 0.001
 """Once settled, the most the play-out clock moves per second (stream_clock.py): ten times a 100 ppm device's
-drift, a tenth of the sound server's measured latency slides, so one clip's reported times stay continuous."""
+drift, 1/25 to 1/100 of the sound server's measured latency slides (25-100 ms/s), so one clip's reported
+times stay continuous (the echo canceller's reference is placed sample for sample, echo.CONTIGUOUS_S)."""
 SETTLE_TIMEOUT_S = 3.0
 """Longest a clip waits for the stream clock to settle after the stream starts (then it plays anyway)."""
 
