@@ -35,3 +35,24 @@ def test_a_late_callback_does_not_move_a_settled_clock_and_a_real_shift_is_follo
     assert shifted[-1] == pytest.approx(10.33 + 69 * BLOCK / RATE)  # within 20 blocks, not half a 5 s window
     clock.restart()
     assert not clock.known and not clock.settled
+
+
+def test_a_slewing_clock_does_not_follow_a_sliding_latency_report_and_restarts_after_lost_samples() -> None:
+    """The speaker's clock (slew): libpulse's interpolated latency slid 25-100 ms/s after the rig's speaker opened
+    while the room heard its samples at a steady pace; one clip's reported times must not move with it."""
+    clock = StreamClock(RATE, slew=0.001)
+    n, now = 0, 5.0
+    while not clock.settled:
+        clock.observe(BLOCK * n, now + 0.24, now=now)
+        n, now = n + 1, now + BLOCK / RATE
+    held = clock.time_of(0)
+    assert held == pytest.approx(5.24, abs=1e-6)
+    for _ in range(150):  # three seconds of reports sliding 50 ms/s later, the device at its pace
+        clock.observe(BLOCK * n, now + 0.24 + 0.05 * (now - held + 0.24), now=now)
+        n, now = n + 1, now + BLOCK / RATE
+    assert 0 < clock.time_of(0) - held <= 0.001 * 3.0 + 1e-6  # moved at most the slew, not the 150 ms slide
+    clock.restart()  # an underrun: samples were lost, the schedule really moved
+    while not clock.settled:
+        clock.observe(BLOCK * n, now + 0.5, now=now)
+        n, now = n + 1, now + BLOCK / RATE
+    assert clock.time_of(BLOCK * n) == pytest.approx(now + 0.5, abs=1e-6)

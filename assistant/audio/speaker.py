@@ -40,6 +40,10 @@ machine. Chosen with `scripts/bench_room.py` and the rig's minute of lines on th
 (load 2.4-4.5). A quiet, fast machine may set less; a slower one (a Raspberry Pi) may need more."""
 
 
+CLOCK_SLEW = 0.001
+"""Once settled, the most the play-out clock moves per second (stream_clock.py): ten times a 100 ppm device's
+drift, 1/25 to 1/100 of the sound server's measured latency slides (25-100 ms/s), so one clip's reported
+times stay continuous (the echo canceller's reference is placed sample for sample, echo.CONTIGUOUS_S)."""
 SETTLE_TIMEOUT_S = 3.0
 """Longest a clip waits for the stream clock to settle after the stream starts (then it plays anyway)."""
 
@@ -150,7 +154,7 @@ class SpeakerSink:
         self._stream, self.rate = open_stream(self._sd.RawOutputStream, self.device, "output",
                                               block_ms=self._block_ms, latency=wanted, callback=self._callback,
                                               finished_callback=self._finished)
-        self._stream_clock, self._written = StreamClock(self.rate, self._block_ms / 1000), 0
+        self._stream_clock, self._written = StreamClock(self.rate, self._block_ms / 1000, slew=CLOCK_SLEW), 0
         self._warm.clear()
         self.settled_after_s = None
         realtime_callback(self._stream, hostapi_of(self.device.index))

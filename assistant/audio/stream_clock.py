@@ -13,6 +13,13 @@ sound server moves a running stream when another one joins it (measured on the r
 0.33 s when the speaker started). Whenever, among the estimates of the last SETTLE_WINDOW_S, three in four agree
 within SETTLE_TOLERANCE_S, span SETTLE_SPAN_S of real time, and their median is not the clock's, the median
 restarts from them; the first time this holds the clock has *settled*.
+
+A speaker's clock can instead *slew* once settled (`slew`, seconds per second): the base moves toward that
+median by at most `slew` per second of callbacks, and shifts are not jumped to. A playback stream's estimates
+wander without the device doing so: on the PulseAudio rig under load, the ALSA `pulse` plugin's delay
+(libpulse's interpolated latency) slid 25-100 ms per second for up to ~10 s after a speaker opened, while the
+room heard every sample at a steady pace; followed in 20 ms jumps, the reported play-out times of one clip
+moved 39 and 97 ms against its samples (scripts/rig_clock_diag.py). Lost samples still restart the clock.
 """
 
 from __future__ import annotations
@@ -34,8 +41,12 @@ SETTLE_TOLERANCE_S = 0.02
 class StreamClock:
     """Maps a stream's sample index to time.monotonic()."""
 
-    def __init__(self, rate: int, block_s: float = 0.02, window_s: float = WINDOW_S) -> None:
+    def __init__(self, rate: int, block_s: float = 0.02, window_s: float = WINDOW_S,
+                 slew: float | None = None) -> None:
         self.rate = rate
+        self.slew = slew
+        """Once settled, the most the base moves per second of callbacks (None: it follows at once)."""
+        self._last_now: float | None = None
         self._bases: deque[float] = deque(maxlen=max(1, round(window_s / block_s)))
         self._base: float | None = None
         self._recent: deque[tuple[float, float]] = deque(maxlen=max(8, round(4 * SETTLE_WINDOW_S / block_s)))
@@ -47,11 +58,16 @@ class StreamClock:
         """A callback's estimate: sample `index` meets the air at `at`; returns the filtered time of it.
 
         `now`: time.monotonic() when the callback ran (default `at`); it dates the estimate for shifts."""
-        base = at - index / self.rate
+        base, when = at - index / self.rate, at if now is None else now
         self._bases.append(base)
-        self._recent.append((at if now is None else now, base))
-        self._base = median(self._bases)
-        self._follow_a_shift()
+        self._recent.append((when, base))
+        if self.slew is not None and self.settled and self._base is not None:
+            most = self.slew * max(0.0, when - (self._last_now or when))
+            self._base += min(most, max(-most, median(self._bases) - self._base))
+        else:
+            self._base = median(self._bases)
+            self._follow_a_shift()
+        self._last_now = when
         return self.time_of(index)
 
     def _follow_a_shift(self) -> None:
@@ -83,3 +99,4 @@ class StreamClock:
         self._base = None
         self.settled = False
         self._recent.clear()
+        self._last_now = None
