@@ -125,12 +125,13 @@ def test_the_interpreter_asks_about_heard_danger_and_stops_for_typed_danger() ->
     assert interpreter.decide_unaddressed(None, "command", intents).reason == "silence"
 
 
-def test_help_line_in_idle_gives_the_numbers_and_records_nothing(tmp_path: Path) -> None:
-    """The quiet path works between activities too: the numbers in a few words, no safety record, no hold."""
+
+def test_help_line_answering_an_invitation_gives_the_numbers_and_records_nothing(tmp_path: Path) -> None:
+    """The quiet path works in the companion's own questions too: the numbers in a few words, no safety record."""
     clock = VirtualClock(START)
     typed = TypedListener(clock, io.StringIO("help line\n"), io.StringIO())
     with Store.open(tmp_path / "store") as store:
         idle, said = companion(typed, clock, store)
-        assert idle.idle_once(5.0) == "help_line"
-        assert [line.dialog_id for line in said] == ["safety.help_line"]
+        idle.confirm_then_dispatch("read_agreement")
+        assert [line.dialog_id for line in said] == ["always_on.confirm_read_agreement", "safety.help_line"]
         assert events(store) == [] and not safety_earlier_today(store, clock.now())
