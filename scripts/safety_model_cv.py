@@ -141,6 +141,19 @@ def dataset(rounds: list[dict[str, list[str]]], seen: dict[str, tuple[str, list[
     return xs, ys
 
 
+def cross_validate(xs: list[sparse.csr_matrix], ys: list[np.ndarray], l2: float) -> tuple[float, float]:
+    """Leave-one-round-out: the threshold flagging <= MAX_MODEL_FALSE of everyday lines out of fold, and the share
+    of danger + ambiguous lines flagged at it."""
+    scores = []
+    for out in range(len(xs)):
+        model = fit(sparse.vstack([x for i, x in enumerate(xs) if i != out]).tocsr(),
+                    np.concatenate([y for i, y in enumerate(ys) if i != out]), l2)
+        scores.append(xs[out] @ model[0] + model[1])
+    oof, labels = np.concatenate(scores), np.concatenate(ys)
+    cut = cut_for(oof[labels == 0])
+    return cut, float(np.mean(oof[labels == 1] >= cut))
+
+
 def choose(rounds: list[dict[str, list[str]]], seen: dict[str, tuple[str, list[str]]],
            member: dict[str, tuple[str, ...]]) -> tuple[str, float, float, float]:
     """Feature set, L2 and threshold by leave-one-round-out inside `rounds`; also the out-of-fold recall."""
@@ -148,14 +161,7 @@ def choose(rounds: list[dict[str, list[str]]], seen: dict[str, tuple[str, list[s
     for kind in FEATURE_SETS:
         xs, ys = dataset(rounds, seen, kind, member)
         for l2 in L2S:
-            scores = []
-            for out in range(len(rounds)):
-                model = fit(sparse.vstack([x for i, x in enumerate(xs) if i != out]).tocsr(),
-                            np.concatenate([y for i, y in enumerate(ys) if i != out]), l2)
-                scores.append(xs[out] @ model[0] + model[1])
-            oof, labels = np.concatenate(scores), np.concatenate(ys)
-            cut = cut_for(oof[labels == 0])
-            recall = float(np.mean(oof[labels == 1] >= cut))
+            cut, recall = cross_validate(xs, ys, l2)
             print(f"    cv {kind:22s} l2={l2:<4} recall {100 * recall:5.1f} at cut {cut:.3f}", flush=True)
             if best is None or recall > best[3]:
                 best = (kind, l2, cut, recall)
@@ -179,7 +185,8 @@ def measure(train: list[dict[str, list[str]]], test: dict[str, list[str]], tree:
         "rules": lambda line: seen[line][0],
         "model": lambda line: "ambiguous" if flagged(line) else "none",
         "rules+model": lambda line: "ambiguous" if seen[line][0] == "none" and flagged(line) else seen[line][0]}
-    figures = {"round": label, "tree": tree, "features": kind, "l2": l2, "cv_recall_pct": round(100 * recall, 1)}
+    figures = {"round": label, "tree": tree, "features": kind, "l2": l2, "cut": round(cut, 3),
+               "cv_recall_pct": round(100 * recall, 1)}
     positives = test["danger"] + test["ambiguous"]
     for name, level_of in arms.items():
         found = score(test, level_of)
@@ -189,14 +196,21 @@ def measure(train: list[dict[str, list[str]]], test: dict[str, list[str]], tree:
     return figures
 
 
-def export(path: Path) -> None:
-    """Fit on rounds 1-8 with the current tree (choice by the same cross-validation) and save the weights."""
+def export(path: Path, chosen: tuple[str, float] | None = None) -> None:
+    """Fit on rounds 1-8 with the current tree and save it: feature set, L2 and threshold by the same
+    cross-validation, or `chosen` (the feature set and L2 the round-9 run chose on the same rounds; its threshold is
+    cross-validated again)."""
     train = [read_corpus(ROUNDS[k]) for k in sorted(ROUNDS)]
     texts = sorted({line for corpus in train for lines in corpus.values() for line in lines})
     seen, classes = judged("current", texts)
     member = word_classes(classes)
-    kind, l2, cut, _ = choose(train, seen, member)
-    xs, ys = dataset(train, seen, kind, member)
+    if chosen:
+        kind, l2 = chosen
+        xs, ys = dataset(train, seen, kind, member)
+        cut = cross_validate(xs, ys, l2)[0]
+    else:
+        kind, l2, cut = choose(train, seen, member)[:3]
+        xs, ys = dataset(train, seen, kind, member)
     weights, bias = fit(sparse.vstack(xs).tocsr(), np.concatenate(ys), l2)
     save_signal(path, weights, bias, cut, kind)
     print(f"exported {path}: {kind}, l2 {l2}, cut {cut:.3f}, {np.count_nonzero(weights)} weights")
@@ -204,7 +218,9 @@ def export(path: Path) -> None:
 
 def main() -> None:
     if "--export" in sys.argv:
-        export(Path(sys.argv[sys.argv.index("--export") + 1]))
+        at = sys.argv.index("--export")
+        chosen = sys.argv[at + 2:at + 4]
+        export(Path(sys.argv[at + 1]), (chosen[0], float(chosen[1])) if chosen else None)
         return
     plan = [(k, BEFORE[k], f"round {k}") for k in sorted(BEFORE)]
     if "--round9" in sys.argv:

@@ -24,6 +24,7 @@ from assistant.danger.lexicon import (
     compile_rules,
 )
 from assistant.danger.names import first_names
+from assistant.danger.second_signal import CATEGORY, SecondSignal, load_signal
 from assistant.danger.sources import lexicon_candidates
 from assistant.danger.spelling import TypoMender
 
@@ -71,7 +72,7 @@ class Hit:
 class DangerDetector:
     """The lexicon's rules, compiled once (with the partners' names) and applied clause by clause."""
 
-    def __init__(self, lexicon: Lexicon | None, partners: Sequence[str] = ()) -> None:
+    def __init__(self, lexicon: Lexicon | None, partners: Sequence[str] = (), second_signal: bool = True) -> None:
         self.lexicon = lexicon
         self.degraded = lexicon is None
         """True when no lexicon could be read: every statement is then answered "ambiguous"."""
@@ -84,15 +85,18 @@ class DangerDetector:
         subject = "(?:i|we|{agent})" if lexicon and "agent" in lexicon.classes else "(?:i|we)"
         self._subject = compile_pattern(subject, class_patterns(_with_partners(lexicon, partners), lexicon.source)
                                         if lexicon else {}, "subject", anchored=True) if lexicon else None
+        self._signal: SecondSignal | None = load_signal(lexicon.classes) if lexicon and second_signal else None
+        """The trained second signal (second_signal.py): asked only when no rule matched."""
 
     @classmethod
-    def load(cls, dialogs_dir: Path, partners: Sequence[str] = ()) -> DangerDetector:
-        """The lexicon in `dialogs_dir`, else the packaged copy, else the checkout's; never raises."""
+    def load(cls, dialogs_dir: Path, partners: Sequence[str] = (), second_signal: bool = True) -> DangerDetector:
+        """The lexicon in `dialogs_dir`, else the packaged copy, else the checkout's; never raises.
+        `second_signal=False`: the rules alone (for comparisons)."""
         from assistant.danger.lexicon import load_lexicon
 
         for candidate in lexicon_candidates(dialogs_dir):
             try:
-                return cls(load_lexicon(candidate), partners)
+                return cls(load_lexicon(candidate), partners, second_signal)
             except (LexiconError, OSError) as exc:
                 _LOGGER.error("safety lexicon unusable, trying the next copy: %s", exc)
             except Exception:  # noqa: BLE001 - the safety path must never fail
@@ -115,15 +119,19 @@ class DangerDetector:
         return Verdict(best.level, best.category)
 
     def explain(self, text: str) -> list[Hit]:
-        """Every rule that matched, in lexicon order (a danger rule downgraded by a hypothetical shows so)."""
+        """Every rule that matched, in lexicon order (a danger rule downgraded by a hypothetical shows so); when
+        none did, the second signal's "ambiguous" if the model flags the statement (never a danger stop)."""
         hits: list[Hit] = []
         if self.lexicon is None:
             return hits
-        normalised = " / ".join(self.clauses(text))
+        clauses = self.clauses(text)
+        normalised = " / ".join(clauses)
         for rule in self._rules:
             level = self._match(rule, normalised)
             if level:
                 hits.append(Hit(rule.spec.id, rule.spec.category, level))
+        if not hits and self._signal is not None and self._signal.flags(clauses):
+            hits.append(Hit("second_signal", CATEGORY, "ambiguous"))
         return hits
 
     def clauses(self, text: str) -> list[str]:

@@ -120,7 +120,7 @@ def load_signal(classes: Mapping[str, Iterable[str]], path: Path = MODEL_FILE) -
     except FileNotFoundError:
         _LOGGER.info("no safety model at %s: the rules decide alone", path)
         return None
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any bad file (not a zip, wrong arrays) leaves the rules alone
         _LOGGER.error("safety model unusable, the rules decide alone: %s", exc)
         return None
     return SecondSignal(indices, weights, bias, cut, kind, word_classes(classes))
