@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.danger.lexicon import (
     LEVELS,
@@ -24,9 +24,11 @@ from assistant.danger.lexicon import (
     compile_rules,
 )
 from assistant.danger.names import first_names
-from assistant.danger.second_signal import CATEGORY, SecondSignal, load_signal
 from assistant.danger.sources import lexicon_candidates
 from assistant.danger.spelling import TypoMender
+
+if TYPE_CHECKING:
+    from assistant.danger.second_signal import SecondSignal
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,7 +87,7 @@ class DangerDetector:
         subject = "(?:i|we|{agent})" if lexicon and "agent" in lexicon.classes else "(?:i|we)"
         self._subject = compile_pattern(subject, class_patterns(_with_partners(lexicon, partners), lexicon.source)
                                         if lexicon else {}, "subject", anchored=True) if lexicon else None
-        self._signal: SecondSignal | None = load_signal(lexicon.classes) if lexicon and second_signal else None
+        self._signal: SecondSignal | None = _load_signal(lexicon) if lexicon and second_signal else None
         """The trained second signal (second_signal.py): asked only when no rule matched."""
 
     @classmethod
@@ -131,7 +133,7 @@ class DangerDetector:
             if level:
                 hits.append(Hit(rule.spec.id, rule.spec.category, level))
         if not hits and self._signal is not None and self._signal.flags(clauses):
-            hits.append(Hit("second_signal", CATEGORY, "ambiguous"))
+            hits.append(Hit("second_signal", self._signal.category, "ambiguous"))
         return hits
 
     def clauses(self, text: str) -> list[str]:
@@ -232,6 +234,14 @@ class DangerDetector:
         if self.lexicon is None:
             return ()
         return tuple(dict.fromkeys(" ".join(self.clauses(phrase)) for phrase in self.lexicon.spoken))
+
+
+def _load_signal(lexicon: Lexicon) -> SecondSignal | None:
+    """The packaged second signal, imported here so that importing the package (the quiet resources path) does
+    not import numpy; the detector is built on the background compile."""
+    from assistant.danger.second_signal import load_signal
+
+    return load_signal(lexicon.classes)
 
 
 def _mender(lexicon: Lexicon) -> TypoMender:

@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -83,6 +84,7 @@ class SecondSignal:
     cut: float
     kind: str
     member: Mapping[str, tuple[str, ...]]
+    category: ClassVar[str] = CATEGORY
 
     def score(self, clauses: list[str]) -> float:
         """The model's margin (>= `cut`: flagged) for a statement's normalised clauses."""
