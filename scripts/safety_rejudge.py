@@ -3,8 +3,11 @@ shipped detector (rules + second signal), to show what a change of the second si
 
 A danger or ambiguous corpus line raised from "none" is a gain; an everyday corpus line or a dialog-file string
 raised is a regression (the product's own words, spoken back or echoed, must stay quiet); nothing may go down
-(the second signal only raises "none"). `python scripts/safety_rejudge.py [--list]` prints the counts (`--list`:
-also the raised dialog-file strings, which are the product's own text, never a user's).
+(the second signal only raises "none"). The check-in answers' tuning half (tests/corpus/checkin_answers.yaml) counts
+as everyday: `checkin_flagged` is every calm question or stop the shipped detector gives them (rules included).
+`python scripts/safety_rejudge.py [--list] [--checkin-heldout]` prints the counts (`--list`: also the raised
+dialog-file strings, which are the product's own text, never a user's; `--checkin-heldout`: also the held-out
+half's counts, aggregate only, to be measured once).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from danger_corpus import EVERY_TUNING_FILE, read_corpus  # noqa: E402
+from danger_corpus import EVERY_TUNING_FILE, checkin_half, read_corpus  # noqa: E402
 
 from assistant.danger import DangerDetector  # noqa: E402
 from assistant.danger.lexicon import LEVELS  # noqa: E402
@@ -57,9 +60,14 @@ def main() -> None:
     raised_dialog: list[str] = []
     texts = [(kind, line) for path in EVERY_TUNING_FILE for kind, lines in read_corpus(path).items()
              for line in lines] + [("dialog", text) for text in dialog_strings()]
+    texts += [("checkin", text) for text in checkin_half(held_out=False)]
+    if "--checkin-heldout" in sys.argv[1:]:
+        texts += [("checkin_heldout", text) for text in checkin_half(held_out=True)]
     for kind, text in texts:
         before, after = rules.assess(text).level, shipped.assess(text).level
         counts[f"{kind}_n"] += 1
+        if kind.startswith("checkin") and after != "none":
+            counts[f"{kind}_flagged"] += 1
         if LEVELS.index(after) < LEVELS.index(before):
             counts[f"{kind}_lowered"] += 1
         elif after != before:
