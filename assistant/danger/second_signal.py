@@ -118,8 +118,10 @@ class SecondSignal:
     cut: float
     kind: str
     member: Mapping[str, tuple[str, ...]]
+    gate: tuple[str, ...]
+    """The lexicon classes a statement must name a word of for the model to speak (recorded in the file)."""
     terms: frozenset[str]
-    """The words and phrases of the model's gate classes (empty: no gate)."""
+    """The words and phrases of those classes (empty: no gate)."""
     category: ClassVar[str] = CATEGORY
 
     def score(self, clauses: list[str]) -> float:
@@ -169,7 +171,7 @@ def load_signal(classes: Mapping[str, Iterable[str]], path: Path = MODEL_FILE) -
     if gate and not terms:
         _LOGGER.error("safety model gate names no lexicon word, the rules decide alone: retrain the model")
         return None
-    return SecondSignal(indices, weights, bias, cut, kind, word_classes(classes), terms)
+    return SecondSignal(indices, weights, bias, cut, kind, word_classes(classes), gate, terms)
 
 
 def save_signal(path: Path, weights: np.ndarray, bias: float, cut: float, kind: str, gate: tuple[str, ...]) -> None:
