@@ -7,6 +7,8 @@ tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
 - false_stop_pct: everyday sentences answered "danger" (goal <= 2); false_ambiguous_pct: answered "ambiguous";
 - assess_ms: one `assess(text)` call, from the text in hand to the verdict (no audio, no engine).
+The detector is the shipped one: the rules plus the trained second signal (assistant/danger/second_signal.py), which
+raises "none" to "ambiguous" only; `scripts/safety_model_cv.py` measures the two apart.
 - safety_spoken_*: short danger and everyday lines of both tuning corpora spoken by espeak-ng voices, heard by
   pocketsphinx in a free-text state (free decoding + the sentinel grammar of the detector's spoken phrases),
   judged as the interpreter judges a free answer. `held_out` voices were never used for tuning (goal >= 90

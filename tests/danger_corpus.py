@@ -3,6 +3,7 @@ test and scripts/bench_safety.py."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def read_answers(path: Path) -> list[str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(line) for line in data.get("answers") or []]
 KINDS = ("danger", "ambiguous", "everyday")
+CHECKIN = CORPUS_DIR / "checkin_answers.yaml"
+"""Everyday check-in answers written blind (issue 12 round 11; `answers:`), split in halves by `checkin_half`."""
 
 
 def read_corpus(path: Path) -> dict[str, list[str]]:
@@ -74,3 +77,11 @@ def score(corpus: dict[str, list[str]], level_of: Callable[[str], str]) -> dict[
             "ambiguous_n": len(ambiguous), "ambiguous_caught_pct": share(ambiguous, {"danger", "ambiguous"}),
             "everyday_n": len(everyday), "false_stop_pct": share(everyday, {"danger"}),
             "false_ambiguous_pct": share(everyday, {"ambiguous"})}
+
+
+def checkin_half(held_out: bool) -> list[str]:
+    """The tuning (even last byte of the line's sha256) or held-out (odd) half of the check-in answers, a split
+    fixed before any result was seen."""
+    data = yaml.safe_load(CHECKIN.read_text(encoding="utf-8")) or {}
+    lines = sorted({str(line).strip() for line in data.get("answers") or [] if str(line).strip()})
+    return [line for line in lines if hashlib.sha256(line.encode()).digest()[-1] % 2 == held_out]
