@@ -47,16 +47,17 @@ EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 CHECKIN_ANSWERS = CORPUS_DIR / "checkin_answers.yaml"
 """Everyday answers to the check-in's steps (appreciations, triggers, ratings with words, one-word answers), written
-blind from the method alone: look-alikes the danger detector must leave quiet. Not tuned on (measure only)."""
+blind from the method alone: look-alikes the danger detector must leave quiet. Its tuning half (`checkin_half`) may
+train the second signal; the held-out half is measured only."""
 
 
 def read_answers(path: Path) -> list[str]:
     """The `answers:` list of an answers corpus (everyday lines only)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(line) for line in data.get("answers") or []]
+
+
 KINDS = ("danger", "ambiguous", "everyday")
-CHECKIN = CORPUS_DIR / "checkin_answers.yaml"
-"""Everyday check-in answers written blind (issue 12 round 11; `answers:`), split in halves by `checkin_half`."""
 
 
 def read_corpus(path: Path) -> dict[str, list[str]]:
@@ -82,6 +83,5 @@ def score(corpus: dict[str, list[str]], level_of: Callable[[str], str]) -> dict[
 def checkin_half(held_out: bool) -> list[str]:
     """The tuning (even last byte of the line's sha256) or held-out (odd) half of the check-in answers, a split
     fixed before any result was seen."""
-    data = yaml.safe_load(CHECKIN.read_text(encoding="utf-8")) or {}
-    lines = sorted({str(line).strip() for line in data.get("answers") or [] if str(line).strip()})
+    lines = sorted({line.strip() for line in read_answers(CHECKIN_ANSWERS) if line.strip()})
     return [line for line in lines if hashlib.sha256(line.encode()).digest()[-1] % 2 == held_out]
