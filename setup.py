@@ -13,6 +13,5 @@ setup(
     packages=[*find_packages(include=["assistant", "assistant.*"]), *DIALOGS],
     package_dir={"assistant.dialog_files": "dialogs"},
     package_data={"assistant": ["py.typed", "*.json"], "assistant.stt": ["*.arpa"],  # the free-text model
-                  "assistant.danger": ["*.npz"],  # the danger detector's second signal
                   **{name: ["*.yaml", "*.md"] for name in DIALOGS}},
 )

@@ -2,14 +2,11 @@
 
 Corpora: tests/corpus/safety_tuning.yaml ... safety_tuning9.yaml (ours, tuned on; each first measured unseen) and
 tests/corpus/safety_heldout.yaml (written independently; never tuned on), each `danger:`, `ambiguous:`,
-`everyday:` lists. tests/corpus/checkin_answers.yaml: everyday check-in answers written blind, in halves (the
-tuning half may train the second signal; `safety_checkin_tuning` / `safety_checkin_held_out`: false stops, goal
-<= 2, and false "ambiguous"). Figures, per corpus:
+`everyday:` lists. tests/corpus/checkin_answers.yaml: everyday check-in answers written blind, measured only
+(`safety_checkin_answers`: false stops, goal <= 2, and false "ambiguous"). Figures, per corpus:
 - danger_caught_pct: danger statements answered "danger" or "ambiguous" (goal >= 98); danger_tier_pct: "danger";
 - false_stop_pct: everyday sentences answered "danger" (goal <= 2); false_ambiguous_pct: answered "ambiguous";
 - assess_ms: one `assess(text)` call, from the text in hand to the verdict (no audio, no engine).
-The detector is the shipped one: the rules plus the trained second signal (assistant/danger/second_signal.py), which
-raises "none" to "ambiguous" only; `scripts/safety_model_cv.py` measures the two apart.
 - safety_spoken_*: short danger and everyday lines of both tuning corpora spoken by espeak-ng voices, heard by
   pocketsphinx in a free-text state (free decoding + the sentinel grammar of the detector's spoken phrases),
   judged as the interpreter judges a free answer. `held_out` voices were never used for tuning (goal >= 90
@@ -46,7 +43,7 @@ from danger_corpus import (  # noqa: E402
     TUNING7,
     TUNING8,
     TUNING9,
-    checkin_half,
+    read_answers,
     read_corpus,
     score,
 )
@@ -67,7 +64,7 @@ GOALS = {
     "safety_tuning7.danger_caught_pct": (">=", 98), "safety_tuning7.false_stop_pct": ("<=", 2),
     "safety_tuning8.danger_caught_pct": (">=", 98), "safety_tuning8.false_stop_pct": ("<=", 2),
     "safety_tuning9.danger_caught_pct": (">=", 98), "safety_tuning9.false_stop_pct": ("<=", 2),
-    "safety_checkin_tuning.false_stop_pct": ("<=", 2), "safety_checkin_held_out.false_stop_pct": ("<=", 2),
+    "safety_checkin_answers.false_stop_pct": ("<=", 2),
     "safety_spoken_held_out.danger_caught_pct": (">=", 90), "safety_spoken_held_out.false_stop_pct": ("<=", 5),
 }
 SPOKEN_PER_KIND = 20
@@ -96,13 +93,12 @@ def run(results: dict, typed_only: bool = False, verbose: bool = False) -> None:
         figures["assess_ms_max"] = round(max(timings), 2)
         results[f"safety_{name}"] = figures
     if CHECKIN_ANSWERS.exists():
-        for half, held_out in (("tuning", False), ("held_out", True)):
-            answers = checkin_half(held_out)
-            levels = [detector.assess(line).level for line in answers]
-            results[f"safety_checkin_{half}"] = {
-                "everyday_n": len(answers),
-                "false_stop_pct": round(100.0 * levels.count("danger") / len(answers), 1),
-                "false_ambiguous_pct": round(100.0 * levels.count("ambiguous") / len(answers), 1)}
+        answers = read_answers(CHECKIN_ANSWERS)
+        levels = [detector.assess(line).level for line in answers]
+        results["safety_checkin_answers"] = {
+            "everyday_n": len(answers),
+            "false_stop_pct": round(100.0 * levels.count("danger") / len(answers), 1),
+            "false_ambiguous_pct": round(100.0 * levels.count("ambiguous") / len(answers), 1)}
     if not typed_only:
         spoken(results, detector, verbose)
 

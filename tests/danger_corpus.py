@@ -3,7 +3,6 @@ test and scripts/bench_safety.py."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,16 +46,13 @@ EVERY_TUNING_FILE = (TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING
 HELD_OUT = CORPUS_DIR / "safety_heldout.yaml"
 CHECKIN_ANSWERS = CORPUS_DIR / "checkin_answers.yaml"
 """Everyday answers to the check-in's steps (appreciations, triggers, ratings with words, one-word answers), written
-blind from the method alone: look-alikes the danger detector must leave quiet. Its tuning half (`checkin_half`) may
-train the second signal; the held-out half is measured only."""
+blind from the method alone: look-alikes the danger detector must leave quiet. Not tuned on (measure only)."""
 
 
 def read_answers(path: Path) -> list[str]:
     """The `answers:` list of an answers corpus (everyday lines only)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(line) for line in data.get("answers") or []]
-
-
 KINDS = ("danger", "ambiguous", "everyday")
 
 
@@ -78,10 +74,3 @@ def score(corpus: dict[str, list[str]], level_of: Callable[[str], str]) -> dict[
             "ambiguous_n": len(ambiguous), "ambiguous_caught_pct": share(ambiguous, {"danger", "ambiguous"}),
             "everyday_n": len(everyday), "false_stop_pct": share(everyday, {"danger"}),
             "false_ambiguous_pct": share(everyday, {"ambiguous"})}
-
-
-def checkin_half(held_out: bool) -> list[str]:
-    """The tuning (even last byte of the line's sha256) or held-out (odd) half of the check-in answers, a split
-    fixed before any result was seen."""
-    lines = sorted({line.strip() for line in read_answers(CHECKIN_ANSWERS) if line.strip()})
-    return [line for line in lines if hashlib.sha256(line.encode()).digest()[-1] % 2 == held_out]

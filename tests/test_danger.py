@@ -64,10 +64,7 @@ def test_negation_and_hypotheticals(detector: DangerDetector):
     assert detector.assess("he said if I leave he will kill me").level == "danger"
 
 
-def test_negation_reaches_only_its_own_clause():
-    """The rules' negation scope (the second signal, a bag of n-grams, does not read negation: it may ask the calm
-    question on "I don't think he hit me")."""
-    detector = DangerDetector.load(DIALOGS, partners=("Jordan", "Sam"), second_signal=False)
+def test_negation_reaches_only_its_own_clause(detector: DangerDetector):
     assert detector.assess("when i said no he hit me").level == "danger"  # "no" is an answer here
     assert detector.assess("i couldnt breathe when he had his hands on my neck").level == "danger"
     assert detector.assess("I don't think he hit me, it was an accident").level == "none"  # "think" carries it

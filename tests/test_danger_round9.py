@@ -160,20 +160,9 @@ def test_round9_families(shipped_detector: DangerDetector, text: str, level: str
     "my hand got slammed in the car door by accident",
     "I carved my initials into the desk at school",
 ])
-def test_round9_look_alikes_stay_quiet(rules_only: DangerDetector, shipped_detector: DangerDetector, text: str):
-    """The rules leave every look-alike alone; the trained second signal may ask about a few (4 of these, which
-    name a harm word: "banging my head", "push him", "waved a bottle at me", "pills in her food"), never stop."""
-    assert rules_only.assess(text).level == "none", (text, rules_only.explain(text))
-    assert shipped_detector.assess(text).level != "danger", (text, shipped_detector.explain(text))
-
-
-@pytest.fixture(scope="module")
-def rules_only() -> DangerDetector:
-    """The shipped lexicon's rules without the trained second signal."""
-    from pathlib import Path
-
-    dialogs = Path(__file__).resolve().parent.parent / "dialogs"
-    return DangerDetector.load(dialogs, partners=("Alex", "Sam"), second_signal=False)
+def test_round9_look_alikes_stay_quiet(shipped_detector: DangerDetector, text: str):
+    verdict = shipped_detector.assess(text)
+    assert verdict.level == "none", (text, shipped_detector.explain(text))
 
 
 def test_the_ninth_tuning_corpus_has_its_shape():

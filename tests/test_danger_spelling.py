@@ -18,9 +18,7 @@ DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
 
 @pytest.fixture(scope="module")
 def detector() -> DangerDetector:
-    """The rules alone: these are the lexicon's structures and the mender (the trained second signal, which may
-    raise "none" to "ambiguous", has its own tests in test_danger_second_signal.py)."""
-    return DangerDetector.load(DIALOGS, partners=("Alex", "Sam"), second_signal=False)
+    return DangerDetector.load(DIALOGS, partners=("Alex", "Sam"))
 
 
 def test_the_english_word_list_ships_with_the_package() -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from assistant.danger.lexicon import (
     LEVELS,
@@ -26,9 +26,6 @@ from assistant.danger.lexicon import (
 from assistant.danger.names import first_names
 from assistant.danger.sources import lexicon_candidates
 from assistant.danger.spelling import TypoMender
-
-if TYPE_CHECKING:
-    from assistant.danger.second_signal import SecondSignal
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,7 +73,7 @@ class Hit:
 class DangerDetector:
     """The lexicon's rules, compiled once (with the partners' names) and applied clause by clause."""
 
-    def __init__(self, lexicon: Lexicon | None, partners: Sequence[str] = (), second_signal: bool = True) -> None:
+    def __init__(self, lexicon: Lexicon | None, partners: Sequence[str] = ()) -> None:
         self.lexicon = lexicon
         self.degraded = lexicon is None
         """True when no lexicon could be read: every statement is then answered "ambiguous"."""
@@ -89,18 +86,15 @@ class DangerDetector:
         subject = "(?:i|we|{agent})" if lexicon and "agent" in lexicon.classes else "(?:i|we)"
         self._subject = compile_pattern(subject, class_patterns(_with_partners(lexicon, partners), lexicon.source)
                                         if lexicon else {}, "subject", anchored=True) if lexicon else None
-        self._signal: SecondSignal | None = _load_signal(lexicon) if lexicon and second_signal else None
-        """The trained second signal (second_signal.py): asked only when no rule matched."""
 
     @classmethod
-    def load(cls, dialogs_dir: Path, partners: Sequence[str] = (), second_signal: bool = True) -> DangerDetector:
-        """The lexicon in `dialogs_dir`, else the packaged copy, else the checkout's; never raises.
-        `second_signal=False`: the rules alone (for comparisons)."""
+    def load(cls, dialogs_dir: Path, partners: Sequence[str] = ()) -> DangerDetector:
+        """The lexicon in `dialogs_dir`, else the packaged copy, else the checkout's; never raises."""
         from assistant.danger.lexicon import load_lexicon
 
         for candidate in lexicon_candidates(dialogs_dir):
             try:
-                return cls(load_lexicon(candidate), partners, second_signal)
+                return cls(load_lexicon(candidate), partners)
             except (LexiconError, OSError) as exc:
                 _LOGGER.error("safety lexicon unusable, trying the next copy: %s", exc)
             except Exception:  # noqa: BLE001 - the safety path must never fail
@@ -123,19 +117,15 @@ class DangerDetector:
         return Verdict(best.level, best.category)
 
     def explain(self, text: str) -> list[Hit]:
-        """Every rule that matched, in lexicon order (a danger rule downgraded by a hypothetical shows so); when
-        none did, the second signal's "ambiguous" if the model flags the statement (never a danger stop)."""
+        """Every rule that matched, in lexicon order (a danger rule downgraded by a hypothetical shows so)."""
         hits: list[Hit] = []
         if self.lexicon is None:
             return hits
-        clauses = self.clauses(text)
-        normalised = " / ".join(clauses)
+        normalised = " / ".join(self.clauses(text))
         for rule in self._rules:
             level = self._match(rule, normalised)
             if level:
                 hits.append(Hit(rule.spec.id, rule.spec.category, level))
-        if not hits and self._signal is not None and self._signal.flags(clauses):
-            hits.append(Hit("second_signal", self._signal.category, "ambiguous"))
         return hits
 
     def clauses(self, text: str) -> list[str]:
@@ -237,14 +227,6 @@ class DangerDetector:
         if self.lexicon is None:
             return ()
         return tuple(dict.fromkeys(" ".join(self.clauses(phrase)) for phrase in self.lexicon.spoken))
-
-
-def _load_signal(lexicon: Lexicon) -> SecondSignal | None:
-    """The packaged second signal, imported here so that importing the package (the quiet resources path) does
-    not import numpy; the detector is built on the background compile."""
-    from assistant.danger.second_signal import load_signal
-
-    return load_signal(lexicon.classes)
 
 
 def _mender(lexicon: Lexicon) -> TypoMender:
