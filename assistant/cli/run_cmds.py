@@ -8,8 +8,10 @@ import logging
 import os
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -184,12 +186,30 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callab
 
         reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
         _LOGGER.info("companion ready: listening")  # scripts/bench_coldstart.py stops its clock here
+        threading.Thread(target=_warm_report, args=(app, live.store.directory), name="report-warm",
+                         daemon=True).start()
         try:
             keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
         finally:
             for source in opened:
                 source.close()
             _LOGGER.info("companion stopping")
+
+
+def _warm_report(app: AppContext, directory: Path) -> None:
+    """Background, at the lowest priority: fold the history into the report's cache, so the first `report` after
+    an install or an update (the key holds the code's digest) finds it current (issue 16). Never blocks `run`."""
+    from assistant.report import Words
+    from assistant.report.reading import report_settings, warm
+
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a thread's own niceness
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    try:
+        warmed = warm(directory, report_settings(app.settings, Words().text("partner_unnamed")))
+    except Exception as exc:  # noqa: BLE001 - derived data only: the report folds everything itself instead
+        _LOGGER.info("report cache not warmed (%s)", type(exc).__name__)
+        return
+    _LOGGER.info("report cache %s", "current" if warmed else "not warmed (no sealed history)")
 
 
 def _mic_reopener(app: AppContext, listener: object, clock: object) -> tuple[Reopen | None, list[AudioSource]]:
