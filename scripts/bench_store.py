@@ -106,6 +106,31 @@ def report_process_ms(directory: Path, today: date) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
 
 
+WARM = """
+import os, sys, time
+from pathlib import Path
+from assistant.config import load_settings
+from assistant.report import Words
+from assistant.report.reading import report_settings, warm
+from assistant.store import Store
+with Store.open(Path(sys.argv[1])) as store:  # the companion's own store, open before it listens
+    wanted = report_settings(load_settings(), Words().text("partner_unnamed"))
+    wall, cpu = time.perf_counter(), time.process_time()
+    assert warm(store, wanted)
+print((time.perf_counter() - wall) * 1000.0, (time.process_time() - cpu) * 1000.0)
+"""
+"""`assistant run`'s background warm-up (`reading.warm`, imports done) in a process of its own: wall, CPU ms."""
+
+
+def warm_process_ms(directory: Path) -> tuple[float, float]:
+    """What `assistant run` does once listening, in a background thread: the report cache made current."""
+    env = {**os.environ, "ASSISTANT_CONFIG": str(directory.parent / "no-config.toml")}  # as report_process_ms
+    done = subprocess.run([sys.executable, "-c", WARM, str(directory)], env=env, check=True, capture_output=True,
+                          text=True)
+    wall, cpu = done.stdout.split()
+    return float(wall), float(cpu)
+
+
 def report_in_process(directory: Path, today: date, how: str) -> None:
     """Store.open + the report's facts: collect() over every record ("all") or the kinds it reads ("by_kind"),
     or report_history() ("cached": the cached tally of the sealed records plus the rest, as `report` does); the
@@ -133,6 +158,11 @@ def bench_report(directory: Path, now: datetime) -> dict[str, object]:
         (directory / CACHE).unlink(missing_ok=True)
         rebuilt.append(report_process_ms(directory, now.date()))
     repeated = [report_process_ms(directory, now.date()) for _ in range(REPEATS)]
+    warmups, after_run = [], []
+    for _ in range(REPEATS):
+        (directory / CACHE).unlink(missing_ok=True)
+        warmups.append(warm_process_ms(directory))
+        after_run.append(report_process_ms(directory, now.date()))
     after_write = []
     for n in range(REPEATS):
         with Store.open(directory) as store:
@@ -153,7 +183,8 @@ def bench_report(directory: Path, now: datetime) -> dict[str, object]:
         rewriting.append(report_process_ms(directory, now.date()))
     inproc = {how: [_timed(functools.partial(report_in_process, directory, now.date(), how))
                     for _ in range(REPEATS)] for how in ("all", "by_kind", "cached")}
-    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_write": after_write,
+    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_run_warmed": after_run,
+            "run_report_warmup": warmups, "report_after_write": after_write,
             "report_after_rewrite": after_rewrite, "report_rewriting": rewriting}
     return {**{f"{name}_ms": _spread([wall for wall, _ in times]) for name, times in runs.items()},
             **{f"{name}_cpu_ms": _spread([cpu for _, cpu in times]) for name, times in runs.items()},
@@ -206,6 +237,13 @@ CLOCKS = {
     "report_ms": "`python -m assistant --data-dir D report --today <last day>` wall time, process start to "
                  "exit (interpreter, imports, store open, report of the whole history, print), repeated: its "
                  "cache current (the sealed records' tally read, the records after the snapshot folded in)",
+    "report_after_run_warmed_ms": "the same, the first report without a cache (after an install or an update) once "
+                                  "`assistant run` warmed it (reading.warm, outside the clock)",
+    "report_after_run_warmed_cpu_ms": "CPU time of the `report` process, first report after `run` warmed the cache",
+    "run_report_warmup_ms": "`assistant run`'s background warm-up: reading.warm() call to return (a store of its "
+                            "own opened, the sealed records folded, the cache written; imports done, the "
+                            "companion's store open), no cache before",
+    "run_report_warmup_cpu_ms": "CPU time of that warm-up (the process's, all threads)",
     "report_after_write_ms": "the same, the first report after a write (one record appended before each run, "
                              "outside the clock)",
     "report_cpu_ms": "CPU time (user + system) of that `report` process, repeated (cache current)",

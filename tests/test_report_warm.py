@@ -3,7 +3,7 @@ after an install or an update finds it current.
 
 Behaviour (real store on disk, the real `run` process): after `run`'s warm-up, `report` decodes none of the sealed
 records and prints byte for byte what a full fold prints; a cache warmed for other settings (another zone) is
-missed, never trusted; nothing is warmed, and no journal made again, after `forget`.
+missed, never trusted; a current cache is left as it is; nothing is warmed after `forget`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from assistant.report.facts import READS
 from assistant.report.reading import ReportSettings, warm
 from assistant.schedule.rules import WEEKDAYS
 from assistant.store import Store, forget_directory
-from assistant.store.journal import JOURNAL
 from assistant.store.records import Consent
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
@@ -113,9 +112,13 @@ def test_after_run_warmed_the_cache_the_first_report_decodes_no_sealed_record(
 
 def test_a_cache_warmed_for_other_settings_is_missed_not_trusted(
         data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    words = Words()
-    assert warm(data_dir, ReportSettings(ZoneInfo(ZONE), True, words.text("partner_unnamed")))
-    warmed = (data_dir / report_cache.CACHE).read_bytes()
+    wanted = ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed"))
+    with Store.open(data_dir) as store:
+        assert warm(store, wanted)
+        warmed = (data_dir / report_cache.CACHE).read_bytes()
+        os.utime(data_dir / report_cache.CACHE, (0, 0))
+        assert warm(store, wanted)  # current: left as it is
+    assert (data_dir / report_cache.CACHE).stat().st_mtime == 0
     monkeypatch.setenv("ASSISTANT_CONFIG", str(settings_file(tmp_path / "moved.toml", "UTC")))
     counts = count_decoded(monkeypatch)
     printed = report(data_dir)
@@ -125,6 +128,8 @@ def test_a_cache_warmed_for_other_settings_is_missed_not_trusted(
 
 
 def test_nothing_is_warmed_after_forget(data_dir: Path) -> None:
-    forget_directory(data_dir)
-    assert not warm(data_dir, ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed")))
-    assert not (data_dir / report_cache.CACHE).exists() and not (data_dir / JOURNAL).exists()
+    with Store.open(data_dir) as store:  # the companion's store, open while another process forgets
+        forget_directory(data_dir)
+        assert not warm(store, ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed")))
+        assert store.query() == []
+    assert not (data_dir / report_cache.CACHE).exists()

@@ -11,7 +11,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from assistant.audio.base import AudioSource, ListenRequest
     from assistant.listening import Heard
     from assistant.schedule.resilient import Reopen
+    from assistant.store.store import Store
     from assistant.stt.base import Recognizer
     from assistant.typed_io import TypedListener
 
@@ -186,7 +186,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callab
 
         reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
         _LOGGER.info("companion ready: listening")  # scripts/bench_coldstart.py stops its clock here
-        threading.Thread(target=_warm_report, args=(app, live.store.directory), name="report-warm",
+        threading.Thread(target=_warm_report, args=(app, live.store), name="report-warm",
                          daemon=True).start()
         try:
             keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
@@ -196,7 +196,7 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callab
             _LOGGER.info("companion stopping")
 
 
-def _warm_report(app: AppContext, directory: Path) -> None:
+def _warm_report(app: AppContext, store: Store) -> None:
     """Background, at the lowest priority: fold the history into the report's cache, so the first `report` after
     an install or an update (the key holds the code's digest) finds it current (issue 16). Never blocks `run`."""
     from assistant.report import Words
@@ -205,7 +205,7 @@ def _warm_report(app: AppContext, directory: Path) -> None:
     with contextlib.suppress(OSError, AttributeError):  # Linux: a thread's own niceness
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
-        warmed = warm(directory, report_settings(app.settings, Words().text("partner_unnamed")))
+        warmed = warm(store, report_settings(app.settings, Words().text("partner_unnamed")))
     except Exception as exc:  # noqa: BLE001 - derived data only: the report folds everything itself instead
         _LOGGER.info("report cache not warmed (%s)", type(exc).__name__)
         return

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.report import cache
@@ -52,23 +51,29 @@ def report_settings(settings: Settings, unnamed: str) -> ReportSettings:
     return ReportSettings(local_zone(settings.schedule.timezone), settings.dialog.keep_transcripts, unnamed)
 
 
-def warm(directory: Path, wanted: ReportSettings) -> bool:
-    """Make the cache a report from the first record (`since=None`) reads current, from a store opened for this
-    alone (so another store in this process keeps none of the records decoded here; the lock rules are those of
-    any other process). Nothing is opened when the journal is gone (forgotten, or never written), and nothing is
-    written after another process forgot the store meanwhile (`Store.write_derived`). True when it is current."""
+def warm(store: Store, wanted: ReportSettings) -> bool:
+    """Make current the cache that a report from the first record (`since=None`) reads, for `store`'s journal:
+    `assistant run`'s background warm-up. The fold reads a store opened for it alone (so `store` keeps none of
+    the records decoded here; the lock rules are those of any other process). Nothing is opened when the journal
+    is gone (forgotten) or has no sealed part, and nothing is written after a `forget` (`Store.write_derived`).
+    True when the cache is current."""
     from assistant.store import Store
     from assistant.store.journal import JOURNAL
     from assistant.store.kinds import paused_gc
 
-    if not (directory / JOURNAL).is_file():
+    sealed = store.sealed()
+    key = None if sealed is None else cache.key(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None)
+    if sealed is None or key is None:
         return False
-    with paused_gc(), Store.open(directory, keep_transcripts=wanted.keep_transcripts) as store:
-        sealed = store.sealed()
-        key = None if sealed is None else cache.key(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None)
-        if sealed is None or key is None:
+    if cache.covered(store.directory, key) == sealed:  # the usual start: current, nothing to fold
+        return True
+    if not (store.directory / JOURNAL).is_file():
+        return False
+    with paused_gc(), Store.open(store.directory, keep_transcripts=store.keep_transcripts) as own:
+        sealed = own.sealed()
+        if sealed is None:
             return False
-        return _sealed_tally(store, sealed, key, Tally(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None))[1]
+        return _sealed_tally(own, sealed, key, Tally(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None))[1]
 
 
 def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, ...] = (),
