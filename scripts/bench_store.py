@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -106,29 +107,21 @@ def report_process_ms(directory: Path, today: date) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
 
 
-WARM = """
-import os, sys, time
-from pathlib import Path
-from assistant.config import load_settings
-from assistant.report import Words
-from assistant.report.reading import report_settings, warm
-from assistant.store import Store
-with Store.open(Path(sys.argv[1])) as store:  # the companion's own store, open before it listens
-    wanted = report_settings(load_settings(), Words().text("partner_unnamed"))
-    wall, cpu = time.perf_counter(), time.process_time()
-    assert warm(store, wanted)
-print((time.perf_counter() - wall) * 1000.0, (time.process_time() - cpu) * 1000.0)
-"""
-"""`assistant run`'s background warm-up (`reading.warm`, imports done) in a process of its own: wall, CPU ms."""
-
-
 def warm_process_ms(directory: Path) -> tuple[float, float]:
-    """What `assistant run` does once listening, in a background thread: the report cache made current."""
-    env = {**os.environ, "ASSISTANT_CONFIG": str(directory.parent / "no-config.toml")}  # as report_process_ms
-    done = subprocess.run([sys.executable, "-c", WARM, str(directory)], env=env, check=True, capture_output=True,
-                          text=True)
-    wall, cpu = done.stdout.split()
-    return float(wall), float(cpu)
+    """`assistant run`'s warm-up (`run_cmds.warm_report`, as its background thread runs it once listening, the
+    companion's store open): wall ms, and the CPU ms of the `report` process it starts."""
+    from assistant.cli import AppContext
+    from assistant.cli.run_cmds import warm_report
+    from assistant.config import load_settings
+
+    os.environ["ASSISTANT_CONFIG"] = str(directory.parent / "no-config.toml")  # as report_process_ms
+    app = AppContext(settings=load_settings(), io="text", config_path=None)
+    with Store.open(directory) as store:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        thread = threading.Thread(target=warm_report, args=(app, store))  # it lowers its own thread's priority
+        wall = _timed(lambda: (thread.start(), thread.join()))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
 
 
 def report_in_process(directory: Path, today: date, how: str) -> None:
@@ -238,12 +231,12 @@ CLOCKS = {
                  "exit (interpreter, imports, store open, report of the whole history, print), repeated: its "
                  "cache current (the sealed records' tally read, the records after the snapshot folded in)",
     "report_after_run_warmed_ms": "the same, the first report without a cache (after an install or an update) once "
-                                  "`assistant run` warmed it (reading.warm, outside the clock)",
+                                  "`assistant run` warmed it (run_cmds.warm_report, outside the clock)",
     "report_after_run_warmed_cpu_ms": "CPU time of the `report` process, first report after `run` warmed the cache",
-    "run_report_warmup_ms": "`assistant run`'s background warm-up: reading.warm() call to return (a store of its "
-                            "own opened, the sealed records folded, the cache written; imports done, the "
-                            "companion's store open), no cache before",
-    "run_report_warmup_cpu_ms": "CPU time of that warm-up (the process's, all threads)",
+    "run_report_warmup_ms": "`assistant run`'s background warm-up, run_cmds.warm_report() call to return (a look "
+                            "at the cache's header, then a `report` process at nice 19, output dropped), no cache "
+                            "before; the companion's store open",
+    "run_report_warmup_cpu_ms": "CPU time of the `report` process that warm-up starts",
     "report_after_write_ms": "the same, the first report after a write (one record appended before each run, "
                              "outside the clock)",
     "report_cpu_ms": "CPU time (user + system) of that `report` process, repeated (cache current)",

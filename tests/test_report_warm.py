@@ -3,12 +3,13 @@ after an install or an update finds it current.
 
 Behaviour (real store on disk, the real `run` process): after `run`'s warm-up, `report` decodes none of the sealed
 records and prints byte for byte what a full fold prints; a cache warmed for other settings (another zone) is
-missed, never trusted; a current cache is left as it is; nothing is warmed after `forget`.
+missed, never trusted; a start with the cache current leaves it as it is; nothing is warmed after `forget`.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import stat
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from assistant.cli import cli
 from assistant.report import Words, collect, render_text
 from assistant.report import cache as report_cache
 from assistant.report.facts import READS
-from assistant.report.reading import ReportSettings, warm
+from assistant.report.reading import ReportSettings, warm_due
 from assistant.schedule.rules import WEEKDAYS
 from assistant.store import Store, forget_directory
 from assistant.store.records import Consent
@@ -79,27 +80,30 @@ def full_fold(data_dir: Path, zone: str) -> str:
     return render_text(history, words)
 
 
-def run_until_warm(data_dir: Path) -> None:
-    """`assistant run` (typed, `--timezone UTC` for its schedule only) until the cache file appears."""
-    cache = data_dir / report_cache.CACHE
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "--io", "text",
+def run_until(data_dir: Path, needle: str) -> None:
+    """`assistant -v run` (typed, `--timezone UTC` for its schedule only) until its log says `needle`."""
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "-v", "--data-dir", str(data_dir), "--io", "text",
                              "run", "--timezone", "UTC"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stderr is not None
+    seen, deadline = "", time.monotonic() + 60
     try:
-        deadline = time.monotonic() + 60
-        while not cache.exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "run never warmed the report cache"
-            time.sleep(0.05)
+        while needle not in seen:
+            assert time.monotonic() < deadline and proc.poll() is None, f"never logged {needle!r}: {seen[-600:]}"
+            if select.select([proc.stderr.fileno()], [], [], 0.1)[0]:
+                seen += os.read(proc.stderr.fileno(), 65536).decode("utf-8", "replace")
     finally:
-        out, err = proc.communicate("", timeout=30)  # end of input: run stops
-    assert proc.returncode == 0, err
-    assert "I'm here." in out
+        proc.communicate("", timeout=30)  # end of input: run stops
+    assert proc.returncode == 0, seen
+
+
+WARMED = "report cache warmed by `report` (exit 0"
+NOTHING = "report cache: nothing to warm"
 
 
 def test_after_run_warmed_the_cache_the_first_report_decodes_no_sealed_record(
         data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    run_until_warm(data_dir)
+    run_until(data_dir, WARMED)
     cache = data_dir / report_cache.CACHE
     assert stat.S_IMODE(cache.lstat().st_mode) == 0o600 and stat.S_ISREG(cache.lstat().st_mode)
     written = cache.read_bytes()
@@ -108,17 +112,15 @@ def test_after_run_warmed_the_cache_the_first_report_decodes_no_sealed_record(
     assert sum(counts[kind.KIND] for kind in READS) == 0  # the warm cache was current for this report
     assert printed == full_fold(data_dir, ZONE)
     assert cache.read_bytes() == written
+    os.utime(cache, (0, 0))
+    run_until(data_dir, NOTHING)  # the next start finds it current and leaves it as it is
+    assert cache.stat().st_mtime == 0
 
 
 def test_a_cache_warmed_for_other_settings_is_missed_not_trusted(
         data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    wanted = ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed"))
-    with Store.open(data_dir) as store:
-        assert warm(store, wanted)
-        warmed = (data_dir / report_cache.CACHE).read_bytes()
-        os.utime(data_dir / report_cache.CACHE, (0, 0))
-        assert warm(store, wanted)  # current: left as it is
-    assert (data_dir / report_cache.CACHE).stat().st_mtime == 0
+    run_until(data_dir, WARMED)
+    warmed = (data_dir / report_cache.CACHE).read_bytes()
     monkeypatch.setenv("ASSISTANT_CONFIG", str(settings_file(tmp_path / "moved.toml", "UTC")))
     counts = count_decoded(monkeypatch)
     printed = report(data_dir)
@@ -128,8 +130,11 @@ def test_a_cache_warmed_for_other_settings_is_missed_not_trusted(
 
 
 def test_nothing_is_warmed_after_forget(data_dir: Path) -> None:
+    wanted = ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed"))
     with Store.open(data_dir) as store:  # the companion's store, open while another process forgets
+        assert warm_due(store, wanted)
         forget_directory(data_dir)
-        assert not warm(store, ReportSettings(ZoneInfo(ZONE), True, Words().text("partner_unnamed")))
-        assert store.query() == []
+        assert not warm_due(store, wanted)
+    forget_directory(data_dir)
+    run_until(data_dir, NOTHING)  # forgotten, then started again
     assert not (data_dir / report_cache.CACHE).exists()

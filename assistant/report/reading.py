@@ -5,7 +5,7 @@ in `cache`; later reports fold in only the records after it. When the snapshot h
 cached tally is carried forward (the records between the old and the new sealed part folded onto it) once the
 journal is shown to still start with the bytes it covers. The facts come from `facts.Tally` either way, so a
 report reads the same with the cache, without it, or with a damaged one. `assistant run` fills the cache in the
-background once it is listening (`warm`), with the key a `report` from the first record would use.
+background once it is listening (`warm_due`), with the key a `report` from the first record would use.
 """
 
 from __future__ import annotations
@@ -51,29 +51,13 @@ def report_settings(settings: Settings, unnamed: str) -> ReportSettings:
     return ReportSettings(local_zone(settings.schedule.timezone), settings.dialog.keep_transcripts, unnamed)
 
 
-def warm(store: Store, wanted: ReportSettings) -> bool:
-    """Make current the cache that a report from the first record (`since=None`) reads, for `store`'s journal:
-    `assistant run`'s background warm-up. The fold reads a store opened for it alone (so `store` keeps none of
-    the records decoded here; the lock rules are those of any other process). Nothing is opened when the journal
-    is gone (forgotten) or has no sealed part, and nothing is written after a `forget` (`Store.write_derived`).
-    True when the cache is current."""
-    from assistant.store import Store
-    from assistant.store.journal import JOURNAL
-    from assistant.store.kinds import paused_gc
-
+def warm_due(store: Store, wanted: ReportSettings) -> bool:
+    """True when `store` has a sealed part and the cache a report from the first record (`since=None`) reads
+    does not cover it for these settings: `assistant run` then has `report` fold it in the background. A look at
+    the cache's header only (~2 ms at fifty years); False for an empty or forgotten history."""
     sealed = store.sealed()
     key = None if sealed is None else cache.key(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None)
-    if sealed is None or key is None:
-        return False
-    if cache.covered(store.directory, key) == sealed:  # the usual start: current, nothing to fold
-        return True
-    if not (store.directory / JOURNAL).is_file():
-        return False
-    with paused_gc(), Store.open(store.directory, keep_transcripts=store.keep_transcripts) as own:
-        sealed = own.sealed()
-        if sealed is None:
-            return False
-        return _sealed_tally(own, sealed, key, Tally(wanted.zone, wanted.keep_transcripts, wanted.unnamed, None))[1]
+    return sealed is not None and key is not None and cache.covered(store.directory, key) != sealed
 
 
 def report_history(store: Store, today: date, tz: tzinfo, partners: tuple[str, ...] = (),
