@@ -204,14 +204,16 @@ def warm_report(app: AppContext, store: Store) -> None:
     first report finds it current (issue 16). A process of its own: it never holds this one's interpreter lock
     (the speaker's callback needs it) and its ~100 MB of decoded records are gone when it ends. It writes the
     cache as any report does (0600, atomic, under the store's lock, never after `forget`)."""
-    from assistant.report import Words
-    from assistant.report.reading import report_settings, warm_due
-
     with contextlib.suppress(OSError, AttributeError):  # Linux: this thread's niceness, which its child inherits
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
-        if not warm_due(store, report_settings(app.settings, Words().text("partner_unnamed"))):
-            _LOGGER.info("report cache: nothing to warm")
+        from assistant.report import Words
+        from assistant.report.reading import report_settings, warm_due
+
+        due = warm_due(store, report_settings(app.settings, Words().text("partner_unnamed")))
+        looked = time.thread_time()  # this thread's CPU (imports, a look at the header): what `run` pays
+        if not due:
+            _LOGGER.info("report cache: nothing to warm (%.3f s CPU)", looked)
             return
         config = ["--config", str(app.config_path)] if app.config_path else []
         started = time.perf_counter()
@@ -221,7 +223,8 @@ def warm_report(app: AppContext, store: Store) -> None:
     except Exception as exc:  # noqa: BLE001 - derived data only: the report folds everything itself instead
         _LOGGER.info("report cache not warmed (%s)", type(exc).__name__)
         return
-    _LOGGER.info("report cache warmed by `report` (exit %d, %.1f s)", done.returncode, time.perf_counter() - started)
+    _LOGGER.info("report cache warmed by `report` (exit %d, %.1f s; %.3f s CPU here)", done.returncode,
+                 time.perf_counter() - started, looked)
 
 
 def _mic_reopener(app: AppContext, listener: object, clock: object) -> tuple[Reopen | None, list[AudioSource]]:
