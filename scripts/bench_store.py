@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -106,6 +107,23 @@ def report_process_ms(directory: Path, today: date) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
 
 
+def warm_process_ms(directory: Path) -> tuple[float, float]:
+    """`assistant run`'s warm-up (`run_cmds.warm_report`, as its background thread runs it once listening, the
+    companion's store open): wall ms, and the CPU ms of the `report` process it starts."""
+    from assistant.cli import AppContext
+    from assistant.cli.run_cmds import warm_report
+    from assistant.config import load_settings
+
+    os.environ["ASSISTANT_CONFIG"] = str(directory.parent / "no-config.toml")  # as report_process_ms
+    app = AppContext(settings=load_settings(), io="text", config_path=None)
+    with Store.open(directory) as store:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        thread = threading.Thread(target=warm_report, args=(app, store))  # it lowers its own thread's priority
+        wall = _timed(lambda: (thread.start(), thread.join()))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
+
+
 def report_in_process(directory: Path, today: date, how: str) -> None:
     """Store.open + the report's facts: collect() over every record ("all") or the kinds it reads ("by_kind"),
     or report_history() ("cached": the cached tally of the sealed records plus the rest, as `report` does); the
@@ -133,6 +151,11 @@ def bench_report(directory: Path, now: datetime) -> dict[str, object]:
         (directory / CACHE).unlink(missing_ok=True)
         rebuilt.append(report_process_ms(directory, now.date()))
     repeated = [report_process_ms(directory, now.date()) for _ in range(REPEATS)]
+    warmups, after_run = [], []
+    for _ in range(REPEATS):
+        (directory / CACHE).unlink(missing_ok=True)
+        warmups.append(warm_process_ms(directory))
+        after_run.append(report_process_ms(directory, now.date()))
     after_write = []
     for n in range(REPEATS):
         with Store.open(directory) as store:
@@ -153,7 +176,8 @@ def bench_report(directory: Path, now: datetime) -> dict[str, object]:
         rewriting.append(report_process_ms(directory, now.date()))
     inproc = {how: [_timed(functools.partial(report_in_process, directory, now.date(), how))
                     for _ in range(REPEATS)] for how in ("all", "by_kind", "cached")}
-    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_write": after_write,
+    runs = {"report_no_cache": rebuilt, "report": repeated, "report_after_run_warmed": after_run,
+            "run_report_warmup": warmups, "report_after_write": after_write,
             "report_after_rewrite": after_rewrite, "report_rewriting": rewriting}
     return {**{f"{name}_ms": _spread([wall for wall, _ in times]) for name, times in runs.items()},
             **{f"{name}_cpu_ms": _spread([cpu for _, cpu in times]) for name, times in runs.items()},
@@ -206,6 +230,13 @@ CLOCKS = {
     "report_ms": "`python -m assistant --data-dir D report --today <last day>` wall time, process start to "
                  "exit (interpreter, imports, store open, report of the whole history, print), repeated: its "
                  "cache current (the sealed records' tally read, the records after the snapshot folded in)",
+    "report_after_run_warmed_ms": "the same, the first report without a cache (after an install or an update) once "
+                                  "`assistant run` warmed it (run_cmds.warm_report, outside the clock)",
+    "report_after_run_warmed_cpu_ms": "CPU time of the `report` process, first report after `run` warmed the cache",
+    "run_report_warmup_ms": "`assistant run`'s background warm-up, run_cmds.warm_report() call to return (a look "
+                            "at the cache's header, then a `report` process at nice 19, output dropped), no cache "
+                            "before; the companion's store open",
+    "run_report_warmup_cpu_ms": "CPU time of the `report` process that warm-up starts",
     "report_after_write_ms": "the same, the first report after a write (one record appended before each run, "
                              "outside the clock)",
     "report_cpu_ms": "CPU time (user + system) of that `report` process, repeated (cache current)",

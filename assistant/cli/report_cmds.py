@@ -29,17 +29,16 @@ def report_cmd(app: AppContext, html_file: Path | None, pdf_file: Path | None, s
                today: datetime | None) -> None:
     """How you two are doing: each partner's ratings, commitments, time outs, appreciations, agreement."""
     from assistant.report import Words, render_text
-    from assistant.report.reading import report_history
-    from assistant.schedule.rules import local_zone
+    from assistant.report.reading import report_history, report_settings
     from assistant.store.kinds import paused_gc
 
-    zone = local_zone(app.settings.schedule.timezone)
+    words = Words()
+    zone, keep, unnamed = report_settings(app.settings, words.text("partner_unnamed"))
     day = today.date() if today else RealClock().now().astimezone(zone).date()
-    keep, words = app.settings.dialog.keep_transcripts, Words()
     # tens of thousands of records and facts, none in a cycle: the cyclic collector would rescan them all, often
     with paused_gc(), open_store(app, read_only=True) as store:
         history = report_history(store, day, zone, app.settings.partners, keep_transcripts=keep,
-                                 unnamed=words.text("partner_unnamed"), since=since.date() if since else None)
+                                 unnamed=unnamed, since=since.date() if since else None)
         text = render_text(history, words)
     click.echo(text, nl=False)
     if html_file is None and pdf_file is None:

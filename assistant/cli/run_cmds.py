@@ -8,6 +8,9 @@ import logging
 import os
 import select
 import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from assistant.audio.base import AudioSource, ListenRequest
     from assistant.listening import Heard
     from assistant.schedule.resilient import Reopen
+    from assistant.store.store import Store
     from assistant.stt.base import Recognizer
     from assistant.typed_io import TypedListener
 
@@ -184,12 +188,43 @@ def _serve(app: AppContext, tz_name: str | None, stop: _Stop, recognizer: Callab
 
         reopen, opened = _mic_reopener(app, live.conversation.listener, live.clock)
         _LOGGER.info("companion ready: listening")  # scripts/bench_coldstart.py stops its clock here
+        threading.Thread(target=warm_report, args=(app, live.store), name="report-warm",
+                         daemon=True).start()
         try:
             keep_running(companion, should_stop, reopen, printer=lambda text: click.echo(text, err=True))
         finally:
             for source in opened:
                 source.close()
             _LOGGER.info("companion stopping")
+
+
+def warm_report(app: AppContext, store: Store) -> None:
+    """Background: when the report's cache does not cover the sealed history (an install, an update: the key
+    holds the code's digest), run `assistant report` at the lowest priority, output dropped, so the couple's
+    first report finds it current (issue 16). A process of its own: it never holds this one's interpreter lock
+    (the speaker's callback needs it) and its ~100 MB of decoded records are gone when it ends. It writes the
+    cache as any report does (0600, atomic, under the store's lock, never after `forget`)."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux: this thread's niceness, which its child inherits
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    try:
+        from assistant.report import Words
+        from assistant.report.reading import report_settings, warm_due
+
+        due = warm_due(store, report_settings(app.settings, Words().text("partner_unnamed")))
+        looked = time.thread_time()  # this thread's CPU (imports, a look at the header): what `run` pays
+        if not due:
+            _LOGGER.info("report cache: nothing to warm (%.3f s CPU)", looked)
+            return
+        config = ["--config", str(app.config_path)] if app.config_path else []
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "assistant", *config, "--data-dir", str(store.directory),
+                               "report"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, check=False)
+    except Exception as exc:  # noqa: BLE001 - derived data only: the report folds everything itself instead
+        _LOGGER.info("report cache not warmed (%s)", type(exc).__name__)
+        return
+    _LOGGER.info("report cache warmed by `report` (exit %d, %.1f s; %.3f s CPU here)", done.returncode,
+                 time.perf_counter() - started, looked)
 
 
 def _mic_reopener(app: AppContext, listener: object, clock: object) -> tuple[Reopen | None, list[AudioSource]]:

@@ -71,19 +71,44 @@ def _covers(value: Any) -> Sealed:
     return Sealed(digest, records, end)
 
 
-def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Cached | None:
-    """The tally cached for `wanted` (see `key`) and the prefix it covers, or None when there is none that can be
-    trusted. Whether the prefix is still the journal's is the caller's to check (`Store.covers`)."""
+def _read(directory: Path) -> bytes | None:
     try:
-        content = private.read_private(directory / CACHE)
+        return private.read_private(directory / CACHE)
     except FileNotFoundError:
         return None
     except OSError as exc:  # a link, another user's file, not a file: ignored, and replaced by the next write
         _LOGGER.info("report cache ignored (%s)", type(exc).__name__)
         return None
+
+
+def _header(content: bytes) -> tuple[dict[str, Any], bytes]:
+    """The sealed header's fields and the payload. Raises RecordError or ValueError."""
+    head, payload = content.split(b"\n", 1)
+    meta = json.loads(unseal(head + b"\n"))
+    if not isinstance(meta, dict):
+        raise ValueError("not a header")
+    return meta, payload
+
+
+def covered(directory: Path, wanted: dict[str, Any]) -> Sealed | None:
+    """The prefix the cached tally covers, read from the header alone, when it was made for `wanted`; else None.
+    A quick look for `reading.warm` (is there anything to do?): only `load` checks the payload."""
+    content = _read(directory)
     try:
-        head, payload = content.split(b"\n", 1)
-        meta = json.loads(unseal(head + b"\n"))
+        meta = None if content is None else _header(content)[0]
+        return None if meta is None or meta.get("key") != wanted else _covers(meta["covers"])
+    except (RecordError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def load(directory: Path, wanted: dict[str, Any], tz: tzinfo) -> Cached | None:
+    """The tally cached for `wanted` (see `key`) and the prefix it covers, or None when there is none that can be
+    trusted. Whether the prefix is still the journal's is the caller's to check (`Store.covers`)."""
+    content = _read(directory)
+    if content is None:
+        return None
+    try:
+        meta, payload = _header(content)
         if meta.get("key") != wanted:
             _LOGGER.info("report cache ignored: made for another history, setting or program")
             return None
