@@ -11,7 +11,7 @@ import pytest
 from assistant.audio.base import FRAME_BYTES
 from assistant.audio.convert import rms_dbfs
 from assistant.frontend import Endpointer, Event, FrontEndSettings, PassthroughFrontEnd, build_front_end
-from assistant.frontend.echo import MARGIN, SpeexEchoCanceller
+from assistant.frontend.echo import HISTORY, MARGIN, SpeexEchoCanceller
 from assistant.simulate.acoustics import add_noise, noise_at_dbfs
 from assistant.simulate.voices import speak
 
@@ -163,3 +163,50 @@ def test_echo_canceller_finds_the_echo_delay_of_the_room_and_device(late_s: floa
     direct_path_s = int(np.argmax(np.abs(rir))) / 16000
     # the reference is aligned MARGIN ahead of the direct path
     assert abs(canceller.delay_s + MARGIN / 16000 - (late_s + direct_path_s)) < 0.005
+
+
+class _Canceller(SpeexEchoCanceller):
+    """The canceller on a settable clock."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        super().__init__(lambda: self.now)
+
+
+class _FullHistory(_Canceller):
+    """The canceller as it was: the microphone history kept on every frame, passthrough or not."""
+
+    def _remember(self, frame: bytes, due: bool) -> None:
+        self._mic = np.concatenate([self._mic, np.frombuffer(frame, dtype="<i2")])[-HISTORY:]
+
+
+def _replay(canceller: _Canceller, mic: bytes, played: bytes,
+            at: tuple[float, ...]) -> tuple[bytes, float]:
+    """`mic` frame by frame, `played` reported 0.2 s before each time in `at`: (output, final alignment)."""
+    out = []
+    for k, frame in enumerate(frames(mic)):
+        canceller.now = (k + 1) * 0.03
+        for start in at:
+            if k == round((start - 0.2) / 0.03):
+                canceller.played(played, start)
+        out.append(canceller.process(frame))
+    return b"".join(out), canceller.delay_s
+
+
+def test_echo_canceller_keeping_history_only_while_a_reference_is_due_changes_no_sample() -> None:
+    """Replay: two playing episodes (delay measured, realigned, warmed up) with passthrough around and between
+    them, through the canceller and through one that keeps the history on every frame: byte-identical."""
+    from assistant.simulate.acoustics import echo_of, pcm_of, room_impulse_response
+
+    played = speak(fm.ASSISTANT_LINES[1], voice="en-us", rate=170, lead_s=0.0, tail_s=0.0)
+    seconds = len(played) / 32000
+    second_at = 0.5 + seconds + 2.0
+    total = int((second_at + seconds + 1.0) * 16000)
+    rir = room_impulse_response(seed=5)
+    echo = echo_of(played, rir, 0.5 + 0.12, total) + echo_of(played, rir, second_at + 0.05, total)
+    mic = pcm_of(echo * 3000 / (np.abs(echo).max() or 1.0) + np.random.default_rng(3).normal(0, 300, total))
+    runs = [_replay(canceller_class(), mic, played, (0.5, second_at))
+            for canceller_class in (_Canceller, _FullHistory)]
+    outputs, delays = [out for out, _ in runs], [delay for _, delay in runs]
+    assert outputs[0] == outputs[1] and delays[0] == delays[1]
+    assert outputs[0] != b"".join(frames(mic))  # the echo was cancelled, not passed through

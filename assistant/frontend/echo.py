@@ -67,7 +67,7 @@ class SpeexEchoCanceller:
         """Mic-timeline index of self._ref[0] (the reference at its reported time)."""
         self._ref_until = -1
         self._mic = np.zeros(0, dtype=np.int16)
-        """Recent raw microphone samples, ending at _mic_index."""
+        """Raw microphone samples of this playing episode (at most HISTORY), ending at _mic_index."""
         self._active = 0
         """Samples processed since the reference became due (this playing episode)."""
         self._delay_line = bytes(2 * BLOCK)
@@ -135,14 +135,15 @@ class SpeexEchoCanceller:
     def _process(self, frame: bytes) -> bytes:
         n = len(frame) // 2
         self._keep_anchor(n)
-        self._mic = np.concatenate([self._mic, np.frombuffer(frame, dtype="<i2")])[-HISTORY:]
         due_until = self._ref_until + max(self._shift, 0) + self._tail
         if self._ref_until < 0 or self._mic_index - self._shift < self._ref_base or self._mic_index > due_until:
             self._active = 0
+            self._remember(frame, due=False)
             self._advance(n)
             delayed, self._delay_line = self._delay_line + frame[:-2 * BLOCK], frame[-2 * BLOCK:]
             return delayed
         self._active += n
+        self._remember(frame, due=True)
         if self._estimate_due(n):
             self._estimate_delay(self._mic_index + n, min(self._active, int(WINDOW_S * SAMPLE_RATE)))
         far = self._far(self._mic_index, n)
@@ -151,6 +152,14 @@ class SpeexEchoCanceller:
         self._advance(n)
         self._delay_line = frame[-2 * BLOCK:]
         return out
+
+    def _remember(self, frame: bytes, due: bool) -> None:
+        """Keep the microphone history the delay estimate and the warm-up read: only this playing episode's
+        (their span is at most `_active` samples), so passthrough frames copy nothing."""
+        if due:
+            self._mic = np.concatenate([self._mic, np.frombuffer(frame, dtype="<i2")])[-HISTORY:]
+        elif len(self._mic):
+            self._mic = np.zeros(0, dtype=np.int16)
 
     def _estimate_due(self, n: int) -> bool:
         seconds, before = self._active / SAMPLE_RATE, (self._active - n) / SAMPLE_RATE
