@@ -208,7 +208,8 @@ class MultiSink:
             sink.close()
 
 
-from assistant.audio.speaker import SpeakerPlayback, SpeakerSink  # noqa: E402  (re-export)
+from assistant.audio.playback import SpeakerPlayback  # noqa: E402  (re-export)
+from assistant.audio.speaker import SpeakerSink  # noqa: E402  (re-export)
 
 __all__ = ["DonePlayback", "MultiPlayback", "MultiSink", "SpeakerPlayback", "SpeakerSink", "TextSink",
            "WavFileSink", "WavPlayback"]

@@ -24,6 +24,7 @@ import soxr
 
 from assistant.audio.base import SAMPLE_RATE, SAMPLE_WIDTH, Clip
 from assistant.audio.devices import AudioDeviceError, find_output, hostapi_of, open_stream, sounddevice_module
+from assistant.audio.playback import SpeakerPlayback
 from assistant.audio.quiet import realtime_callback
 from assistant.audio.stream_clock import StreamClock
 
@@ -46,55 +47,6 @@ drift, 1/25 to 1/100 of the sound server's measured latency slides (25-100 ms/s)
 times stay continuous (the echo canceller's reference is placed sample for sample, echo.CONTIGUOUS_S)."""
 SETTLE_TIMEOUT_S = 3.0
 """Longest a clip waits for the stream clock to settle after the stream starts (then it plays anyway)."""
-
-
-class SpeakerPlayback:
-    """A clip queued on a SpeakerSink; `stop()` cuts it at the next block the stream asks for."""
-
-    def __init__(self, clip: Clip, samples: np.ndarray, rate: int) -> None:
-        self.clip = clip
-        self._samples = samples
-        """The clip at the device rate."""
-        self._rate = rate
-        self._cursor = 0
-        """Device samples handed to the stream so far."""
-        self._heard_until: float | None = None
-        self._stop = threading.Event()
-        self._done = threading.Event()
-        self._first_heard = threading.Event()
-        self.error: str | None = None
-        """Why playback failed (device error), or None."""
-        self.started_at: float | None = None
-        """time.monotonic() when its first sample reached the DAC (None before it did)."""
-        self.ends_at: float | None = None
-        """time.monotonic() when its last handed-over sample reaches the DAC (set when it is over)."""
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    def wait_started(self, timeout: float | None = None) -> bool:
-        """Wait until its first sample reaches the DAC (`started_at` set) or it is over; False on timeout."""
-        return self._first_heard.wait(timeout)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    @property
-    def stopped(self) -> bool:
-        """True when stop() cut the clip short."""
-        return self._stop.is_set() and self._cursor < len(self._samples)
-
-    @property
-    def played_seconds(self) -> float:
-        return min(self.clip.duration, self._cursor / self._rate)
-
-    def _fail(self, reason: str) -> None:
-        self.error = reason
-        self._end()
-
-    def _end(self) -> None:
-        self._first_heard.set()
-        self._done.set()
 
 
 class SpeakerSink:
