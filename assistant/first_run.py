@@ -61,8 +61,11 @@ class _Asker:
 
     def hear(self, step: str, kind: str, intents: tuple[str, ...],
              options: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> tuple[str | None, str]:
-        decision = self.conversation.hear(Question(kind, step, (*intents, "skip", "stop"), options=options), "setup")
+        question = Question(kind, step, (*intents, "skip", "stop", "help_line"), options=options)
+        decision = self.conversation.hear(question, "setup")
         self.stopped = self.stopped or decision.intent in ("safety", "stop")
+        if decision.intent == "help_line" and self.conversation.help_line is not None:  # the quiet path, here too
+            self.conversation.say(self.conversation.help_line(), "setup")
         text = decision.heard.utterance.text.strip() if decision.heard is not None else ""
         return decision.intent, text
 
@@ -70,6 +73,8 @@ class _Asker:
         for _attempt in range(NAME_ATTEMPTS):
             self.say(f"setup.ask_{step}_name")
             intent, text = self.hear(f"setup_{step}_name", "free", ())
+            if intent == "help_line":  # the numbers were given; ask again (the attempts still bound it)
+                continue
             if self.stopped or intent == "skip" or not text:
                 break
             name = " ".join(word.capitalize() for word in text.split())[:40]

@@ -68,6 +68,16 @@ def test_a_skipped_name_is_said_aloud_and_saved_so_it_is_never_silent_and_never_
     assert at(again.output, "setup.welcome") == -1 and at(again.output, "consent.ask_partner", partner="Alex") >= 0
 
 
+def test_help_line_during_the_setup_gives_the_numbers_and_asks_the_name_again(tmp_path: Path) -> None:
+    """The quiet path reaches the setup's questions too: never taken as a name, nothing recorded for it."""
+    code, output, config, data = first_run(tmp_path, "checkin", "help line\nmaya\nyes\nskip\nskip\nskip\nno\n")
+    assert code == 0, output
+    numbers = output.find("988")  # the default country's (US) crisis line, as `assistant resources` gives it
+    assert 0 <= numbers < at(output, "setup.confirm_name", name="Maya"), output
+    assert "Help Line" not in output
+    assert load_settings(config).partners[0] == "Maya"
+
+
 def test_stopping_during_the_setup_records_nothing_and_writes_no_settings(tmp_path: Path) -> None:
     code, output, config, data = first_run(tmp_path, "timeout", "stop\n")
     assert code == 0, output
