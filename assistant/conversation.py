@@ -121,6 +121,14 @@ class Conversation:
             self.transcript.add(Turn(who="both", text=kept, state=state, time=self.clock.now().isoformat(),
                                      listen="barge_in", intent=event.intent, event=event.intent))
 
+    def say_help_line(self, state: str = "") -> Line | None:
+        """The quiet path: the resources in a few words, without a word of why; the line said (None: none wired)."""
+        if self.help_line is None:
+            return None
+        line = self.help_line()
+        self.say(line, state)
+        return line
+
     def hear(self, question: Question, state: str = "") -> Decision:
         """Listen once for `question` and decide (via the interpreter) which of its intents was said."""
         extra = (*question.extra_phrases, *(p for _, phrasings in question.options for p in phrasings))
@@ -191,8 +199,7 @@ class Conversation:
             self._take_time_out(model)
             return
         if event.trigger == "help_line":  # the quiet path: the numbers, then the same step goes on
-            if self.help_line is not None:
-                self.say(self.help_line(), model.state)
+            self.say_help_line(model.state)
             return
         if event.danger == "ambiguous" and self.safety_check is not None:
             if self.safety_check(self, model.state):

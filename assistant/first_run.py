@@ -64,8 +64,8 @@ class _Asker:
         question = Question(kind, step, (*intents, "skip", "stop", "help_line"), options=options)
         decision = self.conversation.hear(question, "setup")
         self.stopped = self.stopped or decision.intent in ("safety", "stop")
-        if decision.intent == "help_line" and self.conversation.help_line is not None:  # the quiet path, here too
-            self.conversation.say(self.conversation.help_line(), "setup")
+        if decision.intent == "help_line":  # the quiet path, here too
+            self.conversation.say_help_line("setup")
         text = decision.heard.utterance.text.strip() if decision.heard is not None else ""
         return decision.intent, text
 

@@ -219,10 +219,9 @@ class Companion:
             self.conversation.say(line, "idle")
             log_safety(self.store, self.clock, "idle", last_alarm_category(self.conversation.interpreter.danger))
         elif intent == "help_line":  # the quiet path: the numbers in a few words, nothing recorded or held
-            if self.conversation.help_line is not None:
-                line = self.conversation.help_line()
-                self.said.append(line)
-                self.conversation.say(line, "idle")
+            said = self.conversation.say_help_line("idle")
+            if said is not None:
+                self.said.append(said)
         elif intent == BOTH_ASKED:  # after a safety hold: continue today only if the resume rule allows
             self._continue_after_safety()
         elif intent in READ_INTENTS:  # "what did we commit to?", "read our agreement"
