@@ -175,10 +175,7 @@ class Interpreter:
         question, never the full stop): under our own voice the words may be what the echo canceller left of
         it, so a partner who said it is asked once, and our voice can no longer start the crisis response.
         """
-        decision = self.decide(heard, kind, intents)
-        if decision.danger == "none":
-            return decision
-        return Decision("safety", heard, "danger", "ambiguous")
+        return _asked_about(self.decide(heard, kind, intents))
 
     def decide_unaddressed(self, heard: Heard | None, kind: str, intents: Collection[str],
                            options: Mapping[str, Collection[str]] | None = None) -> Decision:
@@ -190,9 +187,7 @@ class Interpreter:
         is what someone chose to tell the assistant: it stays the full stop.
         """
         decision = self.decide(heard, kind, intents, options)
-        if decision.danger == "none" or heard is None or not heard.pcm:
-            return decision
-        return Decision("safety", heard, "danger", "ambiguous")
+        return decision if heard is None or not heard.pcm else _asked_about(decision)
 
     def interpret(self, heard: Heard | None, step: Step, duration_s: float = 0.0) -> Event:
         """Map an utterance (None: silence) heard at `step` to a machine event."""
@@ -235,3 +230,10 @@ class Interpreter:
             if intent is not None and intent != "safety":
                 return Event("answer", Answer(key=intent, intent=intent, duration_s=duration_s), intent)
         return Event("no_match")
+
+
+def _asked_about(decision: Decision) -> Decision:
+    """Danger of either tier as the ambiguous tier (intent "safety": the calm question, never the full stop)."""
+    if decision.danger == "none":
+        return decision
+    return Decision("safety", decision.heard, "danger", "ambiguous")
