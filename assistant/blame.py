@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import paths
-from assistant.safe_yaml import YamlProblem, load_yaml
+from assistant.safe_yaml import load_mapping
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,12 +55,7 @@ class BlameCheck:
     def load(cls, path: Path | None = None) -> BlameCheck:
         """Read the lexicon (default: dialogs/blame_lexicon.yaml); BlameLexiconError names file and field."""
         path = path or paths.dialogs_dir() / LEXICON
-        try:
-            data = load_yaml(path)
-        except YamlProblem as exc:
-            raise BlameLexiconError(str(exc)) from None
-        if not isinstance(data, dict):
-            raise BlameLexiconError(f"{path}: the top level must be a mapping")
+        data = load_mapping(path, BlameLexiconError, "the top level must be a mapping")
 
         def phrases(field: str, value: object = None) -> tuple[tuple[str, ...], ...]:
             items = data.get(field) if value is None else value

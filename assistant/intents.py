@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from assistant import paths
-from assistant.safe_yaml import YamlProblem, load_yaml
+from assistant.safe_yaml import load_mapping
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,12 +70,10 @@ class IntentMatcher:
     def load(cls, path: Path | None = None) -> IntentMatcher:
         """Read `path` (default: dialogs/commands.yaml); IntentError names the file and field."""
         path = path or paths.dialogs_dir() / COMMANDS_FILE
-        try:
-            data = load_yaml(path)
-        except YamlProblem as exc:
-            raise IntentError(str(exc)) from None
-        if not isinstance(data, dict) or not isinstance(data.get("intents"), dict):
-            raise IntentError(f"{path}: intents: missing; expected 'intents: {{name: [phrasings...]}}'")
+        expected = "intents: missing; expected 'intents: {name: [phrasings...]}'"
+        data = load_mapping(path, IntentError, expected)
+        if not isinstance(data.get("intents"), dict):
+            raise IntentError(f"{path}: {expected}")
         intents: dict[str, list[str]] = {}
         for name, phrasings in data["intents"].items():
             if not isinstance(name, str):

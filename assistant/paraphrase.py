@@ -22,7 +22,7 @@ import snowballstemmer
 from assistant import paths
 from assistant.command_phrase import DURATION, stands_in_sentence
 from assistant.intents import ALWAYS_ON, CONTAINED_INTENTS, FILLERS, IntentError, normalise
-from assistant.safe_yaml import YamlProblem, load_yaml
+from assistant.safe_yaml import load_mapping
 
 PARAPHRASES_FILE = "paraphrases.yaml"
 MAX_GAP = 2
@@ -51,12 +51,7 @@ class Wording:
     def load(cls, path: Path | None = None) -> Wording:
         """Read `path` (default: dialogs/paraphrases.yaml); IntentError names the file and field."""
         path = path or paths.dialogs_dir() / PARAPHRASES_FILE
-        try:
-            data = load_yaml(path)
-        except YamlProblem as exc:
-            raise IntentError(str(exc)) from None
-        if not isinstance(data, dict):
-            raise IntentError(f"{path}: expected function_words, negators and synonyms")
+        data = load_mapping(path, IntentError, "expected function_words, negators and synonyms")
         lists = {key: _words(path, key, data.get(key)) for key in ("function_words", "negators")}
         classes = data.get("synonyms") or []
         if not isinstance(classes, list):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,3 +39,15 @@ def load_yaml(path: Path) -> object:
         raise YamlProblem(f"{path}{where}: cannot read: not valid YAML: {problem}") from None
     except RecursionError:
         raise too_deep from None
+
+
+def load_mapping(path: Path, problem: Callable[[str], Exception], expected: str) -> dict[str, Any]:
+    """`load_yaml` of a file whose top level is a mapping; any problem is raised as `problem(message)`, the
+    message naming the file (and `expected` when the top level is not a mapping)."""
+    try:
+        data = load_yaml(path)
+    except YamlProblem as exc:
+        raise problem(str(exc)) from None
+    if not isinstance(data, dict):
+        raise problem(f"{path}: {expected}")
+    return data
